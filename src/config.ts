@@ -11,7 +11,7 @@ export interface Config {
   readonly benchmarksDir: string;
   /** Built state: catalogs, caches, models (`ASKMUSIC_HOME`, default `./.askmusic`). */
   readonly homeDir: string;
-  /** Download missing upstream files into `homeDir/downloads` ("auto") or never ("never", the default offline). */
+  /** Missing upstream files: try downloading into `homeDir/downloads` ("auto", default) or fail at once ("never"). */
   readonly download: "auto" | "never";
 }
 
@@ -22,6 +22,6 @@ export function resolveConfig(env: Record<string, string | undefined>, cwd: stri
     dataDir: abs(env.ASKMUSIC_DATA ?? "../shared/data"),
     benchmarksDir: abs(env.ASKMUSIC_BENCHMARKS ?? "../shared/benchmarks"),
     homeDir: abs(env.ASKMUSIC_HOME ?? "./.askmusic"),
-    download: env.ASKMUSIC_DOWNLOAD === "auto" ? "auto" : "never",
+    download: env.ASKMUSIC_DOWNLOAD === "never" ? "never" : "auto",
   });
 }
