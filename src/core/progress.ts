@@ -1,7 +1,8 @@
 /**
  * @file Progress lines for long work, on stderr so stdout stays machine-readable. Throttled to a few per second.
  */
-import type { Progress } from "../datasets/types.js";
+/** Progress callback for long work: `done` of `total` units of `phase`. */
+export type Progress = (phase: string, done: number, total: number) => void;
 
 /** A Progress that prints `phase: done/total (pct%)` to a stream at most every `intervalMs`, and always at the end. */
 export function progressPrinter(stream: NodeJS.WritableStream = process.stderr, intervalMs = 500): Progress {

@@ -95,5 +95,4 @@ export interface CpcdIntentRow {
   readonly musicAttributes: readonly string[];
 }
 
-/** Progress callback for long work: `done` of `total` units of `phase`. */
-export type Progress = (phase: string, done: number, total: number) => void;
+export type { Progress } from "../core/progress.js";

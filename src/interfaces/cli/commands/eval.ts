@@ -1,0 +1,55 @@
+/**
+ * @file `askmusic eval <benchmark> --split <file> [--models a,b] [--features own|shared] [--out report.json]`.
+ */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import type { Config } from "../../../config.js";
+import { writeFileAtomic } from "../../../core/fs.js";
+import { progressPrinter } from "../../../core/progress.js";
+import { DataError } from "../../../errors.js";
+import { getBenchmark } from "../../../evaluation/benchmarks.js";
+import { reportToMarkdown } from "../../../evaluation/report.js";
+import { runBenchmark } from "../../../evaluation/run-benchmark.js";
+import { createDefaultEncoder } from "../../../representations/default-encoder.js";
+import { parseIntFlag, parseListFlag } from "../options.js";
+
+const DEFAULT_MODELS = "popularity,bm25,dense";
+
+/** Registers `eval` on the program. */
+export function registerEvalCommand(program: Command, config: Config): void {
+  program
+    .command("eval")
+    .description("Evaluate models on a benchmark split and write a JSON report (and print it as Markdown).")
+    .argument("<benchmark>", "lfm2k-tagq | jamendo-captions")
+    .requiredOption("--split <file>", "split file to evaluate (e.g. $ASKMUSIC_BENCHMARKS/lfm2k-tagq/val.jsonl)")
+    .option("--models <list>", "comma-separated model names", DEFAULT_MODELS)
+    .option("--features <set>", "feature set: own (default) or shared (lfm2k-tagq's precomputed features)")
+    .option("--seed <n>", "random seed", "42")
+    .option("--out <file>", "write the JSON report here (atomically)")
+    .action(async (benchmark: string, opts: { split: string; models: string; features?: string; seed: string; out?: string }) => {
+      getBenchmark(benchmark); // unknown benchmark → one-line error before anything loads
+      const splitFile = path.resolve(opts.split);
+      await fs.access(splitFile).catch((cause) => {
+        throw new DataError(`split file not found: ${splitFile}`, { path: splitFile, cause });
+      });
+      const progress = progressPrinter();
+      const encoder = await createDefaultEncoder(config, progress);
+      try {
+        const report = await runBenchmark(config, {
+          benchmark,
+          splitFile,
+          models: parseListFlag("--models", opts.models),
+          features: opts.features,
+          seed: parseIntFlag("--seed", opts.seed, 0, 2 ** 31 - 1),
+          encoder,
+          progress,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        if (opts.out) await writeFileAtomic(path.resolve(opts.out), `${JSON.stringify(report, null, 2)}\n`);
+        process.stdout.write(`${reportToMarkdown(report)}\n`);
+      } finally {
+        encoder.dispose?.();
+      }
+    });
+}
