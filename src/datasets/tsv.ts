@@ -2,7 +2,6 @@
  * @file Streaming line and tab-separated readers shared by every loader; every parse error names file and 1-based line.
  */
 import { createReadStream, promises as fs } from "node:fs";
-import { createInterface } from "node:readline";
 import { DataError } from "../errors.js";
 
 /** Text encodings the upstream files use (Last.fm's tags.dat is latin-1, everything else UTF-8). */
@@ -34,19 +33,38 @@ export async function assertReadableFile(file: string, hint = ""): Promise<void>
 }
 
 /**
- * Streams the lines of a file. A trailing `\r` is dropped (several upstream files use CRLF); a final empty line
- * after the last terminator is not reported.
+ * Streams the lines of a file in batches (one batch per 1 MiB read), which is several times cheaper than one
+ * async step per line on the 200k-line catalog files. A trailing `\r` is dropped (several upstream files use
+ * CRLF); a final empty line after the last terminator is not reported.
+ * @example
+ * for await (const batch of readLineBatches("/data/a.tsv")) for (const { text, lineNo } of batch) console.log(lineNo, text);
+ */
+export async function* readLineBatches(file: string, encoding: TextEncoding = "utf8"): AsyncGenerator<Line[]> {
+  await assertReadableFile(file);
+  let carry = "";
+  let lineNo = 0;
+  // With an encoding set, the stream decodes multi-byte characters split across chunks correctly.
+  for await (const chunk of createReadStream(file, { encoding, highWaterMark: 1 << 20 })) {
+    const parts = (carry + (chunk as string)).split("\n");
+    carry = parts.pop()!;
+    const batch: Line[] = new Array(parts.length);
+    for (let i = 0; i < parts.length; i++) batch[i] = { text: stripCr(parts[i]), lineNo: ++lineNo };
+    if (batch.length > 0) yield batch;
+  }
+  if (carry !== "") yield [{ text: stripCr(carry), lineNo: ++lineNo }];
+}
+
+function stripCr(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+/**
+ * Streams the lines of a file one by one (see {@link readLineBatches}, which hot loops should prefer).
  * @example
  * for await (const { text, lineNo } of readLines("/data/a.tsv")) console.log(lineNo, text);
  */
 export async function* readLines(file: string, encoding: TextEncoding = "utf8"): AsyncGenerator<Line> {
-  await assertReadableFile(file);
-  const rl = createInterface({ input: createReadStream(file, { encoding }), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const raw of rl) {
-    lineNo++;
-    yield { text: raw.endsWith("\r") ? raw.slice(0, -1) : raw, lineNo };
-  }
+  for await (const batch of readLineBatches(file, encoding)) yield* batch;
 }
 
 /** One row of a tab-separated file. */
@@ -68,32 +86,41 @@ export interface TsvOptions {
 }
 
 /**
- * Streams the rows of a plain tab-separated file (no quoting: quotes are data, as in Last.fm's `"Weird Al"`).
- * Blank lines are skipped. Column-count violations throw `"<file>:<line>: expected N columns, got M"`.
+ * Streams the rows of a plain tab-separated file in batches (no quoting: quotes are data, as in Last.fm's
+ * `"Weird Al"`). Blank lines are skipped. Column-count violations throw `"<file>:<line>: expected N columns, got M"`.
  */
-export async function* readTsv(file: string, options: TsvOptions = {}): AsyncGenerator<TsvRow> {
+export async function* readTsvBatches(file: string, options: TsvOptions = {}): AsyncGenerator<TsvRow[]> {
   const { header } = options;
   const minCols = options.minColumns ?? header?.length ?? 1;
   const maxCols = options.maxColumns ?? header?.length ?? Number.POSITIVE_INFINITY;
   let sawHeader = header === undefined;
-  for await (const { text, lineNo } of readLines(file, options.encoding)) {
-    if (!sawHeader) {
-      const got = text.split("\t");
-      if (got.length !== header!.length || got.some((g, i) => g.trim() !== header![i])) {
-        throw dataErrorAt(file, lineNo, `expected header "${header!.join("\\t")}", got "${text.slice(0, 200)}"`);
+  for await (const lines of readLineBatches(file, options.encoding)) {
+    const rows: TsvRow[] = [];
+    for (const { text, lineNo } of lines) {
+      if (!sawHeader) {
+        const got = text.split("\t");
+        if (got.length !== header!.length || got.some((g, i) => g.trim() !== header![i])) {
+          throw dataErrorAt(file, lineNo, `expected header "${header!.join("\\t")}", got "${text.slice(0, 200)}"`);
+        }
+        sawHeader = true;
+        continue;
       }
-      sawHeader = true;
-      continue;
+      if (text.trim() === "") continue;
+      const fields = text.split("\t");
+      if (fields.length < minCols || fields.length > maxCols) {
+        const want = minCols === maxCols ? `${minCols}` : maxCols === Number.POSITIVE_INFINITY ? `at least ${minCols}` : `${minCols}-${maxCols}`;
+        throw dataErrorAt(file, lineNo, `expected ${want} tab-separated columns, got ${fields.length}`);
+      }
+      rows.push({ fields, lineNo });
     }
-    if (text.trim() === "") continue;
-    const fields = text.split("\t");
-    if (fields.length < minCols || fields.length > maxCols) {
-      const want = minCols === maxCols ? `${minCols}` : maxCols === Number.POSITIVE_INFINITY ? `at least ${minCols}` : `${minCols}-${maxCols}`;
-      throw dataErrorAt(file, lineNo, `expected ${want} tab-separated columns, got ${fields.length}`);
-    }
-    yield { fields, lineNo };
+    if (rows.length > 0) yield rows;
   }
   if (!sawHeader) throw new DataError(`${file}: empty file (expected a header line)`, { path: file });
+}
+
+/** Streams the rows of a plain tab-separated file one by one (see {@link readTsvBatches}). */
+export async function* readTsv(file: string, options: TsvOptions = {}): AsyncGenerator<TsvRow> {
+  for await (const batch of readTsvBatches(file, options)) yield* batch;
 }
 
 /**

@@ -1,0 +1,130 @@
+/**
+ * @file Benchmark split loaders (lfm2k-tagq, jamendo-captions, lfm2k-cf), validated; captions lose their answer key.
+ */
+import { z } from "zod";
+import { DataError } from "../../errors.js";
+import { readJsonl } from "../jsonl.js";
+import { dataErrorAt, parseIntField, readTsv } from "../tsv.js";
+import type { LastfmPlay } from "../types.js";
+
+/** One lfm2k-tagq query: a (user, tag) pair whose relevant items are the Last.fm artists the user tagged. */
+export interface TagQuery {
+  readonly qid: string;
+  readonly user: number;
+  readonly tag: number;
+  readonly text: string;
+  /** Last.fm artist ids. */
+  readonly relevant: readonly number[];
+  /** ISO date yyyy-mm-dd. */
+  readonly date: string;
+}
+
+/** One jamendo-captions query. The file's `tags` (the answer key) is dropped at parse time and never exposed. */
+export interface CaptionQuery {
+  readonly qid: string;
+  readonly text: string;
+  /** Jamendo track ids ("track_0000948"). */
+  readonly relevant: readonly string[];
+}
+
+const nonEmptyText = z.string().refine((s) => s.trim() !== "", "must not be empty");
+
+const tagQuerySchema = z.object({
+  qid: z.string().min(1),
+  user: z.number().int().nonnegative(),
+  tag: z.number().int().nonnegative(),
+  text: nonEmptyText,
+  relevant: z.array(z.number().int().nonnegative()),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be yyyy-mm-dd"),
+});
+
+// No `tags` here: zod strips unknown keys, and the object is rebuilt below, so the answer key cannot leak.
+const captionQuerySchema = z.object({
+  qid: z.string().min(1),
+  text: nonEmptyText,
+  relevant: z.array(z.string().regex(/^track_\d+$/, "must be a track id like track_0000948")),
+});
+
+/**
+ * Loads an lfm2k-tagq split (`{"qid","user","tag","text","relevant":[artist ids],"date"}` per line), in file order.
+ * @throws DataError `"<file>:<line>: ..."` for malformed JSON, a bad field or a duplicate qid; missing or empty file.
+ * @example
+ * (await loadTagQueries(".../lfm2k-tagq/val.jsonl"))[0];
+ * // { qid: "u2-t32", user: 2, tag: 32, text: "avant-garde", relevant: [3894], date: "2009-05-01" }
+ */
+export async function loadTagQueries(file: string): Promise<TagQuery[]> {
+  const out: TagQuery[] = [];
+  const seen = new Set<string>();
+  for await (const { value, lineNo } of readJsonl(file, tagQuerySchema)) {
+    if (seen.has(value.qid)) throw dataErrorAt(file, lineNo, `duplicate qid "${value.qid}"`);
+    seen.add(value.qid);
+    out.push(Object.freeze({ qid: value.qid, user: value.user, tag: value.tag, text: value.text, relevant: Object.freeze(value.relevant), date: value.date }));
+  }
+  return out;
+}
+
+/**
+ * Loads a jamendo-captions split, returning `{qid, text, relevant}` only: the `tags` field is the answer key and is
+ * dropped here, so no model can read it.
+ * @throws DataError `"<file>:<line>: ..."` for malformed JSON, a bad field or a duplicate qid; missing or empty file.
+ * @example
+ * Object.keys((await loadCaptionQueries(".../jamendo-captions/val.jsonl"))[0]); // ["qid", "text", "relevant"]
+ */
+export async function loadCaptionQueries(file: string): Promise<CaptionQuery[]> {
+  const out: CaptionQuery[] = [];
+  const seen = new Set<string>();
+  for await (const { value, lineNo } of readJsonl(file, captionQuerySchema)) {
+    if (seen.has(value.qid)) throw dataErrorAt(file, lineNo, `duplicate qid "${value.qid}"`);
+    seen.add(value.qid);
+    out.push(Object.freeze({ qid: value.qid, text: value.text, relevant: Object.freeze(value.relevant) }));
+  }
+  return out;
+}
+
+/** Reads a `user artist plays` TSV (lfm2k-cf train, fold-in or held-out file). Empty (no rows) → DataError. */
+async function loadPlaysTsv(file: string): Promise<LastfmPlay[]> {
+  const out: LastfmPlay[] = [];
+  for await (const { fields, lineNo } of readTsv(file, { header: ["user", "artist", "plays"] })) {
+    out.push({
+      user: parseIntField(fields[0], file, lineNo, "user"),
+      artist: parseIntField(fields[1], file, lineNo, "artist"),
+      plays: parseIntField(fields[2], file, lineNo, "plays"),
+    });
+  }
+  if (out.length === 0) throw new DataError(`${file}: no interactions after the header; check that it is the right file`, { path: file });
+  return out;
+}
+
+/**
+ * Loads an lfm2k-cf training file (`train.tsv`: user, artist, plays).
+ * @example
+ * (await loadCfTrain(".../lfm2k-cf/train.tsv"))[0]; // { user: 3, artist: 101, plays: 13176 }
+ */
+export function loadCfTrain(file: string): Promise<LastfmPlay[]> {
+  return loadPlaysTsv(file);
+}
+
+/**
+ * Loads an lfm2k-cf evaluation split: `inFile` is the fold-in file (`*_in.tsv`); the held-out file is its sibling
+ * `*_out.tsv`. Every held-out user must have fold-in rows (else the split pair is mismatched).
+ * @throws DataError if `inFile` does not end in `_in.tsv`, a file is missing/empty/malformed, or the users differ.
+ * @example
+ * const { foldIn, heldOut } = await loadCfSplit(".../lfm2k-cf/val_in.tsv");
+ */
+export async function loadCfSplit(inFile: string): Promise<{ foldIn: LastfmPlay[]; heldOut: LastfmPlay[] }> {
+  if (!inFile.endsWith("_in.tsv")) {
+    throw new DataError(`${inFile}: an lfm2k-cf split must name a fold-in file ending in "_in.tsv" (its held-out sibling is "*_out.tsv")`, {
+      path: inFile,
+    });
+  }
+  const outFile = `${inFile.slice(0, -"_in.tsv".length)}_out.tsv`;
+  const [foldIn, heldOut] = await Promise.all([loadPlaysTsv(inFile), loadPlaysTsv(outFile)]);
+  const inUsers = new Set(foldIn.map((p) => p.user));
+  const orphan = heldOut.find((p) => !inUsers.has(p.user));
+  if (orphan) {
+    throw new DataError(`${outFile}: user ${orphan.user} has held-out rows but no fold-in rows in ${inFile}; the two files do not belong together`, {
+      path: outFile,
+    });
+  }
+  return { foldIn, heldOut };
+}

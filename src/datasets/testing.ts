@@ -1,0 +1,73 @@
+/**
+ * @file Test helpers for the datasets layer: a throw-away data mirror with a correct SHA256SUMS, and real-data paths.
+ */
+import { createHash } from "node:crypto";
+import { mkdtempSync, promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { resolveConfig, type Config } from "../config.js";
+
+/** A temporary mirror (`dataDir`) plus an empty `homeDir`; call `cleanup()` in `afterEach`. */
+export interface TempMirror {
+  readonly root: string;
+  readonly config: Config;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Writes `files` (mirror-relative path → content) into a fresh temp mirror with a matching SHA256SUMS.
+ * `unlisted` files are written but left out of SHA256SUMS; `listedOnly` are listed (with the given content's
+ * hash) but not written, to simulate a missing file.
+ */
+export async function makeMirror(
+  files: Record<string, string | Uint8Array>,
+  options: { listedOnly?: Record<string, string | Uint8Array>; download?: "auto" | "never" } = {},
+): Promise<TempMirror> {
+  const root = mkdtempSync(path.join(os.tmpdir(), "askmusic-datasets-"));
+  const dataDir = path.join(root, "data");
+  const lines: string[] = [];
+  for (const [rel, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(dataDir, rel)), { recursive: true });
+    await fs.writeFile(path.join(dataDir, rel), content);
+    lines.push(`${sha256(content)}  ./${rel}`);
+  }
+  for (const [rel, content] of Object.entries(options.listedOnly ?? {})) lines.push(`${sha256(content)}  ./${rel}`);
+  await fs.mkdir(dataDir, { recursive: true });
+  await fs.writeFile(path.join(dataDir, "SHA256SUMS"), lines.join("\n") + "\n");
+  const config = resolveConfig({
+    ASKMUSIC_DATA: dataDir,
+    ASKMUSIC_HOME: path.join(root, "home"),
+    ASKMUSIC_BENCHMARKS: path.join(root, "benchmarks"),
+    ASKMUSIC_DOWNLOAD: options.download ?? "never",
+  });
+  return { root, config, cleanup: () => fs.rm(root, { recursive: true, force: true }) };
+}
+
+/** Lowercase hex SHA-256 of a string (UTF-8) or bytes. */
+export function sha256(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** Writes one file into a fresh temp dir; returns its path and a cleanup. */
+export async function tempFile(name: string, content: string | Uint8Array): Promise<{ file: string; dir: string; cleanup(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "askmusic-file-"));
+  const file = path.join(dir, name);
+  await fs.writeFile(file, content);
+  return { file, dir, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The real data, as CI has it. A fresh temp homeDir is used so tests never touch the developer's cache;
+ * the caller removes it with `cleanup()`.
+ */
+export function realDataConfig(): { config: Config; cleanup(): Promise<void> } {
+  const home = mkdtempSync(path.join(os.tmpdir(), "askmusic-home-"));
+  const env = process.env; // tests are an edge: the only place below the CLI that reads the environment
+  const config = resolveConfig({
+    ASKMUSIC_DATA: env.ASKMUSIC_DATA ?? "/work/shared/data",
+    ASKMUSIC_BENCHMARKS: env.ASKMUSIC_BENCHMARKS ?? "/work/shared/benchmarks",
+    ASKMUSIC_HOME: home,
+    ASKMUSIC_DOWNLOAD: "never",
+  });
+  return { config, cleanup: () => fs.rm(home, { recursive: true, force: true }) };
+}

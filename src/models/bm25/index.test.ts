@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { matrix } from "../../core/matrix.js";
+import type { Domain } from "../../domains/types.js";
+import { runRecommenderSuite } from "../conformance.js";
+import { Bm25Recommender } from "./index.js";
+import { tokenize } from "./tokenize.js";
+
+runRecommenderSuite({ name: "bm25", create: () => new Bm25Recommender() });
+
+function tinyDomain(texts: Record<string, string[]>): Domain {
+  const n = Object.values(texts)[0].length;
+  return {
+    name: "tiny",
+    items: { ids: texts[Object.keys(texts)[0]].map((_, i) => `i${i}`), names: [], texts, features: {}, popularity: new Float32Array(n) },
+    users: { ids: [], features: {} },
+    train: [],
+    val: [],
+    queryEncoderId: "none",
+    encodeQueries: async () => matrix(0, 0),
+  };
+}
+
+describe("bm25", () => {
+  it("tokenizes: lowercase, unicode letters/digits, strips --- prefixes", () => {
+    expect(tokenize("genre---Hip-Hop, mood/theme---happy Röyksopp 80s")).toEqual(["hip", "hop", "happy", "röyksopp", "80s"]);
+    expect(tokenize("  ,, ")).toEqual([]);
+  });
+
+  it("matches the Okapi formula on a hand-checked case", async () => {
+    // docs: d0 = "a b" (len 2), d1 = "a a c" (len 3), d2 = "c" (len 1); avgdl = 2, N = 3, k1 = 1.2, b = 0.75
+    const m = new Bm25Recommender();
+    await m.fit(tinyDomain({ name: ["a b", "a a", "c"], tags: ["", "c", ""] }), { seed: 1 });
+    const s = await m.score([{ text: "a" }]);
+    const idfA = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+    const w = (tf: number, len: number) => (tf * 2.2) / (tf + 1.2 * (1 - 0.75 + (0.75 * len) / 2));
+    expect(s.data[0]).toBeCloseTo(idfA * w(1, 2), 6);
+    expect(s.data[1]).toBeCloseTo(idfA * w(2, 3), 6);
+    expect(s.data[2]).toBe(0);
+  });
+
+  it("explain parts are per-term and sum to the score", async () => {
+    const m = new Bm25Recommender();
+    await m.fit(tinyDomain({ name: ["loud rock", "soft jazz", "rock jazz"] }), { seed: 1 });
+    const s = await m.score([{ text: "Rock JAZZ unknownword" }]);
+    const e = await m.explain({ text: "Rock JAZZ unknownword" }, 2);
+    expect(Object.keys(e.parts).sort()).toEqual(["jazz", "rock"]);
+    expect(e.parts.rock + e.parts.jazz).toBeCloseTo(s.data[2], 5);
+    expect((await m.explain({ text: "rock" }, 1)).parts).toEqual({});
+  });
+
+  it("rejects an unknown field and bad options", async () => {
+    await expect(new Bm25Recommender({ fields: ["lyrics"] }).fit(tinyDomain({ name: ["a"] }), { seed: 1 })).rejects.toThrow(/no items.texts.lyrics/);
+    expect(() => new Bm25Recommender({ b: 2 })).toThrow(/bad bm25 options/);
+  });
+
+  it("scores 55k documents in a few ms per query", async () => {
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i}`);
+    const names: string[] = [];
+    const tags: string[] = [];
+    let s = 1;
+    const next = () => (s = (s * 48271) % 2147483647) % words.length;
+    for (let d = 0; d < 55_000; d++) {
+      names.push(`${words[next()]} ${words[next()]}`);
+      tags.push(Array.from({ length: 8 }, () => `genre---${words[next() % 200]}`).join(", "));
+    }
+    const m = new Bm25Recommender();
+    await m.fit(tinyDomain({ name: names, tags }), { seed: 1 });
+    const queries = Array.from({ length: 100 }, (_, i) => ({ text: `${words[i % 200]} ${words[(i * 7) % 200]} ${words[i * 13]}` }));
+    const t0 = performance.now();
+    const out = await m.score(queries);
+    const perQuery = (performance.now() - t0) / queries.length;
+    expect(out.rows).toBe(100);
+    expect(perQuery).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * @file Maps the exact CLI model names to factories: one plain table, so later models register with one line.
+ */
+import { InputError, NotFoundError } from "../errors.js";
+import { Bm25Recommender } from "./bm25/index.js";
+import { DenseRecommender } from "./dense/index.js";
+import { PopularityRecommender } from "./popularity/index.js";
+import type { Recommender } from "./recommender.js";
+import { TalkRecRecommender } from "./talkrec/index.js";
+import { TwoTowerRecommender } from "./twotower/index.js";
+
+/** Model-specific options (e.g. `{ epochs: 5 }`); each model validates its own and rejects unknown keys. */
+export type ModelOptions = Readonly<Record<string, unknown>>;
+
+/** A factory from options to an unfitted model. */
+export type ModelFactory = (options?: ModelOptions) => Recommender;
+
+// Casts are at this one boundary: each constructor parses its options with zod and throws InputError on bad ones.
+const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
+  popularity: (o) => {
+    if (o !== undefined && Object.keys(o).length > 0) throw new InputError(`popularity takes no options, got: ${Object.keys(o).join(", ")}`);
+    return new PopularityRecommender();
+  },
+  bm25: (o) => new Bm25Recommender(o as never),
+  dense: (o) => new DenseRecommender(o as never),
+  twotower: (o) => new TwoTowerRecommender(o as never),
+  talkrec: (o) => new TalkRecRecommender(o as never),
+});
+
+/**
+ * The registered model names, in registration order.
+ * @example knownModels() // ["popularity", "bm25", "dense", "twotower", "talkrec"]
+ */
+export function knownModels(): string[] {
+  return Object.keys(MODELS);
+}
+
+/**
+ * Creates an unfitted model by its CLI name. Unknown names throw NotFoundError listing the known ones.
+ * @example createRecommender("bm25").name // "bm25"
+ */
+export function createRecommender(name: string, options?: ModelOptions): Recommender {
+  const factory = Object.hasOwn(MODELS, name) ? MODELS[name] : undefined;
+  if (factory === undefined) throw new NotFoundError("model", name, knownModels());
+  return factory(options);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { runRecommenderSuite } from "../conformance.js";
+import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
+import { tfReady } from "../tf/backend.js";
+import { TalkRecRecommender } from "./index.js";
+
+const small = { epochs: 30, patience: 30, batchSize: 32, learningRate: 0.01 };
+
+runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(small), minValNdcg: 0.7 });
+runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(small), minValNdcg: 0.7, domain: { withUsers: false } });
+
+describe("talkrec", () => {
+  it("ignores the user and explains with one request part", async () => {
+    const domain = makeSyntheticDomain();
+    const m = new TalkRecRecommender({ ...small, epochs: 3 });
+    await m.fit(domain, { seed: 3 });
+    const a = await m.score([{ text: "jazz swing", user: 0 }]);
+    const b = await m.score([{ text: "jazz swing", user: 5 }]);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    const e = await m.explain({ text: "jazz swing" }, 7);
+    expect(Object.keys(e.parts)).toEqual(["request"]);
+    expect(e.parts.request).toBeCloseTo(a.data[7], 5);
+    m.dispose();
+  });
+
+  it("keeps the tensor count flat across epochs and frees everything on dispose", async () => {
+    const tf = await tfReady();
+    const domain = makeSyntheticDomain();
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const m = new TalkRecRecommender({ ...small, epochs: 5, patience: 5 });
+    const report = await m.fit(domain, { seed: 1, onProgress: () => counts.push(tf.memory().numTensors) });
+    expect(counts.length).toBe(report.notes?.epochs);
+    // After the first epoch (Adam creates its moment slots then), every epoch ends with the same count.
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    await m.score([{ text: "rock" }]);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("reports the selected epoch and val NDCG@10", async () => {
+    const logs: string[] = [];
+    const m = new TalkRecRecommender(small);
+    const r = await m.fit(makeSyntheticDomain(), { seed: 2, log: (l) => logs.push(l) });
+    expect(Number(r.notes?.bestEpoch)).toBeGreaterThanOrEqual(1);
+    expect(Number(r.notes?.valNdcg10)).toBeGreaterThan(0.7);
+    expect(logs[0]).toMatch(/^talkrec epoch 1: loss \d/);
+    m.dispose();
+  });
+});

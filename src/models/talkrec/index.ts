@@ -1,0 +1,59 @@
+/**
+ * @file The TalkRec baseline: the request vector projected against the item projected, trained with BPR; no user.
+ */
+import type { Matrix } from "../../core/matrix.js";
+import type { Domain } from "../../domains/types.js";
+import { ModelFitError } from "../../errors.js";
+import type { ScoreRequest } from "../recommender.js";
+import { requestVectors } from "../request-vectors.js";
+import { TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
+
+/** Defaults: one linear projection per side to d = 128. */
+export const TALKREC_DEFAULTS: TowerOptions = Object.freeze({
+  epochs: 20,
+  patience: 3,
+  batchSize: 512,
+  negatives: 4,
+  learningRate: 1e-3,
+  weightDecay: 1e-4,
+  leftLayers: [128],
+  itemLayers: [128],
+  itemFeatures: undefined,
+});
+
+/**
+ * score(request, item) = <W_q · enc(request) + b_q, W_i · [items cf | tagtext] + b_i>. Conversational, not
+ * personal: `request.user` is ignored. Training texts are encoded once per distinct text.
+ * @example const m = new TalkRecRecommender(); await m.fit(domain, { seed: 42 });
+ * (await m.explain({ text: "smooth jazz" }, 10)).parts // { request: 2.3 }
+ */
+export class TalkRecRecommender extends TowerRecommender {
+  readonly name = "talkrec";
+  protected readonly partName = "request";
+  private requestDims = -1;
+
+  constructor(options: Partial<TowerOptions> = {}) {
+    super(TALKREC_DEFAULTS, options);
+  }
+
+  protected leftDims(domain: Domain): number {
+    if (this.requestDims < 0 || this.domain !== domain) {
+      // The request size is a property of the domain's encoder; tagtext lives in the same space when present.
+      const tagtext = domain.items.features.tagtext;
+      if (tagtext === undefined) throw new ModelFitError(`talkrec: domain ${domain.name} has no items.features.tagtext to size the request vector`);
+      this.requestDims = tagtext.cols;
+    }
+    return this.requestDims;
+  }
+
+  protected async trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array }> {
+    const texts = [...new Set(domain.train.map((q) => q.text))];
+    const index = new Map(texts.map((t, i) => [t, i]));
+    const inputs = await requestVectors(texts.map((text) => ({ text })), domain);
+    return { inputs, rowOfQuery: Int32Array.from(domain.train, (q) => index.get(q.text)!) };
+  }
+
+  protected requestLeft(requests: readonly ScoreRequest[]): Promise<Matrix> {
+    return requestVectors(requests, this.domain!);
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * @file The shared machinery of two-tower BPR models (TwoTower, TalkRec): item inputs, training with early
+ * stopping on val NDCG@10, scoring, save/load. Subclasses only say what the left tower reads.
+ */
+import { z } from "zod";
+import { matrix, type Matrix } from "../../core/matrix.js";
+import { mulberry32 } from "../../core/random.js";
+import type { Domain } from "../../domains/types.js";
+import { DataError, InputError, ModelFitError } from "../../errors.js";
+import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
+import { meanNdcgAt10 } from "../validation.js";
+import { tf, tfReady } from "./backend.js";
+import { bprBatches, bprLoss } from "./bpr.js";
+import { Tower } from "./tower.js";
+import { loadArrays, saveArrays, type NamedArray } from "./weights-io.js";
+
+/** Options of a two-tower BPR model. Defaults differ per model; see each subclass. */
+export const TowerOptionsSchema = z
+  .object({
+    /** Maximum epochs; training stops earlier when val NDCG@10 stops improving. */
+    epochs: z.number().int().min(1),
+    /** Epochs without a val improvement before stopping. */
+    patience: z.number().int().min(1),
+    /** Positives per step (512 in JAM). */
+    batchSize: z.number().int().min(1),
+    /** Sampled negatives per positive (4 in JAM). */
+    negatives: z.number().int().min(1),
+    /** Adam step size. */
+    learningRate: z.number().positive(),
+    /** Decoupled (AdamW-style) weight decay on weight matrices, per unit learning rate; 0 = plain Adam. */
+    weightDecay: z.number().min(0),
+    /** Left tower layer sizes (the last is the embedding size and must equal itemLayers' last). */
+    leftLayers: z.array(z.number().int().positive()).min(1),
+    itemLayers: z.array(z.number().int().positive()).min(1),
+    /** Item feature matrices concatenated as item-tower input; undefined = those of ["cf", "tagtext"] present. */
+    itemFeatures: z.array(z.string()).min(1).optional(),
+  })
+  .strict();
+export type TowerOptions = z.output<typeof TowerOptionsSchema>;
+
+const MetaSchema = z.object({
+  format: z.string(),
+  options: TowerOptionsSchema,
+  domain: z.string(),
+  items: z.number().int(),
+  itemFeatures: z.array(z.string()),
+  itemScales: z.array(z.number()),
+  leftDims: z.number().int(),
+  leftScale: z.number(),
+});
+
+/** Mean L2 norm of the rows (floor 1e-10): blocks are divided by it so cf (norms ~10) cannot drown USE (~1). */
+function meanRowNorm(m: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < m.rows; i++) {
+    let n = 0;
+    for (let j = 0; j < m.cols; j++) n += m.data[i * m.cols + j] ** 2;
+    s += Math.sqrt(n);
+  }
+  return Math.max(s / Math.max(m.rows, 1), 1e-10);
+}
+
+/**
+ * Base class: score(request, item) = <left(x_request) , item(x_item)>, trained with BPR (softplus(s_neg − s_pos),
+ * K negatives per (train query, relevant item) positive), Adam(W), seeded sampling and init, early stopping on
+ * val NDCG@10 keeping the best epoch's weights.
+ */
+export abstract class TowerRecommender implements Recommender {
+  abstract readonly name: string;
+  /** Name of the single score part in explain(): "user" or "request". */
+  protected abstract readonly partName: string;
+  protected options: TowerOptions;
+  protected domain: Domain | undefined;
+  private leftTower: Tower | undefined;
+  private itemTower: Tower | undefined;
+  private itemInputs: tf.Tensor2D | undefined;
+  private itemEmb: tf.Tensor2D | undefined;
+  private itemFeatures: string[] = [];
+  private itemScales: number[] = [];
+  private leftScale = 1;
+
+  protected constructor(defaults: TowerOptions, options: Partial<TowerOptions>) {
+    const parsed = TowerOptionsSchema.safeParse({ ...defaults, ...options });
+    if (!parsed.success) {
+      throw new InputError(`bad model options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    }
+    this.options = parsed.data;
+    const l = this.options.leftLayers.at(-1);
+    const r = this.options.itemLayers.at(-1);
+    if (l !== r) throw new InputError(`bad model options: leftLayers ends in ${l} but itemLayers ends in ${r}; the embeddings must match`);
+  }
+
+  /** Checks the domain can feed the left tower (throws ModelFitError otherwise); returns the left input size. */
+  protected abstract leftDims(domain: Domain): number;
+  /** Left inputs for training (rows = left entities) and, per `domain.train` query, its row (-1 = unusable). */
+  protected abstract trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array }>;
+  /** Left inputs (unscaled) for requests: rows = requests. */
+  protected abstract requestLeft(requests: readonly ScoreRequest[]): Promise<Matrix>;
+
+  async fit(domain: Domain, fitOptions: FitOptions): Promise<FitReport> {
+    await tfReady();
+    const t0 = performance.now();
+    this.dispose();
+    const o = this.options;
+    const leftDims = this.leftDims(domain);
+    this.bindItems(domain, this.resolveItemFeatures(domain), undefined);
+    const { inputs, rowOfQuery } = await this.trainingLeft(domain);
+    if (inputs.cols !== leftDims) throw new ModelFitError(`${this.name}: left inputs have ${inputs.cols} dims, expected ${leftDims}`);
+    this.leftScale = meanRowNorm(inputs);
+
+    const lefts: number[] = [];
+    const items: number[] = [];
+    const positivesOf = Array.from({ length: inputs.rows }, () => new Set<number>());
+    domain.train.forEach((q, qi) => {
+      const r = rowOfQuery[qi];
+      if (r < 0) return;
+      for (const it of q.relevant) {
+        lefts.push(r);
+        items.push(it);
+        positivesOf[r].add(it);
+      }
+    });
+    if (lefts.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has no usable training positives (train queries: ${domain.train.length})`);
+    const pairs = { left: Int32Array.from(lefts), item: Int32Array.from(items) };
+
+    this.leftTower = new Tower(`${this.name}/left`, leftDims, o.leftLayers, fitOptions.seed + 1);
+    this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], o.itemLayers, fitOptions.seed + 2);
+    const variables = [...this.leftTower.variables, ...this.itemTower.variables];
+    const decayed = variables.filter((v) => v.rank === 2);
+    const leftT = tf.tidy(() => tf.mul(tf.tensor2d(inputs.data, [inputs.rows, inputs.cols]), 1 / this.leftScale) as tf.Tensor2D);
+    const optimizer = tf.train.adam(o.learningRate);
+    const rng = mulberry32(fitOptions.seed);
+    const hasVal = domain.val.some((q) => q.relevant.length > 0);
+    let best = { val: -Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
+    let epochsRun = 0;
+    let trainSecondsTotal = 0;
+    let lastLoss = Number.NaN;
+    try {
+      for (let epoch = 1; epoch <= o.epochs; epoch++) {
+        const e0 = performance.now();
+        let lossSum = 0;
+        let steps = 0;
+        for (const batch of bprBatches(pairs, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems: domain.items.ids.length }, rng)) {
+          const cost = tf.tidy(() => {
+            const leftIdx = tf.tensor1d(batch.left, "int32");
+            const itemIdx = tf.tensor1d(Int32Array.from([...batch.pos, ...batch.pool]), "int32");
+            const negWeights = tf.tensor2d(batch.negWeights, [batch.pos.length, batch.pool.length]);
+            const B = batch.pos.length;
+            return optimizer.minimize(() => {
+              const L = this.leftTower!.apply(tf.gather(leftT, leftIdx));
+              const I = this.itemTower!.apply(tf.gather(this.itemInputs!, itemIdx));
+              const pos = tf.slice(I, [0, 0], [B, -1]);
+              const pool = tf.slice(I, [B, 0], [-1, -1]);
+              return bprLoss(L, pos, pool, negWeights, o.negatives);
+            }, true, variables)!;
+          });
+          const loss = cost.dataSync()[0];
+          cost.dispose();
+          if (!Number.isFinite(loss)) {
+            throw new ModelFitError(`${this.name}: loss is ${loss} at epoch ${epoch}, step ${steps + 1}; lower learningRate (now ${o.learningRate})`);
+          }
+          if (o.weightDecay > 0) {
+            const keep = 1 - o.learningRate * o.weightDecay;
+            tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, keep))));
+          }
+          lossSum += loss;
+          steps++;
+          this.invalidateItemEmbeddings();
+        }
+        trainSecondsTotal += (performance.now() - e0) / 1000;
+        epochsRun = epoch;
+        lastLoss = lossSum / Math.max(steps, 1);
+        const val = hasVal ? await meanNdcgAt10(this, domain.val, domain) : Number.NaN;
+        fitOptions.log?.(`${this.name} epoch ${epoch}: loss ${lastLoss.toFixed(4)}, val ndcg@10 ${val.toFixed(4)}, ${((performance.now() - e0) / 1000).toFixed(1)} s`);
+        fitOptions.onProgress?.(`${this.name} epochs`, epoch, o.epochs);
+        if (!hasVal) continue; // no model selection possible: train all epochs, keep the last weights
+        if (val > best.val) {
+          best = { val, epoch, weights: variables.map((v) => v.dataSync().slice() as Float32Array) };
+        } else if (epoch - best.epoch >= o.patience) {
+          break;
+        }
+      }
+      if (best.weights !== undefined) {
+        const w = best.weights;
+        tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(w[i], v.shape))));
+        this.invalidateItemEmbeddings();
+      }
+    } catch (err) {
+      this.dispose();
+      throw err;
+    } finally {
+      optimizer.dispose();
+      leftT.dispose();
+    }
+    return {
+      trainSeconds: (performance.now() - t0) / 1000,
+      notes: {
+        epochs: epochsRun,
+        bestEpoch: hasVal ? best.epoch : epochsRun,
+        valNdcg10: hasVal ? best.val : "n/a (no val queries)",
+        secondsPerEpoch: trainSecondsTotal / Math.max(epochsRun, 1),
+        lastLoss,
+        positives: pairs.left.length,
+      },
+    };
+  }
+
+  async score(requests: readonly ScoreRequest[]): Promise<Matrix> {
+    const nItems = this.requireFitted();
+    if (requests.length === 0) return matrix(0, nItems);
+    const x = await this.requestLeft(requests);
+    const I = this.itemEmbeddings();
+    const out = tf.tidy(() => {
+      const L = this.leftTower!.apply(tf.mul(tf.tensor2d(x.data, [x.rows, x.cols]), 1 / this.leftScale) as tf.Tensor2D);
+      return tf.matMul(L, I, false, true);
+    });
+    const data = new Float32Array(out.dataSync());
+    out.dispose();
+    return matrix(requests.length, nItems, data);
+  }
+
+  async explain(request: ScoreRequest, item: number): Promise<ScoreComponents> {
+    const s = await this.score([request]);
+    return { parts: { [this.partName]: s.data[item] } };
+  }
+
+  async save(dir: string): Promise<void> {
+    this.requireFitted();
+    const arrays: NamedArray[] = [this.leftTower!, this.itemTower!].flatMap((t) =>
+      t.variables.map((v, k) => ({ name: t.keys[k], shape: v.shape, data: v.dataSync() as Float32Array })),
+    );
+    const meta: z.input<typeof MetaSchema> = {
+      format: this.format,
+      options: this.options,
+      domain: this.domain!.name,
+      items: this.domain!.items.ids.length,
+      itemFeatures: this.itemFeatures,
+      itemScales: this.itemScales,
+      leftDims: this.leftTower!.inputDims,
+      leftScale: this.leftScale,
+    };
+    await saveArrays(dir, meta, arrays);
+  }
+
+  async load(dir: string, domain: Domain): Promise<void> {
+    await tfReady();
+    const { meta: raw, arrays } = await loadArrays(dir);
+    const parsed = MetaSchema.safeParse(raw);
+    const file = `${dir}/model.json`;
+    if (!parsed.success || parsed.data.format !== this.format) {
+      throw new DataError(`${file} is not a ${this.format} model (${parsed.success ? `format ${parsed.data.format}` : parsed.error.issues[0]?.message})`, { path: file, expected: this.format });
+    }
+    const meta = parsed.data;
+    if (meta.items !== domain.items.ids.length) {
+      throw new DataError(`${file} was saved for ${meta.items} items, domain ${domain.name} has ${domain.items.ids.length}: refit`, { path: file });
+    }
+    this.dispose();
+    this.options = meta.options;
+    const leftDims = this.leftDims(domain);
+    if (leftDims !== meta.leftDims) throw new DataError(`${file}: left input has ${meta.leftDims} dims, domain ${domain.name} gives ${leftDims}`, { path: file });
+    this.bindItems(domain, meta.itemFeatures, meta.itemScales);
+    this.leftScale = meta.leftScale;
+    this.leftTower = new Tower(`${this.name}/left`, leftDims, meta.options.leftLayers, 0);
+    this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], meta.options.itemLayers, 0);
+    for (const [v, key] of [this.leftTower, this.itemTower].flatMap((t) => t.variables.map((x, k) => [x, t.keys[k]] as const))) {
+      const a = arrays.get(key);
+      if (a === undefined || a.shape.join("x") !== v.shape.join("x")) {
+        this.dispose();
+        throw new DataError(`${file}: weight ${key} is ${a === undefined ? "missing" : `shaped [${a.shape}]`}, expected [${v.shape}]`, { path: file });
+      }
+      tf.tidy(() => v.assign(tf.tensor(a.data, v.shape)));
+    }
+  }
+
+  dispose(): void {
+    this.leftTower?.dispose();
+    this.itemTower?.dispose();
+    this.itemInputs?.dispose();
+    this.invalidateItemEmbeddings();
+    this.leftTower = this.itemTower = this.itemInputs = undefined;
+  }
+
+  private get format(): string {
+    return `askmusic/${this.name}@1`;
+  }
+
+  private resolveItemFeatures(domain: Domain): string[] {
+    const wanted = this.options.itemFeatures ?? ["cf", "tagtext"].filter((f) => domain.items.features[f] !== undefined);
+    if (wanted.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has neither items.features.cf nor .tagtext; pass itemFeatures (known: ${Object.keys(domain.items.features).join(", ")})`);
+    return wanted;
+  }
+
+  /** Concatenates the item feature blocks, each divided by its mean row norm (computed now, or the saved ones). */
+  private bindItems(domain: Domain, features: string[], scales: number[] | undefined): void {
+    const n = domain.items.ids.length;
+    const blocks = features.map((f) => {
+      const m = domain.items.features[f];
+      if (m === undefined) throw new ModelFitError(`${this.name}: domain ${domain.name} has no items.features.${f}; known: ${Object.keys(domain.items.features).join(", ")}`);
+      if (m.rows !== n) throw new ModelFitError(`${this.name}: items.features.${f} has ${m.rows} rows, expected ${n}`);
+      return m;
+    });
+    const s = scales ?? blocks.map(meanRowNorm);
+    const width = blocks.reduce((w, b) => w + b.cols, 0);
+    const x = new Float32Array(n * width);
+    let off = 0;
+    blocks.forEach((b, k) => {
+      for (let i = 0; i < n; i++) for (let j = 0; j < b.cols; j++) x[i * width + off + j] = b.data[i * b.cols + j] / s[k];
+      off += b.cols;
+    });
+    this.itemInputs = tf.tensor2d(x, [n, width]);
+    this.itemFeatures = features;
+    this.itemScales = s;
+    this.domain = domain;
+  }
+
+  /** All item embeddings (rows = items), cached until the weights change. Never call inside tf.tidy. */
+  private itemEmbeddings(): tf.Tensor2D {
+    this.itemEmb ??= tf.tidy(() => this.itemTower!.apply(this.itemInputs!));
+    return this.itemEmb;
+  }
+
+  private invalidateItemEmbeddings(): void {
+    this.itemEmb?.dispose();
+    this.itemEmb = undefined;
+  }
+
+  private requireFitted(): number {
+    if (this.leftTower === undefined || this.itemTower === undefined || this.domain === undefined) {
+      throw new ModelFitError(`${this.name} model used before fit() or load()`);
+    }
+    return this.domain.items.ids.length;
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { ModelFitError } from "../../errors.js";
+import { runRecommenderSuite } from "../conformance.js";
+import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
+import { tfReady } from "../tf/backend.js";
+import { TwoTowerRecommender } from "./index.js";
+
+const small = { epochs: 30, patience: 30, batchSize: 32, learningRate: 0.01 };
+
+runRecommenderSuite({ name: "twotower", create: () => new TwoTowerRecommender(small), minValNdcg: 0.7 });
+
+describe("twotower", () => {
+  it("needs users: a domain without them fails with ModelFitError", async () => {
+    const domain = makeSyntheticDomain({ withUsers: false });
+    const fit = new TwoTowerRecommender(small).fit(domain, { seed: 1 });
+    await expect(fit).rejects.toThrow(ModelFitError);
+    await expect(new TwoTowerRecommender(small).fit(domain, { seed: 1 })).rejects.toThrow("twotower needs users; domain synthetic/no-users has none");
+  });
+
+  it("ignores the text, follows the user, and rejects an unknown user", async () => {
+    const tf = await tfReady();
+    const before = tf.memory().numTensors;
+    const domain = makeSyntheticDomain();
+    const m = new TwoTowerRecommender({ ...small, epochs: 10 });
+    await m.fit(domain, { seed: 3 });
+    const s = await m.score([{ text: "rock", user: 1 }, { text: "folk", user: 1 }, { text: "x" }]);
+    expect(Array.from(s.data.subarray(0, 40))).toEqual(Array.from(s.data.subarray(40, 80)));
+    expect((await m.explain({ text: "", user: 1 }, 4)).parts.user).toBeCloseTo(s.data[4], 5);
+    expect(s.data.subarray(80).every(Number.isFinite)).toBe(true); // no user: the mean user's profile
+    await expect(m.score([{ text: "x", user: 99 }])).rejects.toThrow(/user index 99/);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

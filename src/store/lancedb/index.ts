@@ -1,0 +1,6 @@
+/**
+ * @file The LanceDB catalog store: build (atomic version swap), open, list.
+ */
+export { LanceCatalog, readManifest, type LanceManifest } from "./catalog.js";
+export { buildCatalog, type BuildOptions, type BuildStage } from "./build.js";
+export { listCatalogs, catalogDir, catalogsDir } from "./layout.js";

@@ -1,0 +1,178 @@
+/**
+ * @file In-memory Catalog for tests of upper layers: brute-force cosine, a small BM25, the shared filter semantics.
+ */
+import { dot, matrix, type Matrix } from "../../core/matrix.js";
+import { InputError } from "../../errors.js";
+import {
+  checkK,
+  checkVector,
+  matchesFilter,
+  normalizeFilter,
+  type Catalog,
+  type CatalogBatch,
+  type CatalogInfo,
+  type CatalogItem,
+  type TextSearchOptions,
+  type VectorSearchOptions,
+} from "../catalog.js";
+
+/** Lower-cased letter/digit runs: the tokenizer of the in-memory BM25. */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** BM25 parameters (the usual defaults). */
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * A Catalog held in memory. Same contract as the LanceDB one; exact search by brute force.
+ * @example
+ * const c = MemoryCatalog.fromBatches("t", "fake-8", [{ items, vectors: { tagtext } }]);
+ * await c.vectorSearch(q, { column: "tagtext", k: 3 }) // 3 nearest, ascending distance
+ */
+export class MemoryCatalog implements Catalog {
+  readonly name: string;
+  private readonly items: readonly CatalogItem[];
+  private readonly byId: Map<string, number>;
+  private readonly vecs: Record<string, Matrix>;
+  private readonly norms: Record<string, Float32Array>;
+  private readonly meta: CatalogInfo;
+  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
+  private readonly docLen: Uint32Array;
+  private readonly avgLen: number;
+
+  constructor(name: string, items: readonly CatalogItem[], vectors: Readonly<Record<string, Matrix>>, encoderId = "none") {
+    const columns = Object.keys(vectors);
+    if (columns.length === 0) throw new InputError(`catalog "${name}" needs at least one vector column`);
+    this.name = name;
+    this.items = items;
+    this.byId = new Map(items.map((it, i) => [it.id, i]));
+    if (this.byId.size !== items.length) throw new InputError(`catalog "${name}" has duplicate item ids`);
+    this.vecs = { ...vectors };
+    this.norms = {};
+    for (const [c, m] of Object.entries(vectors)) {
+      if (m.rows !== items.length) throw new InputError(`vector column "${c}" has ${m.rows} rows for ${items.length} items`);
+      const n = new Float32Array(m.rows);
+      // zero norms → 1e-10 so cosine never divides by zero
+      for (let i = 0; i < m.rows; i++) n[i] = Math.max(Math.sqrt(dot(m.data.subarray(i * m.cols, (i + 1) * m.cols), m.data.subarray(i * m.cols, (i + 1) * m.cols))), 1e-10);
+      this.norms[c] = n;
+    }
+    this.meta = Object.freeze({
+      name,
+      version: "memory",
+      count: items.length,
+      encoderId,
+      vectorColumns: Object.freeze(Object.fromEntries(Object.entries(vectors).map(([c, m]) => [c, m.cols]))),
+      defaultVectorColumn: columns[0],
+      builtAt: new Date(0).toISOString(),
+    });
+    this.docLen = new Uint32Array(items.length);
+    items.forEach((it, doc) => {
+      const toks = tokenize(it.text);
+      this.docLen[doc] = toks.length;
+      const tf = new Map<string, number>();
+      for (const t of toks) tf.set(t, (tf.get(t) ?? 0) + 1);
+      for (const [t, n] of tf) {
+        let list = this.postings.get(t);
+        if (!list) this.postings.set(t, (list = []));
+        list.push({ doc, tf: n });
+      }
+    });
+    this.avgLen = items.length > 0 ? this.docLen.reduce((a, b) => a + b, 0) / items.length : 0;
+  }
+
+  /** Concatenates build batches (the same input the LanceDB builder takes) into one MemoryCatalog. */
+  static fromBatches(name: string, encoderId: string, batches: Iterable<CatalogBatch>): MemoryCatalog {
+    const items: CatalogItem[] = [];
+    const parts: Record<string, Matrix[]> = {};
+    for (const b of batches) {
+      items.push(...b.items);
+      for (const [c, m] of Object.entries(b.vectors)) (parts[c] ??= []).push(m);
+    }
+    const vectors: Record<string, Matrix> = {};
+    for (const [c, ms] of Object.entries(parts)) {
+      const cols = ms[0].cols;
+      const out = matrix(ms.reduce((s, m) => s + m.rows, 0), cols);
+      let off = 0;
+      for (const m of ms) {
+        out.data.set(m.data, off);
+        off += m.data.length;
+      }
+      vectors[c] = out;
+    }
+    return new MemoryCatalog(name, items, vectors, encoderId);
+  }
+
+  info(): CatalogInfo {
+    return this.meta;
+  }
+
+  async count(): Promise<number> {
+    return this.items.length;
+  }
+
+  async get(ids: readonly string[]): Promise<CatalogItem[]> {
+    return ids.flatMap((id) => {
+      const i = this.byId.get(id);
+      return i === undefined ? [] : [this.items[i]];
+    });
+  }
+
+  async vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<{ item: CatalogItem; distance: number }[]> {
+    checkK(opts.k);
+    checkVector(this.meta, vector, opts.column);
+    const m = this.vecs[opts.column];
+    const norms = this.norms[opts.column];
+    const qn = Math.max(Math.sqrt(dot(vector, vector)), 1e-10);
+    const filter = normalizeFilter(opts.filter);
+    const hits: { i: number; distance: number }[] = [];
+    for (let i = 0; i < m.rows; i++) {
+      // all-zero rows have no direction: never returned (LanceDB drops their NaN distances the same way)
+      if (norms[i] <= 1e-10 || !matchesFilter(this.items[i], filter)) continue;
+      const cos = dot(m.data.subarray(i * m.cols, (i + 1) * m.cols), vector) / (norms[i] * qn);
+      hits.push({ i, distance: Math.min(2, Math.max(0, 1 - cos)) });
+    }
+    hits.sort((a, b) => a.distance - b.distance || a.i - b.i);
+    return hits.slice(0, opts.k).map(({ i, distance }) => ({ item: this.items[i], distance }));
+  }
+
+  async textSearch(query: string, opts: TextSearchOptions): Promise<{ item: CatalogItem; score: number }[]> {
+    checkK(opts.k);
+    const terms = [...new Set(tokenize(query))];
+    if (terms.length === 0) return [];
+    const filter = normalizeFilter(opts.filter);
+    const n = this.items.length;
+    const scores = new Map<number, number>();
+    for (const t of terms) {
+      const list = this.postings.get(t);
+      if (!list) continue;
+      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      for (const { doc, tf } of list) {
+        const s = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.docLen[doc]) / (this.avgLen || 1)));
+        scores.set(doc, (scores.get(doc) ?? 0) + s);
+      }
+    }
+    return [...scores]
+      .filter(([doc]) => matchesFilter(this.items[doc], filter))
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, opts.k)
+      .map(([doc, score]) => ({ item: this.items[doc], score }));
+  }
+
+  vectorColumns(): string[] {
+    return Object.keys(this.meta.vectorColumns);
+  }
+
+  async allItems(): Promise<CatalogItem[]> {
+    return [...this.items];
+  }
+
+  async vectors(column: string): Promise<{ ids: string[]; matrix: Matrix }> {
+    checkVector(this.meta, new Float32Array(this.meta.vectorColumns[column] ?? 0), column);
+    const m = this.vecs[column];
+    return { ids: this.items.map((it) => it.id), matrix: matrix(m.rows, m.cols, new Float32Array(m.data)) };
+  }
+
+  close(): void {}
+}
