@@ -254,7 +254,9 @@ async function download(
       { path: rel, expected, actual },
     );
   }
-  await writeFileAtomic(target, bytes);
+  await writeFileAtomic(target, bytes).catch((err: Error) => {
+    throw missing(`downloaded it but could not write ${target} (${err.message}); check that ASKMUSIC_HOME is writable`, err);
+  });
   const stat = await fs.stat(target);
   const cache = await diskCache(config.homeDir);
   await cache.put(target, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: actual });

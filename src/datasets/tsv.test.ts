@@ -33,6 +33,14 @@ describe("readLines", () => {
     expect((await collect(readLines(file, "latin1")))[0].text).toBe("tropicália");
   });
 
+  it("keeps line numbers and multi-byte characters intact across 1 MiB read chunks", async () => {
+    const line = "é".repeat(999); // 1998 bytes + "\n": lines straddle every chunk boundary at odd offsets
+    const file = await fixture("big.txt", `${line}\n`.repeat(1200));
+    const lines = await collect(readLines(file));
+    expect(lines.length).toBe(1200);
+    expect(lines.every((l, i) => l.text === line && l.lineNo === i + 1)).toBe(true);
+  });
+
   it("names a missing file", async () => {
     await expect(collect(readLines("/nonexistent/x.tsv"))).rejects.toThrow(/\/nonexistent\/x\.tsv: no such file/);
   });

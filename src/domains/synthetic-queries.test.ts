@@ -55,6 +55,8 @@ describe("generateSyntheticQueries", () => {
     const { train, val } = generateSyntheticQueries(items, opts);
     const trainKeys = new Set(train.map((q) => q.tags.join("|")));
     expect(val.some((q) => trainKeys.has(q.tags.join("|")))).toBe(false);
+    const trainSets = new Set(train.map((q) => q.relevant.join(",")));
+    expect(val.some((q) => trainSets.has(q.relevant.join(",")))).toBe(false);
     expect(new Set(val.map((q) => q.tags.join("|"))).size).toBe(val.length);
     const pairs = train.map((q) => `${q.tags.join("|")}#${q.text}`);
     expect(new Set(pairs).size).toBe(pairs.length);

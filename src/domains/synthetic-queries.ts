@@ -30,7 +30,7 @@ export interface SyntheticQueryOptions {
   readonly maxRelevant?: number;
   /** [minRelevant=5] combinations with fewer relevant tracks are not used. */
   readonly minRelevant?: number;
-  /** [valFraction=0.1] share of tag combinations reserved for validation (by a seeded hash of the combination). */
+  /** [valFraction=0.15] share of tag combinations reserved for validation (by a seeded hash of the combination). */
   readonly valFraction?: number;
   /** [maxPerCombination=3] train queries per tag combination (each with a different text). */
   readonly maxPerCombination?: number;
@@ -143,7 +143,7 @@ function isValCombination(key: string, seed: number, valFraction: number): boole
  * Generates `train` + `val` labeled requests from the items' tags, deterministically for a seed. Each draw picks a
  * tagged item uniformly, a count n in {1, 2, 3} (weights 0.2 / 0.45 / 0.35, capped by how many categories the item
  * has), n distinct categories and one of the item's tags in each; relevant = all items carrying every chosen tag.
- * Train and val never share a tag combination; val uses each combination once, train up to `maxPerCombination`
+ * Train and val never share a tag combination nor a relevant set; val uses each combination once, train up to `maxPerCombination`
  * times with distinct texts. Stops early (returning fewer) if 50 draws per wanted query do not suffice.
  * @example
  * const { train, val } = generateSyntheticQueries(tracks.map(t => t.tags), { seed: 1, train: 2, val: 1, minRelevant: 1 });
@@ -158,7 +158,7 @@ export function generateSyntheticQueries(
   const wantVal = options.val ?? 1000;
   const maxRelevant = options.maxRelevant ?? 3000;
   const minRelevant = options.minRelevant ?? 5;
-  const valFraction = options.valFraction ?? 0.1;
+  const valFraction = options.valFraction ?? 0.15;
   const maxPer = options.maxPerCombination ?? 3;
 
   // Postings: category-qualified tag -> ascending item indices.
@@ -181,7 +181,10 @@ export function generateSyntheticQueries(
 
   const random = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-  const relevantCache = new Map<string, number[] | null>();
+  const relevantCache = new Map<string, { relevant: number[]; fingerprint: string } | null>();
+  // Different combinations can select the same tracks (tags that always co-occur): such a set stays on one side,
+  // or val would partly repeat train under another wording.
+  const setsOf = { train: new Set<string>(), val: new Set<string>() };
   const used = new Map<string, Set<string>>(); // combination -> texts used
   const budget = 50 * (wantTrain + wantVal);
   for (let draw = 0; draw < budget && (train.length < wantTrain || val.length < wantVal); draw++) {
@@ -205,16 +208,18 @@ export function generateSyntheticQueries(
     if (target.length >= (toVal ? wantVal : wantTrain)) continue;
     const texts = used.get(key) ?? new Set<string>();
     if (texts.has(text) || texts.size >= (toVal ? 1 : maxPer)) continue;
-    let relevant = relevantCache.get(key);
-    if (relevant === undefined) {
+    let hit = relevantCache.get(key);
+    if (hit === undefined) {
       const found = intersect(tags.map((t) => postings.get(t)!));
-      relevant = found.length >= minRelevant && found.length <= maxRelevant ? found : null;
-      relevantCache.set(key, relevant);
+      const ok = found.length >= minRelevant && found.length <= maxRelevant;
+      hit = ok ? { relevant: found, fingerprint: createHash("sha1").update(Int32Array.from(found)).digest("hex") } : null;
+      relevantCache.set(key, hit);
     }
-    if (relevant === null) continue;
+    if (hit === null || setsOf[toVal ? "train" : "val"].has(hit.fingerprint)) continue;
+    setsOf[toVal ? "val" : "train"].add(hit.fingerprint);
     texts.add(text);
     used.set(key, texts);
-    target.push({ qid: `syn-${toVal ? "val" : "train"}-${target.length}`, text, tags, relevant });
+    target.push({ qid: `syn-${toVal ? "val" : "train"}-${target.length}`, text, tags, relevant: hit.relevant });
   }
   return { train, val };
 }

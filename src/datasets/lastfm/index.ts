@@ -34,46 +34,56 @@ export async function loadLastfm(config: Config): Promise<LastfmDataset> {
 
   const artists: LastfmArtist[] = [];
   const artistIds = new Set<number>();
-  for await (const batch of readTsvBatches(artistsFile, { header: ["id", "name", "url", "pictureURL"], minColumns: 3, maxColumns: 4 })) for (const { fields, lineNo } of batch) {
-    const id = parseIntField(fields[0], artistsFile, lineNo, "id");
-    if (artistIds.has(id)) throw dataErrorAt(artistsFile, lineNo, `duplicate artist id ${id}`);
-    artistIds.add(id);
-    artists.push({ id, name: fields[1], url: fields[2] });
+  for await (const batch of readTsvBatches(artistsFile, { header: ["id", "name", "url", "pictureURL"], minColumns: 3, maxColumns: 4 })) {
+    for (const { fields, lineNo } of batch) {
+      const id = parseIntField(fields[0], artistsFile, lineNo, "id");
+      if (artistIds.has(id)) throw dataErrorAt(artistsFile, lineNo, `duplicate artist id ${id}`);
+      artistIds.add(id);
+      artists.push({ id, name: fields[1], url: fields[2] });
+    }
   }
 
   const tags: LastfmTag[] = [];
   const tagIds = new Set<number>();
-  for await (const batch of readTsvBatches(tagsFile, { header: ["tagID", "tagValue"], encoding: "latin1" })) for (const { fields, lineNo } of batch) {
-    const id = parseIntField(fields[0], tagsFile, lineNo, "tagID");
-    if (tagIds.has(id)) throw dataErrorAt(tagsFile, lineNo, `duplicate tag id ${id}`);
-    tagIds.add(id);
-    tags.push({ id, text: fields[1] });
+  for await (const batch of readTsvBatches(tagsFile, { header: ["tagID", "tagValue"], encoding: "latin1" })) {
+    for (const { fields, lineNo } of batch) {
+      const id = parseIntField(fields[0], tagsFile, lineNo, "tagID");
+      if (tagIds.has(id)) throw dataErrorAt(tagsFile, lineNo, `duplicate tag id ${id}`);
+      tagIds.add(id);
+      tags.push({ id, text: fields[1] });
+    }
   }
 
   const plays: LastfmPlay[] = [];
   const users = new Set<number>();
-  for await (const batch of readTsvBatches(playsFile, { header: ["userID", "artistID", "weight"] })) for (const { fields, lineNo } of batch) {
-    const user = parseIntField(fields[0], playsFile, lineNo, "userID");
-    const artist = parseIntField(fields[1], playsFile, lineNo, "artistID");
-    if (!artistIds.has(artist)) throw dataErrorAt(playsFile, lineNo, `artistID ${artist} is not in ${artistsFile}`);
-    plays.push({ user, artist, plays: parseIntField(fields[2], playsFile, lineNo, "weight") });
-    users.add(user);
+  for await (const batch of readTsvBatches(playsFile, { header: ["userID", "artistID", "weight"] })) {
+    for (const { fields, lineNo } of batch) {
+      const user = parseIntField(fields[0], playsFile, lineNo, "userID");
+      const artist = parseIntField(fields[1], playsFile, lineNo, "artistID");
+      if (!artistIds.has(artist)) throw dataErrorAt(playsFile, lineNo, `artistID ${artist} is not in ${artistsFile}`);
+      plays.push({ user, artist, plays: parseIntField(fields[2], playsFile, lineNo, "weight") });
+      users.add(user);
+    }
   }
 
   // Tag assignments may name artists missing from artists.dat (the upstream dataset has such rows); keep them,
   // since the benchmark's relevance sets are built from this file as it is.
   const tagAssignments: LastfmTagAssignment[] = [];
   const header = ["userID", "artistID", "tagID", "day", "month", "year"];
-  for await (const batch of readTsvBatches(assignFile, { header })) for (const { fields, lineNo } of batch) {
-    const at = (i: number) => parseIntField(fields[i], assignFile, lineNo, header[i]);
-    const tag = at(2);
-    if (!tagIds.has(tag)) throw dataErrorAt(assignFile, lineNo, `tagID ${tag} is not in ${tagsFile}`);
-    tagAssignments.push({ user: at(0), artist: at(1), tag, date: isoDate(at(5), at(4), at(3), assignFile, lineNo) });
+  for await (const batch of readTsvBatches(assignFile, { header })) {
+    for (const { fields, lineNo } of batch) {
+      const at = (i: number) => parseIntField(fields[i], assignFile, lineNo, header[i]);
+      const tag = at(2);
+      if (!tagIds.has(tag)) throw dataErrorAt(assignFile, lineNo, `tagID ${tag} is not in ${tagsFile}`);
+      tagAssignments.push({ user: at(0), artist: at(1), tag, date: isoDate(at(5), at(4), at(3), assignFile, lineNo) });
+    }
   }
 
   const friends: (readonly [number, number])[] = [];
-  for await (const batch of readTsvBatches(friendsFile, { header: ["userID", "friendID"] })) for (const { fields, lineNo } of batch) {
-    friends.push(Object.freeze([parseIntField(fields[0], friendsFile, lineNo, "userID"), parseIntField(fields[1], friendsFile, lineNo, "friendID")] as const));
+  for await (const batch of readTsvBatches(friendsFile, { header: ["userID", "friendID"] })) {
+    for (const { fields, lineNo } of batch) {
+      friends.push(Object.freeze([parseIntField(fields[0], friendsFile, lineNo, "userID"), parseIntField(fields[1], friendsFile, lineNo, "friendID")] as const));
+    }
   }
 
   return Object.freeze({

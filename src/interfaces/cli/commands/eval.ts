@@ -8,10 +8,6 @@ import type { Config } from "../../../config.js";
 import { writeFileAtomic } from "../../../core/fs.js";
 import { progressPrinter } from "../../../core/progress.js";
 import { DataError } from "../../../errors.js";
-import { getBenchmark } from "../../../evaluation/benchmarks.js";
-import { reportToMarkdown } from "../../../evaluation/report.js";
-import { runBenchmark } from "../../../evaluation/run-benchmark.js";
-import { createDefaultEncoder } from "../../../representations/default-encoder.js";
 import { parseIntFlag, parseListFlag } from "../options.js";
 
 const DEFAULT_MODELS = "popularity,bm25,dense";
@@ -28,13 +24,18 @@ export function registerEvalCommand(program: Command, config: Config): void {
     .option("--seed <n>", "random seed", "42")
     .option("--out <file>", "write the JSON report here (atomically)")
     .action(async (benchmark: string, opts: { split: string; models: string; features?: string; seed: string; out?: string }) => {
+      // Heavy modules (TF.js, LanceDB, datasets) load only when the command runs, so --help stays instant.
+      const { getBenchmark } = await import("../../../evaluation/benchmarks.js");
+      const { reportToMarkdown } = await import("../../../evaluation/report.js");
+      const { runBenchmark } = await import("../../../evaluation/run-benchmark.js");
+      const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
       getBenchmark(benchmark); // unknown benchmark → one-line error before anything loads
       const splitFile = path.resolve(opts.split);
       await fs.access(splitFile).catch((cause) => {
         throw new DataError(`split file not found: ${splitFile}`, { path: splitFile, cause });
       });
       const progress = progressPrinter();
-      const encoder = await createDefaultEncoder(config, progress);
+      const encoder = defaultTextEncoder(config, progress);
       try {
         const report = await runBenchmark(config, {
           benchmark,

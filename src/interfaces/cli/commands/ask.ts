@@ -1,0 +1,77 @@
+/**
+ * @file `askmusic ask "<request>" [--catalog jamendo|lastfm-2k] [--user ID] [-k 10] [--json]`: ranked items with
+ * the score components that produced each rank.
+ */
+import type { Command } from "commander";
+import type { Config } from "../../../config.js";
+import { InputError, NotFoundError } from "../../../errors.js";
+import { CatalogRanker, checkRequest, type Answer } from "../../../ranking/catalog-ranker.js";
+import { openTasteSource } from "../../../ranking/taste.js";
+import { defaultTextEncoder } from "../../../representations/default-encoder.js";
+import { INGEST_SOURCES } from "../../../store/ingest.js";
+import { LanceCatalog, listCatalogs } from "../../../store/lancedb/index.js";
+import { parseIntFlag } from "../options.js";
+
+/** Opens a built catalog, or says how to build it. */
+export async function openBuiltCatalog(config: Config, name: string): Promise<LanceCatalog> {
+  const { INGEST_SOURCES } = await import("../../../store/ingest.js");
+  const { LanceCatalog, listCatalogs } = await import("../../../store/lancedb/index.js");
+  const built = await listCatalogs(config.homeDir);
+  if (!built.includes(name)) {
+    if (!(INGEST_SOURCES as readonly string[]).includes(name)) throw new NotFoundError("catalog", name, [...INGEST_SOURCES]);
+    throw new InputError(`catalog "${name}" is not built yet in ${config.homeDir}: run \`npx askmusic ingest ${name}\` first`, { field: "catalog" });
+  }
+  return LanceCatalog.open(config.homeDir, name);
+}
+
+/** Renders an answer for a terminal: rank, score, name, tags, then the score components. */
+export function formatAnswer(answer: Answer): string {
+  const lines: string[] = [];
+  const { request } = answer;
+  if (request.excludeTags.length + request.excludeArtists.length > 0) {
+    const parts = [...request.excludeTags.map((t) => `tag ${t}`), ...request.excludeArtists.map((a) => `artist ${a}`)];
+    lines.push(`excluding: ${parts.join(", ")}`);
+  }
+  if (request.unmatched.length > 0) lines.push(`note: could not match "${request.unmatched.join('", "')}" to a tag or artist; kept it as text`);
+  for (const r of answer.results) {
+    const components = Object.entries(r.components)
+      .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+      .join(" + ");
+    lines.push(`${String(r.rank).padStart(2)}. ${r.score.toFixed(3)}  ${r.item.name}`);
+    lines.push(`    tags: ${r.item.tags.join(", ") || "-"}${r.item.url ? `  ${r.item.url}` : ""}`);
+    lines.push(`    = ${components}`);
+  }
+  if (answer.results.length === 0) lines.push("no item satisfies the request's constraints");
+  return lines.join("\n");
+}
+
+/** Registers `ask` on the program. */
+export function registerAskCommand(program: Command, config: Config): void {
+  program
+    .command("ask")
+    .description("Ask for music in your own words; prints ranked items and why each ranks where it does.")
+    .argument("<request>", 'e.g. "upbeat songs for a morning run, but no rap"')
+    .option("--catalog <name>", "catalog to search: jamendo | lastfm-2k", "jamendo")
+    .option("--user <id>", "personalize for this user (lastfm-2k: a Last.fm user id)")
+    .option("-k, --k <n>", "number of results (1-100)", "10")
+    .option("--json", "print the answer as JSON")
+    .action(async (request: string, opts: { catalog: string; user?: string; k: string; json?: boolean }) => {
+      // Heavy modules load only when the command runs, so --help and input errors stay instant.
+      const { CatalogRanker, checkRequest } = await import("../../../ranking/catalog-ranker.js");
+      const { openTasteSource } = await import("../../../ranking/taste.js");
+      const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
+      checkRequest(request);
+      const k = parseIntFlag("-k", opts.k, 1, 100);
+      const catalog = await openBuiltCatalog(config, opts.catalog);
+      const encoder = defaultTextEncoder(config);
+      try {
+        const taste = opts.user !== undefined ? await openTasteSource(config, catalog) : undefined;
+        const ranker = await CatalogRanker.open(catalog, encoder, { taste });
+        const answer = await ranker.ask(request, { k, user: opts.user });
+        process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
+      } finally {
+        encoder.dispose?.();
+        catalog.close();
+      }
+    });
+}

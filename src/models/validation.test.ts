@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { matrix, type Matrix } from "../core/matrix.js";
+import type { Recommender, ScoreRequest } from "./recommender.js";
+import { makeSyntheticDomain } from "./testing/synthetic-domain.js";
+import { meanNdcgAt10 } from "./validation.js";
+
+/** Scores item i as -i (so the ranking is 0, 1, 2, ...) and records the batch sizes it was called with. */
+function fixedRanker(nItems: number, batches: number[], seenVectors: (Float32Array | undefined)[]): Recommender {
+  return {
+    name: "fixed",
+    fit: async () => ({ trainSeconds: 0 }),
+    score: async (requests: readonly ScoreRequest[]): Promise<Matrix> => {
+      batches.push(requests.length);
+      requests.forEach((r) => seenVectors.push(r.vector));
+      const m = matrix(requests.length, nItems);
+      for (let r = 0; r < requests.length; r++) for (let i = 0; i < nItems; i++) m.data[r * nItems + i] = -i;
+      return m;
+    },
+    save: async () => {},
+    load: async () => {},
+    dispose: () => {},
+  };
+}
+
+describe("meanNdcgAt10", () => {
+  it("averages NDCG@10 over queries with relevant items, in batches, with encoded vectors", async () => {
+    const domain = makeSyntheticDomain();
+    const batches: number[] = [];
+    const vectors: (Float32Array | undefined)[] = [];
+    const model = fixedRanker(40, batches, vectors);
+    const queries = [
+      { qid: "a", text: "rock", relevant: [0] }, // hit at rank 1: 1
+      { qid: "b", text: "jazz", relevant: [1, 50] }, // hit at rank 2 of |R| = 2: (1/log2(3)) / (1 + 1/log2(3))
+      { qid: "c", text: "folk", relevant: [] }, // skipped
+      { qid: "d", text: "rock", relevant: [20] }, // outside the top 10: 0
+    ];
+    const got = await meanNdcgAt10(model, queries, domain, { batchSize: 2 });
+    const expected = (1 + 1 / Math.log2(3) / (1 + 1 / Math.log2(3)) + 0) / 3;
+    expect(got).toBeCloseTo(expected, 10);
+    expect(batches).toEqual([2, 1]);
+    expect(vectors.every((v) => v !== undefined && v.length === 32)).toBe(true);
+  });
+  it("returns NaN when no query has relevant items", async () => {
+    const domain = makeSyntheticDomain();
+    expect(await meanNdcgAt10(fixedRanker(40, [], []), [{ qid: "x", text: "a", relevant: [] }], domain)).toBeNaN();
+  });
+});
