@@ -2,10 +2,9 @@ import { resolveConfig } from "./src/config.js";
 import { loadJamendo } from "./src/datasets/jamendo/index.js";
 import { generateSyntheticQueries } from "./src/domains/synthetic-queries.js";
 const tracks = await loadJamendo(resolveConfig({ ASKMUSIC_DATA: "/work/shared/data", ASKMUSIC_HOME: "/tmp/rep/h2", ASKMUSIC_DOWNLOAD: "never" }));
+const tags = tracks.map(t => t.tags);
+for (const [tr, va] of [[20000, 0], [0, 1000], [20000, 1000]]) {
 const t0 = performance.now();
-const { train, val } = generateSyntheticQueries(tracks.map(t => t.tags), { seed: 0 });
-console.log("gen ms", performance.now() - t0, train.length, val.length);
-const n = (qs: typeof train) => [1, 2, 3].map(k => qs.filter(q => q.tags.length === k).length);
-console.log("by #tags train", n(train), "val", n(val), "distinct train combos", new Set(train.map(q => q.tags.join("|"))).size);
-for (const q of train.slice(0, 12)) console.log(q.text, "|", q.tags.join(" "), q.relevant.length);
-for (const q of val.slice(0, 5)) console.log("VAL", q.text, "|", q.tags.join(" "), q.relevant.length);
+const { train, val } = generateSyntheticQueries(tags, { seed: 0, train: tr, val: va });
+console.log(tr, va, "gen ms", performance.now() - t0, train.length, val.length);
+}

@@ -99,20 +99,17 @@ function rng(seed: number): () => number {
   };
 }
 
-/** Intersection of ascending index lists, smallest first. */
-function intersect(lists: readonly Int32Array[]): number[] {
-  const sorted = [...lists].sort((a, b) => a.length - b.length);
-  let acc = Array.from(sorted[0]);
-  for (const other of sorted.slice(1)) {
-    const next: number[] = [];
-    let j = 0;
-    for (const x of acc) {
-      while (j < other.length && other[j] < x) j++;
-      if (j < other.length && other[j] === x) next.push(x);
-    }
-    acc = next;
+/** Items carrying all the given tags, ascending: walk the shortest posting list, test the others by bitmap. */
+function intersect(lists: readonly Int32Array[], members: readonly Uint8Array[]): number[] {
+  let shortest = 0;
+  lists.forEach((l, k) => {
+    if (l.length < lists[shortest].length) shortest = k;
+  });
+  const out: number[] = [];
+  for (const x of lists[shortest]) {
+    if (members.every((m, k) => k === shortest || m[x] === 1)) out.push(x);
   }
-  return acc;
+  return out;
 }
 
 /**
@@ -174,6 +171,16 @@ export function generateSyntheticQueries(
     }
   });
   const postings = new Map([...postingLists].map(([k, v]) => [k, Int32Array.from(v)]));
+  const bitmaps = new Map<string, Uint8Array>();
+  const bitmap = (tag: string): Uint8Array => {
+    let m = bitmaps.get(tag);
+    if (!m) {
+      m = new Uint8Array(items.length);
+      for (const x of postings.get(tag)!) m[x] = 1;
+      bitmaps.set(tag, m);
+    }
+    return m;
+  };
   const tagged = items.map((t, i) => (t.genre.length + t.instrument.length + t.mood.length > 0 ? i : -1)).filter((i) => i >= 0);
   const train: SyntheticQuery[] = [];
   const val: SyntheticQuery[] = [];
@@ -186,8 +193,10 @@ export function generateSyntheticQueries(
   // or val would partly repeat train under another wording.
   const setsOf = { train: new Set<string>(), val: new Set<string>() };
   const used = new Map<string, Set<string>>(); // combination -> texts used
+  const splitOf = new Map<string, boolean>(); // combination -> belongs to val
   const budget = 50 * (wantTrain + wantVal);
-  for (let draw = 0; draw < budget && (train.length < wantTrain || val.length < wantVal); draw++) {
+  let draw = 0;
+  for (; draw < budget && (train.length < wantTrain || val.length < wantVal); draw++) {
     const item = items[pick(tagged)];
     const cats = CATEGORIES.filter((c) => item[c].length > 0);
     const r = random();
@@ -202,20 +211,22 @@ export function generateSyntheticQueries(
     }
     const tags = CATEGORIES.filter((c) => choice[c] !== undefined).map((c) => `${c}---${choice[c]}`);
     const key = tags.join("|");
-    const text = renderRequest(choice, random);
-    const toVal = isValCombination(key, seed, valFraction);
+    let toVal = splitOf.get(key);
+    if (toVal === undefined) splitOf.set(key, (toVal = isValCombination(key, seed, valFraction)));
     const target = toVal ? val : train;
     if (target.length >= (toVal ? wantVal : wantTrain)) continue;
     const texts = used.get(key) ?? new Set<string>();
-    if (texts.has(text) || texts.size >= (toVal ? 1 : maxPer)) continue;
+    if (texts.size >= (toVal ? 1 : maxPer)) continue;
     let hit = relevantCache.get(key);
     if (hit === undefined) {
-      const found = intersect(tags.map((t) => postings.get(t)!));
+      const found = intersect(tags.map((t) => postings.get(t)!), tags.map(bitmap));
       const ok = found.length >= minRelevant && found.length <= maxRelevant;
       hit = ok ? { relevant: found, fingerprint: createHash("sha1").update(Int32Array.from(found)).digest("hex") } : null;
       relevantCache.set(key, hit);
     }
     if (hit === null || setsOf[toVal ? "train" : "val"].has(hit.fingerprint)) continue;
+    const text = renderRequest(choice, random);
+    if (texts.has(text)) continue;
     setsOf[toVal ? "val" : "train"].add(hit.fingerprint);
     texts.add(text);
     used.set(key, texts);

@@ -25,8 +25,11 @@ export interface BenchmarkSpec {
   /** Feature sets `--features` accepts; the first is the default. */
   readonly featureSets: readonly string[];
   buildDomain(config: Config, options: DomainBuildOptions): Promise<Domain>;
-  /** Reads a split file into labeled queries over `domain` (answer keys such as `tags` are never read). */
-  loadSplit(file: string, domain: Domain): Promise<LabeledQuery[]>;
+  /**
+   * Reads and validates a split file (answer keys such as `tags` are never read), returning a function that maps
+   * its queries onto a domain. Split in two so a malformed file fails before minutes of feature building.
+   */
+  readSplit(file: string): Promise<(domain: Domain) => LabeledQuery[]>;
   /** The file the domain's own `val` comes from, if any: evaluating on it needs another selection set. */
   selectionFile(config: Config): string | undefined;
 }
@@ -51,17 +54,19 @@ const lfm2kTagq: BenchmarkSpec = {
   featureSets: ["own", "shared"],
   buildDomain: (config, o) =>
     buildLfm2kDomain(config, { features: o.features as "own" | "shared", encoder: o.encoder, progress: o.progress }),
-  async loadSplit(file, domain) {
-    const items = indexOf(domain.items.ids);
-    const users = indexOf(domain.users.ids);
+  async readSplit(file) {
     const queries = await loadTagQueries(file);
-    return queries.map((q) => ({
+    return (domain) => {
+      const items = indexOf(domain.items.ids);
+      const users = indexOf(domain.users.ids);
+      return queries.map((q) => ({
       qid: q.qid,
       text: q.text,
       // A user unknown to the domain is scored without personalization rather than rejected.
       user: users.get(String(q.user)),
       relevant: denseRelevant(file, q.qid, q.relevant, items),
-    }));
+      }));
+    };
   },
   selectionFile: (config) => path.join(config.benchmarksDir, "lfm2k-tagq", "val.jsonl"),
 };
@@ -70,10 +75,12 @@ const jamendoCaptions: BenchmarkSpec = {
   name: "jamendo-captions",
   featureSets: ["own"],
   buildDomain: (config, o) => buildJamendoDomain(config, { encoder: o.encoder, progress: o.progress, seed: o.seed }),
-  async loadSplit(file, domain) {
-    const items = indexOf(domain.items.ids);
+  async readSplit(file) {
     const queries = await loadCaptionQueries(file);
-    return queries.map((q) => ({ qid: q.qid, text: q.text, relevant: denseRelevant(file, q.qid, q.relevant, items) }));
+    return (domain) => {
+      const items = indexOf(domain.items.ids);
+      return queries.map((q) => ({ qid: q.qid, text: q.text, relevant: denseRelevant(file, q.qid, q.relevant, items) }));
+    };
   },
   // The Jamendo domain selects models on synthetic queries generated from the catalog, never on captions.
   selectionFile: () => undefined,

@@ -46,8 +46,9 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   options.models.forEach((name) => create(name).dispose());
 
   const log = options.log ?? (() => {});
+  const toLabeled = await spec.readSplit(options.splitFile);
   const built = await spec.buildDomain(config, { features, encoder: options.encoder, seed, progress: options.progress });
-  const queries = await spec.loadSplit(options.splitFile, built);
+  const queries = toLabeled(built);
   const evaluatingSelectionSplit = sameFile(options.splitFile, spec.selectionFile(config));
   const domain = evaluatingSelectionSplit ? withCarvedSelection(built) : built;
   const selection = evaluatingSelectionSplit

@@ -63,6 +63,8 @@ export interface VectorSearchOptions {
   /** Maximum results (>= 1). Fewer come back only when fewer items pass the filter. */
   readonly k: number;
   readonly filter?: CatalogFilter;
+  /** [exact=false] Scan every row even where an ANN index exists: slower, for checks and benchmarks. */
+  readonly exact?: boolean;
 }
 
 /** Options of {@link Catalog.textSearch}. */

@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { resolveConfig } from "../../config.js";
 import { AskmusicError } from "../../errors.js";
 import { registerAskCommand } from "./commands/ask.js";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
   registerIngestCommand(program, config);
   registerEvalCommand(program, config);
   registerAskCommand(program, config);
+  registerDemoCommand(program, config);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

@@ -116,7 +116,7 @@ export class LanceCatalog implements Catalog {
     checkK(opts.k);
     checkVector(this.manifest, vector, opts.column);
     const where = filterToSql(normalizeFilter(opts.filter));
-    const ann = this.manifest.vectorIndex.type !== "none";
+    const ann = this.manifest.vectorIndex.type !== "none" && opts.exact !== true;
     const run = async (exact: boolean) => {
       // _distance is selected explicitly: LanceDB warns on every query otherwise.
       let q = this.table.vectorSearch(vector).column(vectorColumn(opts.column)).distanceType("cosine").select([...ITEM_COLUMNS, "_distance"]).limit(opts.k);
