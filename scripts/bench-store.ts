@@ -35,7 +35,8 @@ async function time<T>(label: string, queries: readonly T[], run: (q: T) => Prom
   return med;
 }
 
-const catalog = await LanceCatalog.open(config.homeDir, name);
+const nprobes = process.argv[4] ? Number(process.argv[4]) : undefined;
+const catalog = await LanceCatalog.open(config.homeDir, name, { nprobes });
 const info = catalog.info();
 const column = info.defaultVectorColumn;
 console.log(`catalog ${name}: ${info.count} items, columns ${JSON.stringify(info.vectorColumns)}, index ${JSON.stringify(catalog.vectorIndex())}`);
@@ -72,8 +73,10 @@ for (const [label, filter] of filters) {
   await time(`vector k=10 ${label}`, queries, (q) => catalog.vectorSearch(q, { column, k: 10, filter }));
 }
 
-// Recall@10 of the configured search against exact cosine computed here in JS.
+// Recall@10 of the configured search against exact cosine computed here in JS. Many tracks share a tag phrase
+// (identical vectors), so a hit counts when its distance is within the exact 10th distance (ties are equivalent).
 let recall = 0;
+let recallById = 0;
 for (const q of queries.slice(0, 50)) {
   const scores = new Float32Array(unit.rows);
   const qn = Math.hypot(...q);
@@ -83,11 +86,14 @@ for (const q of queries.slice(0, 50)) {
     for (let j = 0; j < r.length; j++) s += r[j] * q[j];
     scores[i] = s / qn;
   }
-  const truth = new Set(topK(scores, 10, { exclude: (i) => !nonzeroSet.has(i) }).map((i) => ids[i]));
+  const best = topK(scores, 10, { exclude: (i) => !nonzeroSet.has(i) });
+  const truth = new Set(best.map((i) => ids[i]));
+  const tenth = 1 - scores[best[9]];
   const got = await catalog.vectorSearch(q, { column, k: 10 });
-  recall += got.filter((h) => truth.has(h.item.id)).length / 10;
+  recall += got.filter((h) => h.distance <= tenth + 1e-5).length / 10;
+  recallById += got.filter((h) => truth.has(h.item.id)).length / 10;
 }
-console.log(`recall@10 of ${catalog.vectorIndex().type} vs exact (50 queries): ${(recall / 50).toFixed(3)}`);
+console.log(`recall@10 of ${catalog.vectorIndex().type} (nprobes ${catalog.vectorIndex().nprobes}) vs exact, 50 queries: ${(recall / 50).toFixed(3)} by distance (ties equal), ${(recallById / 50).toFixed(3)} by id`);
 
 // In-process brute force over the same vectors, for comparison.
 const mem = new MemoryCatalog(name, items, { [column]: matrix(vecs.rows, vecs.cols, vecs.data) }, info.encoderId);

@@ -4,7 +4,6 @@ import { realDataConfig } from "../datasets/testing.js";
 import type { JamendoTrack } from "../datasets/types.js";
 import { fakeEncoder, fakeVector } from "../representations/fake-encoder.js";
 import { buildJamendoDomain, buildJamendoFeatures } from "./jamendo.js";
-import { tagDisplay, tagPhrase, trackName } from "./jamendo-text.js";
 import type { Domain } from "./types.js";
 
 const track = (id: number, tags: Partial<JamendoTrack["tags"]>, title?: string, artistName?: string): JamendoTrack => ({
@@ -17,19 +16,6 @@ const track = (id: number, tags: Partial<JamendoTrack["tags"]>, title?: string, 
   tags: { genre: tags.genre ?? [], instrument: tags.instrument ?? [], mood: tags.mood ?? [] },
   ...(title !== undefined ? { title } : {}),
   ...(artistName !== undefined ? { artistName } : {}),
-});
-
-describe("jamendo text", () => {
-  it("renders tags and names readably", () => {
-    expect(tagDisplay("genre---easylistening")).toBe("easy listening");
-    expect(tagPhrase({ genre: ["pop", "rock"], instrument: ["electricguitar", "drums"], mood: ["energetic"] })).toBe(
-      "pop, rock; electric guitar, drums; energetic",
-    );
-    expect(tagPhrase({ genre: [], instrument: ["piano"], mood: ["calm"] })).toBe("piano; calm");
-    expect(trackName({ title: "Intro", artistName: "Nobody" })).toBe("Intro by Nobody");
-    expect(trackName({ title: "Intro" })).toBe("Intro");
-    expect(trackName({ artistName: "Nobody" })).toBe("");
-  });
 });
 
 describe("buildJamendoFeatures", () => {

@@ -141,7 +141,7 @@ function isValCombination(key: string, seed: number, valFraction: number): boole
  * tagged item uniformly, a count n in {1, 2, 3} (weights 0.2 / 0.45 / 0.35, capped by how many categories the item
  * has), n distinct categories and one of the item's tags in each; relevant = all items carrying every chosen tag.
  * Train and val never share a tag combination nor a relevant set; val uses each combination once, train up to `maxPerCombination`
- * times with distinct texts. Stops early (returning fewer) if 50 draws per wanted query do not suffice.
+ * times with distinct texts. Stops early (returning fewer) after 200,000 draws in a row add nothing, or 100 draws per wanted query.
  * @example
  * const { train, val } = generateSyntheticQueries(tracks.map(t => t.tags), { seed: 1, train: 2, val: 1, minRelevant: 1 });
  * train[0]; // { qid: "syn-train-0", text: "calm piano music", tags: ["instrument---piano", "mood---calm"], relevant: [4, 17, ...] }
@@ -158,79 +158,96 @@ export function generateSyntheticQueries(
   const valFraction = options.valFraction ?? 0.15;
   const maxPer = options.maxPerCombination ?? 3;
 
-  // Postings: category-qualified tag -> ascending item indices.
-  const postingLists = new Map<string, number[]>();
-  items.forEach((tags, idx) => {
-    for (const c of CATEGORIES) {
-      for (const t of tags[c]) {
-        const key = `${c}---${t}`;
-        let list = postingLists.get(key);
-        if (!list) postingLists.set(key, (list = []));
-        list.push(idx);
-      }
-    }
-  });
-  const postings = new Map([...postingLists].map(([k, v]) => [k, Int32Array.from(v)]));
-  const bitmaps = new Map<string, Uint8Array>();
-  const bitmap = (tag: string): Uint8Array => {
-    let m = bitmaps.get(tag);
+  // Tag ids over category-qualified names ("genre---rock"), and each item's tag ids per category.
+  const names = [...new Set(items.flatMap((t) => CATEGORIES.flatMap((c) => t[c].map((x) => `${c}---${x}`))))].sort();
+  const idOf = new Map(names.map((n, i) => [n, i]));
+  const itemIds = items.map((t) => CATEGORIES.map((c) => t[c].map((x) => idOf.get(`${c}---${x}`)!)));
+  const postingLists: number[][] = names.map(() => []);
+  itemIds.forEach((byCat, idx) => byCat.forEach((ids) => ids.forEach((id) => postingLists[id].push(idx))));
+  const postings = postingLists.map((l) => Int32Array.from(l));
+  const bitmaps = new Map<number, Uint8Array>();
+  const bitmap = (id: number): Uint8Array => {
+    let m = bitmaps.get(id);
     if (!m) {
       m = new Uint8Array(items.length);
-      for (const x of postings.get(tag)!) m[x] = 1;
-      bitmaps.set(tag, m);
+      for (const x of postings[id]) m[x] = 1;
+      bitmaps.set(id, m);
     }
     return m;
   };
-  const tagged = items.map((t, i) => (t.genre.length + t.instrument.length + t.mood.length > 0 ? i : -1)).filter((i) => i >= 0);
+  const tagged = itemIds.map((byCat, i) => (byCat.some((ids) => ids.length > 0) ? i : -1)).filter((i) => i >= 0);
   const train: SyntheticQuery[] = [];
   const val: SyntheticQuery[] = [];
   if (tagged.length === 0) return { train, val };
 
-  const random = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-  const relevantCache = new Map<string, { relevant: number[]; fingerprint: string } | null>();
+  /** Per tag combination: its split, texts used, labels; `done` once it can give no more queries. */
+  interface Combination {
+    readonly tags: readonly string[];
+    readonly toVal: boolean;
+    readonly texts: Set<string>;
+    hit?: { relevant: number[]; fingerprint: string };
+    done: boolean;
+  }
+  const combos = new Map<number, Combination>(); // numeric key: one base-(V+1) digit per category
+  const base = names.length + 1;
   // Different combinations can select the same tracks (tags that always co-occur): such a set stays on one side,
   // or val would partly repeat train under another wording.
   const setsOf = { train: new Set<string>(), val: new Set<string>() };
-  const used = new Map<string, Set<string>>(); // combination -> texts used
-  const splitOf = new Map<string, boolean>(); // combination -> belongs to val
-  const budget = 50 * (wantTrain + wantVal);
-  let draw = 0;
-  for (; draw < budget && (train.length < wantTrain || val.length < wantVal); draw++) {
-    const item = items[pick(tagged)];
-    const cats = CATEGORIES.filter((c) => item[c].length > 0);
+  const random = rng(seed);
+  const chosen = [-1, -1, -1];
+  const pool = [0, 1, 2];
+  // Most late draws hit a finished combination and cost a few Map lookups, so the budget can be generous; stop
+  // when STALL draws in a row add nothing (the catalog cannot supply more).
+  const budget = 100 * (wantTrain + wantVal);
+  const STALL = 200_000;
+  let lastAccepted = 0;
+  for (let draw = 0; draw < budget && draw - lastAccepted < STALL && (train.length < wantTrain || val.length < wantVal); draw++) {
+    const byCat = itemIds[tagged[Math.floor(random() * tagged.length)]];
+    let nCats = 0;
+    for (let c = 0; c < 3; c++) if (byCat[c].length > 0) pool[nCats++] = c;
     const r = random();
-    const n = Math.min(r < 0.2 ? 1 : r < 0.65 ? 2 : 3, cats.length);
-    // Partial Fisher-Yates: n distinct categories, then one tag in each.
-    const pool = [...cats];
-    const choice: Partial<Record<Category, string>> = {};
+    const n = Math.min(r < 0.2 ? 1 : r < 0.65 ? 2 : 3, nCats);
+    chosen.fill(-1);
+    // Partial Fisher-Yates: n distinct categories, then one of the item's tags in each.
     for (let k = 0; k < n; k++) {
-      const j = k + Math.floor(random() * (pool.length - k));
+      const j = k + Math.floor(random() * (nCats - k));
       [pool[k], pool[j]] = [pool[j], pool[k]];
-      choice[pool[k]] = pick(item[pool[k]]);
+      const ids = byCat[pool[k]];
+      chosen[pool[k]] = ids[Math.floor(random() * ids.length)];
     }
-    const tags = CATEGORIES.filter((c) => choice[c] !== undefined).map((c) => `${c}---${choice[c]}`);
-    const key = tags.join("|");
-    let toVal = splitOf.get(key);
-    if (toVal === undefined) splitOf.set(key, (toVal = isValCombination(key, seed, valFraction)));
-    const target = toVal ? val : train;
-    if (target.length >= (toVal ? wantVal : wantTrain)) continue;
-    const texts = used.get(key) ?? new Set<string>();
-    if (texts.size >= (toVal ? 1 : maxPer)) continue;
-    let hit = relevantCache.get(key);
-    if (hit === undefined) {
-      const found = intersect(tags.map((t) => postings.get(t)!), tags.map(bitmap));
-      const ok = found.length >= minRelevant && found.length <= maxRelevant;
-      hit = ok ? { relevant: found, fingerprint: createHash("sha1").update(Int32Array.from(found)).digest("hex") } : null;
-      relevantCache.set(key, hit);
+    const key = ((chosen[0] + 1) * base + (chosen[1] + 1)) * base + (chosen[2] + 1);
+    let combo = combos.get(key);
+    if (combo === undefined) {
+      const tags = chosen.filter((id) => id >= 0).map((id) => names[id]);
+      combo = { tags, toVal: isValCombination(tags.join("|"), seed, valFraction), texts: new Set(), done: false };
+      const found = intersect(
+        chosen.filter((id) => id >= 0).map((id) => postings[id]),
+        chosen.filter((id) => id >= 0).map(bitmap),
+      );
+      if (found.length >= minRelevant && found.length <= maxRelevant) {
+        combo.hit = { relevant: found, fingerprint: createHash("sha1").update(Int32Array.from(found)).digest("hex") };
+      } else combo.done = true;
+      combos.set(key, combo);
     }
-    if (hit === null || setsOf[toVal ? "train" : "val"].has(hit.fingerprint)) continue;
+    if (combo.done) continue;
+    const target = combo.toVal ? val : train;
+    if (target.length >= (combo.toVal ? wantVal : wantTrain)) continue;
+    const hit = combo.hit!;
+    if (setsOf[combo.toVal ? "train" : "val"].has(hit.fingerprint)) {
+      combo.done = true;
+      continue;
+    }
+    const choice: Partial<Record<Category, string>> = {};
+    chosen.forEach((id, c) => {
+      if (id >= 0) choice[CATEGORIES[c]] = names[id].slice(names[id].indexOf("---") + 3);
+    });
     const text = renderRequest(choice, random);
-    if (texts.has(text)) continue;
-    setsOf[toVal ? "val" : "train"].add(hit.fingerprint);
-    texts.add(text);
-    used.set(key, texts);
-    target.push({ qid: `syn-${toVal ? "val" : "train"}-${target.length}`, text, tags, relevant: hit.relevant });
+    if (combo.texts.has(text)) continue;
+    setsOf[combo.toVal ? "val" : "train"].add(hit.fingerprint);
+    combo.texts.add(text);
+    if (combo.texts.size >= (combo.toVal ? 1 : maxPer)) combo.done = true;
+    lastAccepted = draw;
+    target.push({ qid: `syn-${combo.toVal ? "val" : "train"}-${target.length}`, text, tags: combo.tags, relevant: hit.relevant });
   }
   return { train, val };
 }

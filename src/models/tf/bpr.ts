@@ -3,6 +3,7 @@
  */
 import { shuffleInPlace, type Rng } from "../../core/random.js";
 import { tf } from "./backend.js";
+import { matMulTransposeB } from "./ops.js";
 
 /** One training batch: B positives (left row, item) and, per positive, K negatives drawn from a shared pool. */
 export interface BprBatch {
@@ -74,7 +75,7 @@ export function* bprBatches(
  */
 export function bprLoss(left: tf.Tensor2D, posItems: tf.Tensor2D, poolItems: tf.Tensor2D, negWeights: tf.Tensor2D, negatives: number): tf.Scalar {
   const sPos = tf.sum(tf.mul(left, posItems), 1); // [B]
-  const sAll = tf.matMul(left, poolItems, false, true); // [B, P]
+  const sAll = matMulTransposeB(left, poolItems); // [B, P]
   const pairLoss = tf.softplus(tf.sub(sAll, tf.expandDims(sPos, 1))); // [B, P]
   return tf.div(tf.sum(tf.mul(pairLoss, negWeights)), left.shape[0] * negatives);
 }

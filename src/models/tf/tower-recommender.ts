@@ -74,6 +74,7 @@ export abstract class TowerRecommender implements Recommender {
   private leftTower: Tower | undefined;
   private itemTower: Tower | undefined;
   private itemInputs: tf.Tensor2D | undefined;
+  /** Cached transposed item embeddings (dims x items). */
   private itemEmb: tf.Tensor2D | undefined;
   private itemFeatures: string[] = [];
   private itemScales: number[] = [];
@@ -101,6 +102,15 @@ export abstract class TowerRecommender implements Recommender {
     await tfReady();
     const t0 = performance.now();
     this.dispose();
+    try {
+      return await this.train(domain, fitOptions, t0);
+    } catch (err) {
+      this.dispose(); // never leave a half-fitted model (or its tensors) behind
+      throw err;
+    }
+  }
+
+  private async train(domain: Domain, fitOptions: FitOptions, t0: number): Promise<FitReport> {
     const o = this.options;
     const leftDims = this.leftDims(domain);
     this.bindItems(domain, this.resolveItemFeatures(domain), undefined);
@@ -108,6 +118,7 @@ export abstract class TowerRecommender implements Recommender {
     if (inputs.cols !== leftDims) throw new ModelFitError(`${this.name}: left inputs have ${inputs.cols} dims, expected ${leftDims}`);
     this.leftScale = meanRowNorm(inputs);
 
+    const nItems = domain.items.ids.length;
     const lefts: number[] = [];
     const items: number[] = [];
     const positivesOf = Array.from({ length: inputs.rows }, () => new Set<number>());
@@ -115,6 +126,9 @@ export abstract class TowerRecommender implements Recommender {
       const r = rowOfQuery[qi];
       if (r < 0) return;
       for (const it of q.relevant) {
+        if (!Number.isInteger(it) || it < 0 || it >= nItems) {
+          throw new ModelFitError(`${this.name}: train query ${q.qid} lists item ${it}, outside 0..${nItems - 1} of domain ${domain.name}`);
+        }
         lefts.push(r);
         items.push(it);
         positivesOf[r].add(it);
@@ -140,7 +154,7 @@ export abstract class TowerRecommender implements Recommender {
         const e0 = performance.now();
         let lossSum = 0;
         let steps = 0;
-        for (const batch of bprBatches(pairs, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems: domain.items.ids.length }, rng)) {
+        for (const batch of bprBatches(pairs, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng)) {
           const cost = tf.tidy(() => {
             const leftIdx = tf.tensor1d(batch.left, "int32");
             const itemIdx = tf.tensor1d(Int32Array.from([...batch.pos, ...batch.pool]), "int32");
@@ -185,9 +199,6 @@ export abstract class TowerRecommender implements Recommender {
         tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(w[i], v.shape))));
         this.invalidateItemEmbeddings();
       }
-    } catch (err) {
-      this.dispose();
-      throw err;
     } finally {
       optimizer.dispose();
       leftT.dispose();
@@ -209,10 +220,10 @@ export abstract class TowerRecommender implements Recommender {
     const nItems = this.requireFitted();
     if (requests.length === 0) return matrix(0, nItems);
     const x = await this.requestLeft(requests);
-    const I = this.itemEmbeddings();
+    const itemsT = this.itemEmbeddingsT();
     const out = tf.tidy(() => {
       const L = this.leftTower!.apply(tf.mul(tf.tensor2d(x.data, [x.rows, x.cols]), 1 / this.leftScale) as tf.Tensor2D);
-      return tf.matMul(L, I, false, true);
+      return tf.matMul(L, itemsT); // plain, not transposeB: the WASM backend runs transposed matMul ~10x slower
     });
     const data = new Float32Array(out.dataSync());
     out.dispose();
@@ -313,9 +324,9 @@ export abstract class TowerRecommender implements Recommender {
     this.domain = domain;
   }
 
-  /** All item embeddings (rows = items), cached until the weights change. Never call inside tf.tidy. */
-  private itemEmbeddings(): tf.Tensor2D {
-    this.itemEmb ??= tf.tidy(() => this.itemTower!.apply(this.itemInputs!));
+  /** All item embeddings, transposed (rows = dims, cols = items), cached until the weights change. Never call inside tf.tidy. */
+  private itemEmbeddingsT(): tf.Tensor2D {
+    this.itemEmb ??= tf.tidy(() => tf.transpose(this.itemTower!.apply(this.itemInputs!)));
     return this.itemEmb;
   }
 

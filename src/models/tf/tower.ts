@@ -3,6 +3,7 @@
  */
 import { mulberry32 } from "../../core/random.js";
 import { tf } from "./backend.js";
+import { matMulFast } from "./ops.js";
 
 /**
  * A stack of dense layers: ReLU between layers, none after the last (embeddings may be negative).
@@ -51,7 +52,7 @@ export class Tower {
     for (let l = 0; l < this.layers.length; l++) {
       const w = this.variables[2 * l] as tf.Tensor2D;
       const b = this.variables[2 * l + 1];
-      h = tf.add(tf.matMul(h, w), b);
+      h = tf.add(matMulFast(h, w), b);
       if (l < this.layers.length - 1) h = tf.relu(h);
     }
     return h;

@@ -1,5 +1,9 @@
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ModelFitError } from "../../errors.js";
+import { DataError, ModelFitError } from "../../errors.js";
+import { TalkRecRecommender } from "../talkrec/index.js";
 import { runRecommenderSuite } from "../conformance.js";
 import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
 import { tfReady } from "../tf/backend.js";
@@ -30,5 +34,27 @@ describe("twotower", () => {
     await expect(m.score([{ text: "x", user: 99 }])).rejects.toThrow(/user index 99/);
     m.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("refuses to load another model's weights or a domain of another size", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "askmusic-twotower-"));
+    try {
+      const domain = makeSyntheticDomain();
+      const talk = new TalkRecRecommender({ ...small, epochs: 1 });
+      await talk.fit(domain, { seed: 1 });
+      await talk.save(path.join(dir, "talkrec"));
+      talk.dispose();
+      await expect(new TwoTowerRecommender().load(path.join(dir, "talkrec"), domain)).rejects.toThrow(/not a askmusic\/twotower@1 model/);
+      const tt = new TwoTowerRecommender({ ...small, epochs: 1 });
+      await tt.fit(domain, { seed: 1 });
+      await tt.save(path.join(dir, "twotower"));
+      tt.dispose();
+      const other = makeSyntheticDomain({ itemsPerGenre: 5 });
+      const err = await new TwoTowerRecommender().load(path.join(dir, "twotower"), other).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DataError);
+      expect(String(err)).toMatch(/saved for 40 items, domain synthetic\/users has 20: refit/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -44,6 +44,12 @@ export async function readManifest(versionDir: string): Promise<LanceManifest> {
   return m;
 }
 
+/** Options of {@link LanceCatalog.open}. */
+export interface OpenOptions {
+  /** [nprobes=as built] IVF partitions probed per query (more = higher recall, slower). Ignored without an index. */
+  readonly nprobes?: number;
+}
+
 /** Ids per `IN (...)` list: keeps each SQL predicate small. */
 const GET_CHUNK = 500;
 
@@ -65,15 +71,22 @@ export class LanceCatalog implements Catalog {
     this.name = manifest.name;
   }
 
-  /** Opens the live version of catalog `name`: NotFoundError (listing the built ones) when it does not exist. */
-  static async open(homeDir: string, name: string): Promise<LanceCatalog> {
+  /**
+   * Opens the live version of catalog `name`: NotFoundError (listing the built ones) when it does not exist.
+   * @param options.nprobes [the build's choice, 16] IVF partitions probed per query: more = higher recall, slower.
+   */
+  static async open(homeDir: string, name: string, options: OpenOptions = {}): Promise<LanceCatalog> {
     const { dir } = await currentVersionDir(homeDir, name);
-    return LanceCatalog.openVersionDir(dir);
+    return LanceCatalog.openVersionDir(dir, options);
   }
 
   /** Opens one version directory directly (used by the builder to verify a build before swapping it in). */
-  static async openVersionDir(versionDir: string): Promise<LanceCatalog> {
-    const manifest = await readManifest(versionDir);
+  static async openVersionDir(versionDir: string, options: OpenOptions = {}): Promise<LanceCatalog> {
+    let manifest = await readManifest(versionDir);
+    if (options.nprobes !== undefined && manifest.vectorIndex.type !== "none") {
+      const nprobes = Math.max(1, Math.min(manifest.vectorIndex.partitions, Math.round(options.nprobes)));
+      manifest = { ...manifest, vectorIndex: { ...manifest.vectorIndex, nprobes } };
+    }
     const db = await lancedb.connect(versionDir);
     try {
       const table = await db.openTable(TABLE_NAME);
