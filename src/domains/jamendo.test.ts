@@ -3,7 +3,8 @@ import type { Config } from "../config.js";
 import { realDataConfig } from "../datasets/testing.js";
 import type { JamendoTrack } from "../datasets/types.js";
 import { fakeEncoder, fakeVector } from "../representations/fake-encoder.js";
-import { buildJamendoDomain, buildJamendoFeatures } from "./jamendo.js";
+import { buildJamendoFeatures } from "../representations/jamendo-features.js";
+import { buildJamendoDomain } from "./jamendo.js";
 import type { Domain } from "./types.js";
 
 const track = (id: number, tags: Partial<JamendoTrack["tags"]>, title?: string, artistName?: string): JamendoTrack => ({

@@ -3,58 +3,13 @@
  * training/validation requests generated from the catalog (zero-shot: real captions are for evaluation only).
  */
 import type { Config } from "../config.js";
-import { matrix, type Matrix } from "../core/matrix.js";
 import { loadJamendo } from "../datasets/jamendo/index.js";
-import type { JamendoTrack, Progress } from "../datasets/types.js";
+import type { Progress } from "../datasets/types.js";
 import { defaultTextEncoder } from "../representations/default-encoder.js";
-import { cotagEmbeddings } from "../representations/tags.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
-import { qualifiedTags, tagPhrase, trackName } from "./jamendo-text.js";
+import { buildJamendoFeatures } from "../representations/jamendo-features.js";
 import { generateSyntheticQueries } from "./synthetic-queries.js";
 import type { Domain, LabeledQuery } from "./types.js";
-
-/** Text fields and frozen feature matrices of the tracks (rows in track order). */
-export interface JamendoFeatures {
-  /** name: "title by artist" or ""; tags: the tag phrase; full: both, for lexical indexing. */
-  readonly texts: { readonly name: readonly string[]; readonly tags: readonly string[]; readonly full: readonly string[] };
-  /** tagtext, name: encoder vectors (zero rows for empty texts); cotag: 32-d SVD of IDF-weighted track x tag. */
-  readonly features: { readonly tagtext: Matrix; readonly name: Matrix; readonly cotag: Matrix };
-}
-
-/** Encodes each distinct non-empty text once; empty texts get zero rows (an unknown name says nothing). */
-async function encodeDistinctNonEmpty(texts: readonly string[], encoder: TextEncoder): Promise<Matrix> {
-  const distinct = [...new Set(texts.filter((t) => t !== ""))];
-  const at = new Map(distinct.map((t, i) => [t, i]));
-  const m = distinct.length > 0 ? await encoder.encode(distinct) : matrix(0, encoder.dims);
-  const d = encoder.dims;
-  const out = matrix(texts.length, d);
-  texts.forEach((t, i) => {
-    const r = at.get(t);
-    if (r !== undefined) out.data.set(m.data.subarray(r * d, (r + 1) * d), i * d);
-  });
-  return out;
-}
-
-/**
- * Builds the track texts and features. Only distinct texts are encoded (21,229 tag phrases and 11,565 names on
- * the full catalog), so a cold run with USE-lite takes ~2–3 minutes and a warm (cached) one seconds.
- * @example
- * const f = await buildJamendoFeatures(tracks, defaultTextEncoder(config));
- * f.texts.tags[0]; // "punk rock; ..." ; f.features.cotag.cols // 32
- */
-export async function buildJamendoFeatures(tracks: readonly JamendoTrack[], encoder: TextEncoder, progress?: Progress): Promise<JamendoFeatures> {
-  const name = tracks.map(trackName);
-  const tags = tracks.map((t) => tagPhrase(t.tags));
-  const full = tracks.map((_, i) => [name[i], tags[i]].filter((s) => s !== "").join(". "));
-  progress?.("jamendo features", 0, 3);
-  const tagtext = await encodeDistinctNonEmpty(tags, encoder);
-  progress?.("jamendo features", 1, 3);
-  const nameVecs = await encodeDistinctNonEmpty(name, encoder);
-  progress?.("jamendo features", 2, 3);
-  const cotag = cotagEmbeddings(tracks.map((t) => qualifiedTags(t.tags)), { k: 32, seed: 0 }).items;
-  progress?.("jamendo features", 3, 3);
-  return { texts: { name, tags, full }, features: { tagtext, name: nameVecs, cotag } };
-}
 
 /** Options of {@link buildJamendoDomain}. */
 export interface JamendoDomainOptions {

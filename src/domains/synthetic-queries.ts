@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { TrackTags } from "../datasets/types.js";
-import { tagDisplay } from "./jamendo-text.js";
+import { tagDisplay } from "../representations/jamendo-text.js";
 
 /** One generated request. `tags` are category-qualified ("genre---rock"): for analysis, never for models. */
 export interface SyntheticQuery {

@@ -1,6 +1,10 @@
 /**
  * @file The catalog port that ranking needs (vector search with filters, full-text search, lookup by id), with
  * the filter semantics every implementation shares. No LanceDB or Arrow types here.
+ *
+ * Beyond the first sketch of this port: `info()` (encoder id, vector sizes, default column, version),
+ * `vectors(column)` (every item's vector, for models that score the whole catalog), `exact` on vector search,
+ * all-zero vectors never returned, `get` keeps the asked order, and the build input types (`CatalogBatch`).
  */
 import type { Matrix } from "../core/matrix.js";
 import { InputError, NotFoundError } from "../errors.js";

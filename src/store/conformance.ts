@@ -57,6 +57,13 @@ export function runCatalogSuite(label: string, { create, n = 300 }: CatalogSuite
       expect(hits).toHaveLength(n);
     });
 
+    it("never returns items whose vector in the column is all zeros", async () => {
+      const hits = await catalog.vectorSearch(fakeEncode(["Song Night"]).data, { column: "name", k: n });
+      const zeroed = items.filter((_, i) => i % 25 === 0).map((it) => it.id);
+      expect(hits).toHaveLength(n - zeroed.length);
+      for (const h of hits) expect(zeroed).not.toContain(h.item.id);
+    });
+
     const filters: [string, CatalogFilter][] = [
       ["includeTags (case-insensitive)", { includeTags: ["ROCK", "piano"] }],
       ["excludeTags", { excludeTags: ["jazz", "sad", "rock"] }],

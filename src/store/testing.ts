@@ -42,12 +42,13 @@ export function syntheticItems(n: number): CatalogItem[] {
   });
 }
 
-/** Splits items into build batches with two vector columns, `tagtext` (tags) and `name` (title). */
+/** Splits items into build batches with two vector columns, `tagtext` (tags) and `name` (title; zero every 25th). */
 export function syntheticBatches(items: readonly CatalogItem[], batchSize = 64): CatalogBatch[] {
   const out: CatalogBatch[] = [];
   for (let lo = 0; lo < items.length; lo += batchSize) {
     const part = items.slice(lo, lo + batchSize);
-    out.push({ items: part, vectors: { tagtext: fakeEncode(part.map((it) => it.tags.join(" "))), name: fakeEncode(part.map((it) => it.title ?? it.name)) } });
+    // Every 25th item has no name signal (an all-zero `name` row), like Jamendo tracks without a title.
+    out.push({ items: part, vectors: { tagtext: fakeEncode(part.map((it) => it.tags.join(" "))), name: fakeEncode(part.map((it, j) => ((lo + j) % 25 === 0 ? "" : (it.title ?? it.name)))) } });
   }
   return out;
 }

@@ -54,8 +54,11 @@ export class MemoryCatalog implements Catalog {
     for (const [c, m] of Object.entries(vectors)) {
       if (m.rows !== items.length) throw new InputError(`vector column "${c}" has ${m.rows} rows for ${items.length} items`);
       const n = new Float32Array(m.rows);
-      // zero norms → 1e-10 so cosine never divides by zero
-      for (let i = 0; i < m.rows; i++) n[i] = Math.max(Math.sqrt(dot(m.data.subarray(i * m.cols, (i + 1) * m.cols), m.data.subarray(i * m.cols, (i + 1) * m.cols))), 1e-10);
+      // raw norms: 0 marks an all-zero row (never returned), so cosine never divides by zero
+      for (let i = 0; i < m.rows; i++) {
+        const r = m.data.subarray(i * m.cols, (i + 1) * m.cols);
+        n[i] = Math.sqrt(dot(r, r));
+      }
       this.norms[c] = n;
     }
     this.meta = Object.freeze({
@@ -129,7 +132,7 @@ export class MemoryCatalog implements Catalog {
     const hits: { i: number; distance: number }[] = [];
     for (let i = 0; i < m.rows; i++) {
       // all-zero rows have no direction: never returned (LanceDB drops their NaN distances the same way)
-      if (norms[i] <= 1e-10 || !matchesFilter(this.items[i], filter)) continue;
+      if (norms[i] === 0 || !matchesFilter(this.items[i], filter)) continue;
       const cos = dot(m.data.subarray(i * m.cols, (i + 1) * m.cols), vector) / (norms[i] * qn);
       hits.push({ i, distance: Math.min(2, Math.max(0, 1 - cos)) });
     }

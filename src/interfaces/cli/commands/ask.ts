@@ -5,11 +5,8 @@
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError, NotFoundError } from "../../../errors.js";
-import { CatalogRanker, checkRequest, type Answer } from "../../../ranking/catalog-ranker.js";
-import { openTasteSource } from "../../../ranking/taste.js";
-import { defaultTextEncoder } from "../../../representations/default-encoder.js";
-import { INGEST_SOURCES } from "../../../store/ingest.js";
-import { LanceCatalog, listCatalogs } from "../../../store/lancedb/index.js";
+import type { Answer } from "../../../ranking/catalog-ranker.js";
+import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import { parseIntFlag } from "../options.js";
 
 /** Opens a built catalog, or says how to build it. */

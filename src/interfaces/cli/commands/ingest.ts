@@ -5,8 +5,9 @@ import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { progressPrinter } from "../../../core/progress.js";
 import { NotFoundError } from "../../../errors.js";
-import { defaultTextEncoder } from "../../../representations/default-encoder.js";
-import { ingestCatalog, INGEST_SOURCES } from "../../../store/ingest.js";
+
+/** What `ingest` can build (kept here, not imported from the store, so --help loads no LanceDB). */
+const INGEST_SOURCES = ["jamendo", "lastfm-2k"] as const;
 
 /**
  * Registers `ingest` on the program. Progress goes to stderr; one JSON line describing the new catalog to stdout.
@@ -22,6 +23,8 @@ export function registerIngestCommand(program: Command, config: Config): void {
     .action(async (name: string) => {
       // unknown name → one-line error before anything loads
       if (!(INGEST_SOURCES as readonly string[]).includes(name)) throw new NotFoundError("catalog source", name, INGEST_SOURCES);
+      const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
+      const { ingestCatalog } = await import("../../../store/ingest.js");
       const progress = progressPrinter();
       const encoder = defaultTextEncoder(config, progress);
       const started = Date.now();
