@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import type { Matrix } from "../core/matrix.js";
 import type { Progress } from "../datasets/types.js";
 import { cachedEncoder } from "./cached-encoder.js";
+import { memoizedEncoder } from "./memo-encoder.js";
 import type { TextEncoder } from "./text-encoder.js";
 import { createUseLiteEncoder, USE_LITE_DIMS, USE_LITE_ID } from "./use-lite.js";
 
@@ -42,4 +43,12 @@ export function lazyEncoder(id: string, dims: number, create: () => Promise<Text
  */
 export function defaultTextEncoder(config: Config, progress?: Progress): TextEncoder {
   return cachedEncoder(lazyEncoder(USE_LITE_ID, USE_LITE_DIMS, createUseLiteEncoder), encoderCacheDir(config), progress);
+}
+
+/**
+ * USE-lite for requests: an in-memory LRU in front of the model, no disk writes on the request path.
+ * Same id as {@link defaultTextEncoder}, so its vectors are comparable with the catalog's.
+ */
+export function defaultQueryEncoder(): TextEncoder {
+  return memoizedEncoder(lazyEncoder(USE_LITE_ID, USE_LITE_DIMS, createUseLiteEncoder));
 }

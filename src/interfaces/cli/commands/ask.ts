@@ -56,11 +56,11 @@ export function registerAskCommand(program: Command, config: Config): void {
       // Heavy modules load only when the command runs, so --help and input errors stay instant.
       const { CatalogRanker, checkRequest } = await import("../../../ranking/catalog-ranker.js");
       const { openTasteSource } = await import("../../../ranking/taste.js");
-      const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
+      const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
       checkRequest(request);
       const k = parseIntFlag("-k", opts.k, 1, 100);
       const catalog = await openBuiltCatalog(config, opts.catalog);
-      const encoder = defaultTextEncoder(config);
+      const encoder = defaultQueryEncoder();
       try {
         const taste = opts.user !== undefined ? await openTasteSource(config, catalog) : undefined;
         const ranker = await CatalogRanker.open(catalog, encoder, { taste });

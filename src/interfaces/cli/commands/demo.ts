@@ -21,7 +21,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
     .action(async (opts: { k: string }) => {
       const { parseIntFlag } = await import("../options.js");
       const { progressPrinter } = await import("../../../core/progress.js");
-      const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
+      const { defaultQueryEncoder, defaultTextEncoder } = await import("../../../representations/default-encoder.js");
       const { ingestCatalog } = await import("../../../store/ingest.js");
       const { listCatalogs } = await import("../../../store/lancedb/index.js");
       const { CatalogRanker } = await import("../../../ranking/catalog-ranker.js");
@@ -29,6 +29,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
       const k = parseIntFlag("-k", opts.k, 1, 100);
       const progress = progressPrinter();
       const encoder = defaultTextEncoder(config, progress);
+      const queryEncoder = defaultQueryEncoder();
       try {
         if (!(await listCatalogs(config.homeDir)).includes("jamendo")) {
           process.stderr.write(`building the Jamendo catalog in ${config.homeDir} (first run only)\n`);
@@ -36,7 +37,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
         }
         const catalog = await openBuiltCatalog(config, "jamendo");
         try {
-          const ranker = await CatalogRanker.open(catalog, encoder);
+          const ranker = await CatalogRanker.open(catalog, queryEncoder);
           for (const request of DEMO_REQUESTS) {
             const answer = await ranker.ask(request, { k });
             process.stdout.write(`\n> ${request}\n${formatAnswer(answer)}\n`);
@@ -46,6 +47,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
         }
       } finally {
         encoder.dispose?.();
+        queryEncoder.dispose?.();
       }
     });
 }

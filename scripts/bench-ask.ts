@@ -1,0 +1,54 @@
+/**
+ * @file Warm `ask` latency over a built catalog: the whole request path (constraint parsing, USE-lite encoding,
+ * vector + full-text candidate search, exact rescoring), repeated over varied requests in one process.
+ * Prints median and p99 per run, over several runs, and the machine.
+ * Usage: `npx tsx scripts/bench-ask.ts [catalog=jamendo] [requests=100] [runs=3]`
+ */
+import os from "node:os";
+import { resolveConfig } from "../src/config.js";
+import { CatalogRanker } from "../src/ranking/catalog-ranker.js";
+import { defaultQueryEncoder } from "../src/representations/default-encoder.js";
+import { LanceCatalog } from "../src/store/lancedb/index.js";
+
+const name = process.argv[2] ?? "jamendo";
+const n = Number(process.argv[3] ?? 100);
+const runs = Number(process.argv[4] ?? 3);
+const config = resolveConfig(process.env);
+
+const MOODS = ["calm", "energetic", "dark", "happy", "melancholic", "dreamy", "epic", "romantic", "upbeat", "sad"];
+const STYLES = ["piano", "rock", "ambient", "jazz", "electronic", "folk", "hip hop", "orchestral", "guitar", "synth pop"];
+const USES = ["for a morning run", "to fall asleep to", "for a film trailer", "while studying", "for a road trip"];
+const TAILS = ["", ", but no rap", " without vocals", ", not too loud", " with strings"];
+
+/** Distinct requests (each encoded for the first time, so the encoder's cache does not hide its cost). */
+function requests(count: number, offset: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const j = i + offset;
+    return `${MOODS[j % 10]} ${STYLES[Math.floor(j / 10) % 10]} ${USES[j % 5]}${TAILS[Math.floor(j / 7) % 5]} #${j}`;
+  });
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+const catalog = await LanceCatalog.open(config.homeDir, name);
+const encoder = defaultQueryEncoder();
+const ranker = await CatalogRanker.open(catalog, encoder);
+await ranker.ask("warm up the encoder and the indices", { k: 10 });
+console.log(`catalog ${name} (${await catalog.count()} items), ${n} requests x ${runs} runs, k=10`);
+console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
+const medians: number[] = [];
+const p99s: number[] = [];
+for (let r = 0; r < runs; r++) {
+  const ms: number[] = [];
+  for (const request of requests(n, 1000 * (r + 1))) {
+    const t0 = performance.now();
+    await ranker.ask(request, { k: 10 });
+    ms.push(performance.now() - t0);
+  }
+  medians.push(quantile(ms, 0.5));
+  p99s.push(quantile(ms, 0.99));
+  console.log(`run ${r + 1}: median ${quantile(ms, 0.5).toFixed(1)} ms, p99 ${quantile(ms, 0.99).toFixed(1)} ms`);
+}
+console.log(`median of runs: median ${quantile(medians, 0.5).toFixed(1)} ms, p99 ${quantile(p99s, 0.5).toFixed(1)} ms`);
+catalog.close();
+encoder.dispose?.();
