@@ -7,7 +7,7 @@ runRecommenderSuite({
   name: "popularity",
   create: () => new PopularityRecommender(),
   expectFirst: "most-popular",
-  skip: { qualityFloor: "popularity ignores the request by design; it is the floor others must beat" },
+  requestIndependent: "popularity ignores the request by design; it is the floor others must beat",
 });
 
 describe("popularity", () => {
