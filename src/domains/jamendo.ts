@@ -11,6 +11,9 @@ import { buildJamendoFeatures } from "../representations/jamendo-features.js";
 import { generateSyntheticQueries } from "./synthetic-queries.js";
 import type { Domain, LabeledQuery } from "./types.js";
 
+/** Relevant tracks sampled per generated query per training epoch (see Domain.positivesPerQuery). */
+export const JAMENDO_POSITIVES_PER_QUERY = 16;
+
 /** Options of {@link buildJamendoDomain}. */
 export interface JamendoDomainOptions {
   /** [default: USE-lite cached under `homeDir/cache/encoder`] used as given for item texts and requests. */
@@ -57,6 +60,9 @@ export async function buildJamendoDomain(config: Config, options: JamendoDomainO
     users: { ids: [], features: {} },
     train: labeled(train),
     val: labeled(val),
+    // Generated queries match up to 3,000 tracks each: 16 fresh positives per query per epoch keep an epoch
+    // at ~320k pairs instead of millions, while every relevant track is still drawn over the epochs.
+    positivesPerQuery: JAMENDO_POSITIVES_PER_QUERY,
     queryEncoderId: encoder.id,
     encodeQueries: (texts) => encoder.encode(texts),
   };

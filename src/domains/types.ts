@@ -44,6 +44,11 @@ export interface Domain {
   readonly train: readonly LabeledQuery[];
   /** Model-selection queries: never the split being evaluated. */
   readonly val: readonly LabeledQuery[];
+  /**
+   * For domains whose (generated) training queries have very large relevant sets: learned models draw at most
+   * this many relevant items per train query per epoch (a fresh seeded sample each epoch). Absent: use all.
+   */
+  readonly positivesPerQuery?: number;
   /** The request encoder of this domain's feature set (its id keys caches and saved models). */
   readonly queryEncoderId: string;
   /** Encodes request texts: rows = texts, cols = the request vector size of this domain. */

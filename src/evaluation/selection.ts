@@ -38,6 +38,7 @@ export function withCarvedSelection(domain: Domain): Domain {
     users: domain.users,
     train: fit,
     val: selection,
+    ...(domain.positivesPerQuery !== undefined ? { positivesPerQuery: domain.positivesPerQuery } : {}),
     queryEncoderId: domain.queryEncoderId,
     encodeQueries: (texts) => domain.encodeQueries(texts),
   };

@@ -23,6 +23,17 @@ describe("talkrec", () => {
     m.dispose();
   });
 
+  it("draws at most positivesPerQuery relevant items per train query per epoch when the domain asks for it", async () => {
+    const base = makeSyntheticDomain();
+    const all = base.train.reduce((n, q) => n + q.relevant.length, 0);
+    const capped = { ...base, positivesPerQuery: 1 };
+    expect(all).toBeGreaterThan(base.train.length); // the cap binds on this domain
+    const m = new TalkRecRecommender({ ...small, epochs: 2, patience: 2 });
+    const report = await m.fit(capped, { seed: 5 });
+    expect(report.notes?.positives).toBe(base.train.filter((q) => q.relevant.length > 0).length);
+    m.dispose();
+  });
+
   it("keeps the tensor count flat across epochs and frees everything on dispose", async () => {
     const tf = await tfReady();
     const domain = makeSyntheticDomain();

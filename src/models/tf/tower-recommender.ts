@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { matrix, type Matrix } from "../../core/matrix.js";
-import { mulberry32 } from "../../core/random.js";
+import { mulberry32, shuffleInPlace } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
 import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
@@ -119,9 +119,8 @@ export abstract class TowerRecommender implements Recommender {
     this.leftScale = meanRowNorm(inputs);
 
     const nItems = domain.items.ids.length;
-    const lefts: number[] = [];
-    const items: number[] = [];
     const positivesOf = Array.from({ length: inputs.rows }, () => new Set<number>());
+    const usable: { row: number; relevant: readonly number[] }[] = [];
     domain.train.forEach((q, qi) => {
       const r = rowOfQuery[qi];
       if (r < 0) return;
@@ -129,13 +128,27 @@ export abstract class TowerRecommender implements Recommender {
         if (!Number.isInteger(it) || it < 0 || it >= nItems) {
           throw new ModelFitError(`${this.name}: train query ${q.qid} lists item ${it}, outside 0..${nItems - 1} of domain ${domain.name}`);
         }
-        lefts.push(r);
-        items.push(it);
         positivesOf[r].add(it);
       }
+      if (q.relevant.length > 0) usable.push({ row: r, relevant: q.relevant });
     });
-    if (lefts.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has no usable training positives (train queries: ${domain.train.length})`);
-    const pairs = { left: Int32Array.from(lefts), item: Int32Array.from(items) };
+    if (usable.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has no usable training positives (train queries: ${domain.train.length})`);
+    const cap = domain.positivesPerQuery;
+    const rng = mulberry32(fitOptions.seed);
+    /** (left row, item) pairs of one epoch: every relevant item, or a fresh sample of `cap` per query. */
+    const epochPairs = () => {
+      const lefts: number[] = [];
+      const items: number[] = [];
+      for (const { row, relevant } of usable) {
+        const chosen = cap !== undefined && relevant.length > cap ? shuffleInPlace(rng, [...relevant]).slice(0, cap) : relevant;
+        for (const it of chosen) {
+          lefts.push(row);
+          items.push(it);
+        }
+      }
+      return { left: Int32Array.from(lefts), item: Int32Array.from(items) };
+    };
+    let pairs = epochPairs();
 
     this.leftTower = new Tower(`${this.name}/left`, leftDims, o.leftLayers, fitOptions.seed + 1);
     this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], o.itemLayers, fitOptions.seed + 2);
@@ -143,7 +156,6 @@ export abstract class TowerRecommender implements Recommender {
     const decayed = variables.filter((v) => v.rank === 2);
     const leftT = tf.tidy(() => tf.mul(tf.tensor2d(inputs.data, [inputs.rows, inputs.cols]), 1 / this.leftScale) as tf.Tensor2D);
     const optimizer = tf.train.adam(o.learningRate);
-    const rng = mulberry32(fitOptions.seed);
     const hasVal = domain.val.some((q) => q.relevant.length > 0);
     let best = { val: -Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
     let epochsRun = 0;
@@ -152,6 +164,7 @@ export abstract class TowerRecommender implements Recommender {
     try {
       for (let epoch = 1; epoch <= o.epochs; epoch++) {
         const e0 = performance.now();
+        if (epoch > 1 && cap !== undefined) pairs = epochPairs();
         let lossSum = 0;
         let steps = 0;
         for (const batch of bprBatches(pairs, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng)) {
