@@ -1,0 +1,48 @@
+/**
+ * @file The application-state port: users (with hashed API tokens) and their feedback on items. SQLite by default,
+ * PostgreSQL when several server replicas share state; both implement this interface and pass one shared suite.
+ */
+
+/** A listener known to the application. Tokens are never stored, only their SHA-256 hex digest. */
+export interface UserRecord {
+  /** Stable id chosen at creation: 1–64 chars of [A-Za-z0-9._-]. */
+  readonly id: string;
+  /** Display name (optional). */
+  readonly name?: string;
+  /** ISO-8601 creation time. */
+  readonly createdAt: string;
+}
+
+/** Like (+1) or dislike (-1) of one item of one catalog by one user. */
+export interface FeedbackRecord {
+  readonly userId: string;
+  readonly catalog: string;
+  readonly itemId: string;
+  readonly value: 1 | -1;
+  /** ISO-8601 time of the latest change. */
+  readonly updatedAt: string;
+}
+
+/**
+ * Application state. Every write is durable when its promise resolves (SQLite: WAL + synchronous=FULL;
+ * PostgreSQL: committed transaction), so a kill -9 right after loses no acknowledged write.
+ */
+export interface StateRepository {
+  /** "sqlite" | "postgres": for logs and health checks. */
+  readonly kind: string;
+  /** Applies pending migrations (idempotent; safe to call at every start). */
+  migrate(): Promise<void>;
+  /** Creates a user; an existing id → InputError naming it. */
+  createUser(user: { id: string; name?: string; tokenHash: string }): Promise<UserRecord>;
+  /** The user whose token hashes to `tokenHash`, if any. */
+  findUserByTokenHash(tokenHash: string): Promise<UserRecord | undefined>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Sets (value ±1) or clears (value 0) a user's feedback on an item; unknown user → NotFoundError. */
+  setFeedback(userId: string, catalog: string, itemId: string, value: 1 | -1 | 0): Promise<void>;
+  /** A user's feedback in one catalog, most recent first. */
+  listFeedback(userId: string, catalog: string): Promise<FeedbackRecord[]>;
+  /** Liveness of the underlying database (a trivial query). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
