@@ -3,6 +3,7 @@
  * categories, render a natural-ish request, and label it with every track carrying all those tags.
  */
 import { createHash } from "node:crypto";
+import { mulberry32 as rng } from "../core/random.js";
 import type { TrackTags } from "../datasets/types.js";
 import { tagDisplay } from "../representations/jamendo-text.js";
 
@@ -87,17 +88,6 @@ const TEMPLATES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   gip: ["{g} with {i} for {p}", "{g} music with {i} for {p}", "something {g} with {i} for {p}"],
 });
 
-/** mulberry32: small, fast, seedable; the only randomness here. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Items carrying all the given tags, ascending: walk the shortest posting list, test the others by bitmap. */
 function intersect(lists: readonly Int32Array[], members: readonly Uint8Array[]): number[] {
