@@ -13,6 +13,8 @@ export interface Config {
   readonly homeDir: string;
   /** Missing upstream files: try downloading into `homeDir/downloads` ("auto", default) or fail at once ("never"). */
   readonly download: "auto" | "never";
+  /** PostgreSQL URL for application state (`ASKMUSIC_DATABASE_URL`); unset → SQLite at `homeDir/state.db`. */
+  readonly databaseUrl?: string;
 }
 
 /** Builds the Config from an environment map (pass `process.env` at the edge) and a working directory. */
@@ -23,5 +25,7 @@ export function resolveConfig(env: Record<string, string | undefined>, cwd: stri
     benchmarksDir: abs(env.ASKMUSIC_BENCHMARKS ?? "../shared/benchmarks"),
     homeDir: abs(env.ASKMUSIC_HOME ?? "./.askmusic"),
     download: env.ASKMUSIC_DOWNLOAD === "never" ? "never" : "auto",
+    // An empty value means "not set", as shells make it easy to export one by accident.
+    ...(env.ASKMUSIC_DATABASE_URL ? { databaseUrl: env.ASKMUSIC_DATABASE_URL } : {}),
   });
 }

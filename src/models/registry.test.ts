@@ -4,12 +4,12 @@ import { createRecommender, knownModels } from "./registry.js";
 
 describe("model registry", () => {
   it("maps every CLI name to a model of that name", () => {
-    expect(knownModels()).toEqual(["popularity", "bm25", "dense", "twotower", "talkrec"]);
+    expect(knownModels()).toEqual(["popularity", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe"]);
     for (const name of knownModels()) expect(createRecommender(name).name).toBe(name);
   });
   it("rejects an unknown name by listing the known ones", () => {
     expect(() => createRecommender("jam-xyz")).toThrow(NotFoundError);
-    expect(() => createRecommender("toString")).toThrow(/unknown model "toString"; must be one of: popularity, bm25, dense, twotower, talkrec/);
+    expect(() => createRecommender("toString")).toThrow(/unknown model "toString"; must be one of: popularity, bm25, dense, twotower, talkrec, jam-avg, jam-cross, jam-moe/);
   });
   it("passes options through and rejects bad ones", () => {
     expect(() => createRecommender("bm25", { k1: -1 })).toThrow(/bad bm25 options/);

@@ -4,6 +4,7 @@
 import { InputError, NotFoundError } from "../errors.js";
 import { Bm25Recommender } from "./bm25/index.js";
 import { DenseRecommender } from "./dense/index.js";
+import { JamRecommender } from "./jam/index.js";
 import { PopularityRecommender } from "./popularity/index.js";
 import type { Recommender } from "./recommender.js";
 import { TalkRecRecommender } from "./talkrec/index.js";
@@ -25,11 +26,14 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   dense: (o) => new DenseRecommender(o as never),
   twotower: (o) => new TwoTowerRecommender(o as never),
   talkrec: (o) => new TalkRecRecommender(o as never),
+  "jam-avg": (o) => new JamRecommender("avg", o),
+  "jam-cross": (o) => new JamRecommender("cross", o),
+  "jam-moe": (o) => new JamRecommender("moe", o),
 });
 
 /**
  * The registered model names, in registration order.
- * @example knownModels() // ["popularity", "bm25", "dense", "twotower", "talkrec"]
+ * @example knownModels() // ["popularity", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe"]
  */
 export function knownModels(): string[] {
   return Object.keys(MODELS);

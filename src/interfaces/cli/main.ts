@@ -8,6 +8,8 @@ import { registerAskCommand } from "./commands/ask.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerIngestCommand } from "./commands/ingest.js";
+import { registerUsersCommand } from "./commands/users.js";
+import { registerServeCommand } from "./commands/serve.js";
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */
 export async function main(argv: readonly string[], env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -20,6 +22,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
   registerEvalCommand(program, config);
   registerAskCommand(program, config);
   registerDemoCommand(program, config);
+  registerUsersCommand(program, config);
+  registerServeCommand(program, config);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

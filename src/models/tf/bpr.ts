@@ -27,6 +27,8 @@ export interface SamplerOptions {
   /** K: negatives per positive. */
   readonly negatives: number;
   readonly nItems: number;
+  /** Draws one pool item from rng (e.g. popularity-weighted); default: uniform over nItems. */
+  readonly drawPoolItem?: (rng: Rng) => number;
 }
 
 /**
@@ -50,7 +52,8 @@ export function* bprBatches(
     const left = new Int32Array(B);
     const pos = new Int32Array(B);
     const pool = new Int32Array(P);
-    for (let p = 0; p < P; p++) pool[p] = Math.floor(rng() * options.nItems);
+    const draw = options.drawPoolItem ?? ((r: Rng) => Math.floor(r() * options.nItems));
+    for (let p = 0; p < P; p++) pool[p] = draw(rng);
     const negWeights = new Float32Array(B * P);
     for (let b = 0; b < B; b++) {
       const i = order[start + b];

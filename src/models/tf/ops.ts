@@ -26,3 +26,45 @@ export const matMulFast: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D = tf.cu
 export function matMulTransposeB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return matMulFast(a, tf.transpose(b));
 }
+
+/**
+ * x·w where x is a constant input (frozen features): the gradient flows to w only, so the backward pass skips
+ * the dx = dy·wᵀ product (as large as the forward matMul) that {@link matMulFast} would compute and discard.
+ * @example matMulConstA(tf.ones([2, 3]), tf.variable(tf.ones([3, 4]))).shape // [2, 4]
+ */
+export const matMulConstA: (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D = tf.customGrad(
+  ((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    save([x]);
+    return {
+      value: tf.matMul(x, w),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [sx] = saved as tf.Tensor2D[];
+        return [tf.zerosLike(sx), tf.matMul(tf.transpose(sx), dy)];
+      },
+    };
+  }) as never,
+) as never;
+
+/**
+ * Rows `indices` of x (rows = indices.length), differentiable on the WASM backend: tf.gather's gradient needs
+ * UnsortedSegmentSum, which that backend lacks, so the gradient (a scatter-add of dy into x's rows) is done in
+ * JS. Costs one device→JS copy of dy; fine for the few-thousand-row tensors of a training step.
+ * @example gatherRows(tf.tensor2d([[1], [2]]), Int32Array.of(1, 1, 0)).arraySync() // [[2], [2], [1]]
+ */
+export function gatherRows(x: tf.Tensor2D, indices: Int32Array): tf.Tensor2D {
+  const [rows, cols] = x.shape;
+  const op = tf.customGrad(((input: tf.Tensor2D) => ({
+    value: tf.gather(input, tf.tensor1d(indices, "int32")),
+    gradFunc: (dy: tf.Tensor2D) => {
+      const g = dy.dataSync();
+      const out = new Float32Array(rows * cols);
+      for (let i = 0; i < indices.length; i++) {
+        const src = i * cols;
+        const dst = indices[i] * cols;
+        for (let j = 0; j < cols; j++) out[dst + j] += g[src + j];
+      }
+      return tf.tensor2d(out, [rows, cols]);
+    },
+  })) as never) as (input: tf.Tensor2D) => tf.Tensor2D;
+  return op(x);
+}

@@ -1,9 +1,12 @@
 /**
  * @file `askmusic demo`: the main job of a fresh clone. Builds the Jamendo catalog if it is not built yet
- * (progress shown; later runs reuse it), then answers a few example requests with their explanations.
+ * (progress shown; later runs reuse it), answers a few example requests with their explanations, then serves
+ * the web app and API (http://localhost:8080 unless --port says otherwise) until Ctrl-C.
  */
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
+import type { Answer } from "../../../ranking/catalog-ranker.js";
+import { announceAndWait, parseServeFlags, startServer, withServeFlags } from "./serve.js";
 
 /** Requests that show constraints, mood and instrumentation at work. */
 export const DEMO_REQUESTS = [
@@ -14,40 +17,59 @@ export const DEMO_REQUESTS = [
 
 /** Registers `demo` on the program. */
 export function registerDemoCommand(program: Command, config: Config): void {
-  program
-    .command("demo")
-    .description("Build the Jamendo catalog if needed, then answer a few example requests.")
-    .option("-k, --k <n>", "results per request", "5")
-    .action(async (opts: { k: string }) => {
-      const { parseIntFlag } = await import("../options.js");
-      const { progressPrinter } = await import("../../../core/progress.js");
-      const { defaultQueryEncoder, defaultTextEncoder } = await import("../../../representations/default-encoder.js");
-      const { ingestCatalog } = await import("../../../store/ingest.js");
-      const { listCatalogs } = await import("../../../store/lancedb/index.js");
-      const { CatalogRanker } = await import("../../../ranking/catalog-ranker.js");
-      const { openBuiltCatalog, formatAnswer } = await import("./ask.js");
-      const k = parseIntFlag("-k", opts.k, 1, 100);
-      const progress = progressPrinter();
-      const encoder = defaultTextEncoder(config, progress);
-      const queryEncoder = defaultQueryEncoder();
-      try {
-        if (!(await listCatalogs(config.homeDir)).includes("jamendo")) {
-          process.stderr.write(`building the Jamendo catalog in ${config.homeDir} (first run only)\n`);
-          await ingestCatalog(config, "jamendo", { encoder, progress });
-        }
-        const catalog = await openBuiltCatalog(config, "jamendo");
-        try {
-          const ranker = await CatalogRanker.open(catalog, queryEncoder);
-          for (const request of DEMO_REQUESTS) {
-            const answer = await ranker.ask(request, { k });
-            process.stdout.write(`\n> ${request}\n${formatAnswer(answer)}\n`);
-          }
-        } finally {
-          catalog.close();
-        }
-      } finally {
-        encoder.dispose?.();
-        queryEncoder.dispose?.();
+  withServeFlags(
+    program
+      .command("demo")
+      .description("Build the Jamendo catalog if needed, answer a few example requests, then serve the web app.")
+      .option("-k, --k <n>", "results per request", "5")
+      .option("--no-serve", "stop after the example requests instead of serving the web app"),
+  ).action(async (opts: { k: string; serve: boolean; port: string; host: string; rateLimit: string; answerCache: string }) => {
+    const serveOptions = opts.serve ? parseServeFlags(opts) : undefined;
+    const { parseIntFlag } = await import("../options.js");
+    const { progressPrinter } = await import("../../../core/progress.js");
+    const { defaultQueryEncoder, defaultTextEncoder } = await import("../../../representations/default-encoder.js");
+    const { ingestCatalog } = await import("../../../store/ingest.js");
+    const { listCatalogs } = await import("../../../store/lancedb/index.js");
+    const { CatalogRanker } = await import("../../../ranking/catalog-ranker.js");
+    const { openBuiltCatalog, formatAnswer } = await import("./ask.js");
+    const k = parseIntFlag("-k", opts.k, 1, 100);
+    const progress = progressPrinter();
+    const encoder = defaultTextEncoder(config, progress);
+    try {
+      if (!(await listCatalogs(config.homeDir)).includes("jamendo")) {
+        process.stderr.write(`building the Jamendo catalog in ${config.homeDir} (first run only)\n`);
+        await ingestCatalog(config, "jamendo", { encoder, progress });
       }
-    });
+    } finally {
+      encoder.dispose?.();
+    }
+    if (serveOptions) {
+      // Load the catalog once: the examples are answered by the server that then stays up.
+      const server = await startServer(config, { ...serveOptions, catalogs: ["jamendo"] });
+      try {
+        for (const request of DEMO_REQUESTS) {
+          const res = await fetch(`${server.url}/v1/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ request, k }) });
+          if (!res.ok) throw new Error(`the demo server answered ${res.status} to an example request`);
+          // The API's answer has the fields formatAnswer reads (request, rank, score, item, components).
+          process.stdout.write(`\n> ${request}\n${formatAnswer((await res.json()) as Answer)}\n`);
+        }
+        await announceAndWait(server);
+      } finally {
+        await server.close();
+      }
+      return;
+    }
+    const queryEncoder = defaultQueryEncoder();
+    const catalog = await openBuiltCatalog(config, "jamendo");
+    try {
+      const ranker = await CatalogRanker.open(catalog, queryEncoder);
+      for (const request of DEMO_REQUESTS) {
+        const answer = await ranker.ask(request, { k });
+        process.stdout.write(`\n> ${request}\n${formatAnswer(answer)}\n`);
+      }
+    } finally {
+      catalog.close();
+      queryEncoder.dispose?.();
+    }
+  });
 }

@@ -1,0 +1,82 @@
+/**
+ * @file JAM training benchmark on lfm2k-tagq: fits a JAM model exactly as `askmusic eval ... --split val.jsonl`
+ * does (model selection on the latest 10% of each user's train queries; val.jsonl is never scored here), and
+ * prints examples/s, wall time (median over runs), the selection NDCG@10 and the machine with its load.
+ * Usage: `npx tsx scripts/bench-jam.ts [--model jam-cross] [--features shared|own] [--runs 1] [--seed 42]
+ *   [--options '{"epochs":20}'] [--save DIR] [--load DIR] [--entities N]`
+ * --load skips training (scores a saved model); --entities N then measures HitRate@10 of the named artist on the
+ * documented request set `entityRequests(domain, N)` (4N requests, no user), with and without entity awareness.
+ */
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { resolveConfig } from "../src/config.js";
+import { buildLfm2kDomain } from "../src/domains/lfm2k-tagq.js";
+import { withCarvedSelection } from "../src/evaluation/selection.js";
+import { row } from "../src/core/matrix.js";
+import { topK } from "../src/core/topk.js";
+import { EntityAwareRecommender, entityRequests } from "../src/models/jam/entities.js";
+import type { Recommender } from "../src/models/recommender.js";
+import { createRecommender } from "../src/models/registry.js";
+import { defaultTextEncoder } from "../src/representations/default-encoder.js";
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string", default: "jam-cross" },
+    features: { type: "string", default: "shared" },
+    runs: { type: "string", default: "1" },
+    seed: { type: "string", default: "42" },
+    options: { type: "string", default: "{}" },
+    save: { type: "string" },
+    load: { type: "string" },
+    entities: { type: "string" },
+  },
+});
+const features = values.features === "own" ? "own" : "shared";
+const runs = Number(values.runs);
+const modelOptions = JSON.parse(values.options!) as Record<string, unknown>;
+const config = resolveConfig(process.env);
+const encoder = defaultTextEncoder(config);
+const built = await buildLfm2kDomain(config, { features, encoder });
+const domain = withCarvedSelection(built);
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}`;
+console.log(`${values.model} on ${domain.name}: ${domain.train.length} train queries, ${domain.val.length} selection queries; options ${JSON.stringify(modelOptions)}`);
+const walls: number[] = [];
+const rates: number[] = [];
+let kept: Recommender | undefined;
+if (values.load !== undefined) {
+  kept = createRecommender(values.model!, modelOptions);
+  await kept.load(values.load, domain);
+  console.log(`loaded ${values.model} from ${values.load}`);
+} else {
+  for (let r = 0; r < runs; r++) {
+    const load = os.loadavg()[0];
+    const model = createRecommender(values.model!, modelOptions);
+    const t0 = performance.now();
+    const report = await model.fit(domain, { seed: Number(values.seed) + r, log: (l) => console.log(`  ${l}`) });
+    const wall = (performance.now() - t0) / 1000;
+    walls.push(wall);
+    rates.push(Number(report.notes?.examplesPerSecond ?? Number.NaN));
+    console.log(`run ${r + 1}: wall ${wall.toFixed(1)} s, ${JSON.stringify(report.notes)}, load avg at start ${load.toFixed(2)}`);
+    if (r === 0 && values.save !== undefined) await model.save(values.save);
+    if (r === 0) kept = model;
+    else model.dispose();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`median over ${runs} run(s): wall ${median(walls).toFixed(1)} s (fit incl. input PCA and per-epoch selection), ${median(rates).toFixed(0)} training examples/s; machine: ${machine}, shared with other jobs (load avg ${os.loadavg()[0].toFixed(2)}): upper bounds`);
+}
+if (values.entities !== undefined && kept !== undefined) {
+  const requests = entityRequests(domain, Number(values.entities));
+  const aware = new EntityAwareRecommender(kept);
+  // fit() is what binds the name index; here the base is already fitted, so bind through load-free scoring:
+  await aware.attach(domain);
+  const hit = async (m: Recommender, kind?: string) => {
+    const rs = requests.filter((r) => kind === undefined || r.kind === kind);
+    const s = await m.score(rs.map((r) => ({ text: r.text })));
+    return rs.reduce((n, r, i) => n + (topK(row(s, i), 10).includes(r.item) ? 1 : 0), 0) / rs.length;
+  };
+  for (const kind of [undefined, "exact", "lowercase", "typo"]) {
+    console.log(`entity requests${kind ? ` (${kind})` : ""}: HitRate@10 of the named artist: without ${(await hit(kept, kind)).toFixed(4)}, with entity awareness ${(await hit(aware, kind)).toFixed(4)} (${requests.filter((r) => kind === undefined || r.kind === kind).length} requests)`);
+  }
+}
+kept?.dispose();
+encoder.dispose?.();

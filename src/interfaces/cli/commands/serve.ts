@@ -1,0 +1,151 @@
+/**
+ * @file `askmusic serve [--port 8080] [--host 127.0.0.1]`: the HTTP API and the web app over the built catalogs,
+ * with application state from SQLite (or PostgreSQL when ASKMUSIC_DATABASE_URL is set). Also used by `demo`.
+ */
+import type { Command } from "commander";
+import type { Config } from "../../../config.js";
+import { InputError } from "../../../errors.js";
+import type { LanceCatalog } from "../../../store/lancedb/index.js";
+import type { StateRepository } from "../../../store/state/repository.js";
+import { parseIntFlag, parseListFlag } from "../options.js";
+
+/** Options of {@link startServer}. */
+export interface StartOptions {
+  /** [port=8080]; 0 picks a free port. */
+  readonly port: number;
+  /** [host="127.0.0.1"]; "0.0.0.0" to accept other machines (then put TLS in front). */
+  readonly host: string;
+  /** Catalogs to serve (the first is the default). [catalogs=every built catalog, jamendo first] */
+  readonly catalogs?: readonly string[];
+  /** Requests per second per client on /v1/* (burst 3x), or 0 for no limit (benchmarks only). [rateLimit=20] */
+  readonly rateLimit?: number;
+  /** Answers kept for repeated identical requests; 0 turns the cache off (benchmarks of the ranking itself). [answerCache=2000] */
+  readonly answerCache?: number;
+}
+
+/** A running server: its URL and how to stop it (closes catalogs, state and the encoder too). */
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens catalogs, state and the query encoder, warms the encoder, and listens.
+ * @example const s = await startServer(config, { port: 0, host: "127.0.0.1" }); s.url // "http://127.0.0.1:40123"
+ */
+export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
+  const { openBuiltCatalog } = await import("./ask.js");
+  const { listCatalogs } = await import("../../../store/lancedb/index.js");
+  const { openStateRepository } = await import("../../../store/state/index.js");
+  const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
+  const { buildServer } = await import("../../http/server.js");
+
+  const built = await listCatalogs(config.homeDir);
+  const names = options.catalogs ?? [...built].sort((a, b) => (a === "jamendo" ? -1 : b === "jamendo" ? 1 : a.localeCompare(b)));
+  if (names.length === 0) throw new InputError(`no catalog is built in ${config.homeDir}: run \`npx askmusic ingest jamendo\` (or \`npx askmusic demo\`) first`, { field: "--catalog" });
+  const catalogs: LanceCatalog[] = [];
+  const encoder = defaultQueryEncoder();
+  let state: StateRepository | undefined;
+  try {
+    for (const name of names) catalogs.push(await openBuiltCatalog(config, name));
+    state = await openStateRepository(config);
+    // Load the model before the first request arrives, so no listener waits for it.
+    await encoder.encode(["warm up"]);
+    const rate = options.rateLimit ?? 20;
+    const app = await buildServer({
+      catalogs,
+      queryEncoder: encoder,
+      state,
+      rateLimit: rate > 0 ? { capacity: 3 * rate, refillPerSecond: rate } : false,
+      answerCacheSize: options.answerCache ?? 2000,
+      logger: { level: "warn" },
+    });
+    const address = await app.listen({ port: options.port, host: options.host });
+    const st = state;
+    let closed = false;
+    return {
+      url: address,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        catalogs.forEach((c) => c.close());
+        await st.close();
+        encoder.dispose?.();
+      },
+    };
+  } catch (err) {
+    catalogs.forEach((c) => c.close());
+    await state?.close();
+    encoder.dispose?.();
+    const code = (err as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new InputError(`port ${options.port} on ${options.host} is in use: pick another with --port`, { field: "--port" });
+    if (code === "EACCES") throw new InputError(`not allowed to listen on port ${options.port}: pick one above 1023 with --port`, { field: "--port" });
+    throw err;
+  }
+}
+
+/** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+/** Prints the URL of a running server and waits for Ctrl-C or SIGTERM (the caller closes it). */
+export async function announceAndWait(server: RunningServer): Promise<void> {
+  const shown = server.url.replace("://127.0.0.1", "://localhost");
+  process.stdout.write(`\naskmusic: serving the web app at ${shown}/ (API: ${shown}/openapi.json); Ctrl-C stops\n`);
+  const signal = await untilSignal();
+  process.stderr.write(`askmusic: ${signal}: stopping\n`);
+}
+
+/** Serves until a signal arrives, printing the URL. */
+export async function serveUntilStopped(config: Config, options: StartOptions): Promise<void> {
+  const server = await startServer(config, options);
+  try {
+    await announceAndWait(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** Parses the shared flags of `serve` and `demo`. */
+export function parseServeFlags(opts: { port: string; host: string; rateLimit: string; answerCache: string; catalog?: string }): StartOptions {
+  const host = opts.host.trim();
+  if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host)) throw new InputError(`--host must be a host name or address, got "${opts.host}"`, { field: "--host" });
+  return {
+    port: parseIntFlag("--port", opts.port, 0, 65535),
+    host,
+    rateLimit: parseIntFlag("--rate-limit", opts.rateLimit, 0, 100_000),
+    answerCache: parseIntFlag("--answer-cache", opts.answerCache, 0, 1_000_000),
+    ...(opts.catalog !== undefined ? { catalogs: parseListFlag("--catalog", opts.catalog) } : {}),
+  };
+}
+
+/** Adds the flags of {@link parseServeFlags} to a command. */
+export function withServeFlags(command: Command): Command {
+  return command
+    .option("--port <n>", "port to listen on (0 = any free port)", "8080")
+    .option("--host <address>", "address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
+    .option("--rate-limit <n>", "requests per second per client on /v1 (0 = no limit)", "20")
+    .option("--answer-cache <n>", "answers kept for repeated identical requests (0 = off)", "2000");
+}
+
+/** Registers `serve` on the program. */
+export function registerServeCommand(program: Command, config: Config): void {
+  withServeFlags(
+    program
+      .command("serve")
+      .description("Serve the HTTP API (OpenAPI at /openapi.json) and the web app over the built catalogs.")
+      .option("--catalog <names>", "comma-separated catalogs to serve, the first is the default (default: every built catalog)"),
+  ).action(async (opts: { port: string; host: string; rateLimit: string; answerCache: string; catalog?: string }) => {
+    await serveUntilStopped(config, parseServeFlags(opts));
+  });
+}

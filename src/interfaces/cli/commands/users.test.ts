@@ -1,0 +1,96 @@
+/**
+ * @file `askmusic users`: a token printed once that authenticates, a listing without secrets, one-line errors.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { openStateRepository } from "../../../store/state/index.js";
+import { hashToken } from "../../../store/state/tokens.js";
+import { main } from "../main.js";
+
+const home = mkdtempSync(path.join(os.tmpdir(), "askmusic-cli-users-"));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** Runs the CLI in-process against the temp home and returns status, stdout and stderr. */
+async function run(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const status = await main(argv, { ASKMUSIC_HOME: home });
+    return { status, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe("askmusic users", () => {
+  it("add prints the user with a fresh token once; only its digest is stored and it finds the user", async () => {
+    const r = await run("users", "add", "alice", "--name", "Alice Liddell");
+    expect(r.status).toBe(0);
+    const printed = JSON.parse(r.stdout.trim()) as { id: string; name: string; createdAt: string; token: string };
+    expect(printed).toEqual({ id: "alice", name: "Alice Liddell", createdAt: expect.any(String), token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(r.stderr).toMatch(/will not be shown again/);
+    const repo = await openStateRepository({ homeDir: home });
+    try {
+      expect((await repo.findUserByTokenHash(hashToken(printed.token)))?.id).toBe("alice");
+      expect(await repo.findUserByTokenHash(printed.token)).toBeUndefined();
+    } finally {
+      await repo.close();
+    }
+    expect(existsSync(path.join(home, "state.db"))).toBe(true);
+  });
+
+  it("gives every user a different token", async () => {
+    const a = JSON.parse((await run("users", "add", "bob")).stdout) as { token: string };
+    const b = JSON.parse((await run("users", "add", "carol")).stdout) as { token: string };
+    expect(a.token).not.toBe(b.token);
+  });
+
+  it("list prints every user sorted by id and never a token", async () => {
+    const r = await run("users", "list");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((u) => u.id)).toEqual(["alice", "bob", "carol"]);
+    expect(lines[0]).toEqual({ id: "alice", name: "Alice Liddell", createdAt: expect.any(String) });
+    expect(r.stdout).not.toMatch(/token/i);
+  });
+
+  it("rejects a bad id with one line and a non-zero status, creating nothing", async () => {
+    for (const bad of ["has space", "../x", "a".repeat(65)]) {
+      const r = await run("users", "add", bad);
+      expect(r.status).not.toBe(0);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/^askmusic: error: id must be 1-64 characters of letters, digits/);
+    }
+    expect((await run("users", "list")).stdout.trim().split("\n")).toHaveLength(3);
+  });
+
+  it("rejects a duplicate id and an empty --name with one line each", async () => {
+    const dup = await run("users", "add", "alice");
+    expect(dup.status).not.toBe(0);
+    expect(dup.stdout).toBe("");
+    expect(dup.stderr).toBe('askmusic: error: user "alice" already exists; choose another id\n');
+    const noName = await run("users", "add", "dave", "--name", " ");
+    expect(noName.status).not.toBe(0);
+    expect(noName.stderr).toMatch(/^askmusic: error: --name must be 1-200 characters/);
+  });
+
+  it("names an unreachable PostgreSQL server without printing its password", async () => {
+    let stderr = "";
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    let status: number;
+    try {
+      status = await main(["users", "list"], { ASKMUSIC_HOME: home, ASKMUSIC_DATABASE_URL: "postgresql://u:hunter2@127.0.0.1:1/x" });
+    } finally {
+      err.mockRestore();
+    }
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^askmusic: error: cannot use the state database postgresql:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/);
+    expect(stderr).not.toContain("hunter2");
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * @file The routes of the HTTP API: each one's spec (schemas, auth, statuses; the OpenAPI source) and handler.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { performance } from "node:perf_hooks";
+import type { CatalogRanker } from "../../ranking/catalog-ranker.js";
+import type { Catalog, CatalogItem } from "../../store/catalog.js";
+import type { StateRepository, UserRecord } from "../../store/state/repository.js";
+import type { Lru } from "./lru.js";
+import type { RouteSpec } from "./openapi.js";
+import { HttpProblem } from "./problem.js";
+import {
+  askBody,
+  askResponse,
+  assetParams,
+  catalogsResponse,
+  feedbackBody,
+  feedbackResponse,
+  healthResponse,
+  item as itemSchema,
+  itemParams,
+  meResponse,
+  readyResponse,
+  type FeedbackValue,
+} from "./schemas.js";
+import type { WebAsset } from "./web-assets.js";
+
+/** A served catalog and its ranker. */
+export interface Served {
+  readonly catalog: Catalog;
+  readonly ranker: CatalogRanker;
+}
+
+/** What the handlers share. */
+export interface RouteContext {
+  readonly served: ReadonlyMap<string, Served>;
+  readonly defaultCatalog: string;
+  readonly state: StateRepository;
+  readonly authenticate: (request: FastifyRequest, required: boolean) => Promise<UserRecord | undefined>;
+  readonly web?: ReadonlyMap<string, WebAsset>;
+  /** Bounds how many rankings run at once. */
+  readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /**
+   * Answers already computed, keyed by everything an answer depends on (catalog build, request, k, and the
+   * caller's feedback), so a like or dislike can never be answered from a stale entry.
+   */
+  readonly answers: Lru<string, AskAnswer>;
+}
+
+/** The body of an answer to POST /v1/ask, without its timing. */
+export interface AskAnswer {
+  readonly catalog: string;
+  readonly request: unknown;
+  readonly personalized: { user: string; likes: number; dislikes: number } | null;
+  readonly results: readonly unknown[];
+  readonly candidates: number;
+}
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** A route: its spec and its handler. */
+export interface Route {
+  readonly spec: RouteSpec;
+  readonly handler: Handler;
+}
+
+const WIRE: Record<number, "like" | "dislike"> = { 1: "like", [-1]: "dislike" };
+const VALUE: Record<FeedbackValue, 1 | -1 | 0> = { like: 1, dislike: -1, clear: 0 };
+
+/** The item as sent: only declared members, none of the internal search text. */
+function wireItem(it: CatalogItem): Record<string, unknown> {
+  return {
+    id: it.id,
+    name: it.name,
+    ...(it.title !== undefined ? { title: it.title } : {}),
+    ...(it.artist !== undefined ? { artist: it.artist } : {}),
+    tags: it.tags,
+    ...(it.url !== undefined ? { url: it.url } : {}),
+    popularity: it.popularity,
+  };
+}
+
+/** The routes over `ctx`, in the order of the OpenAPI document. */
+export function buildRoutes(ctx: RouteContext): Route[] {
+  const pick = (name: string | undefined, field: string): Served => {
+    const s = ctx.served.get(name ?? ctx.defaultCatalog);
+    if (!s) throw new HttpProblem(404, "not_found", `unknown catalog "${name}"; served catalogs: ${[...ctx.served.keys()].join(", ")}`, field);
+    return s;
+  };
+
+  const routes: Route[] = [
+    {
+      spec: {
+        method: "POST", url: "/v1/ask", operationId: "ask", auth: "optional",
+        summary: "Rank a catalog for a request in natural language; with a token, the user's likes shape the ranking and their dislikes are excluded",
+        body: askBody, success: { status: 200, schema: askResponse, description: "Ranked items with their score components" }, errors: [400, 401, 404, 413, 415],
+      },
+      handler: async (request) => {
+        const body = request.body as { request: string; catalog?: string; k?: number };
+        const { catalog, ranker } = pick(body.catalog, "/body/catalog");
+        const user = await ctx.authenticate(request, false);
+        const t0 = performance.now();
+        const k = body.k ?? 10;
+        const records = user ? await ctx.state.listFeedback(user.id, catalog.name) : [];
+        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort()]);
+        let answer = ctx.answers.get(key);
+        if (!answer) {
+          const feedback = new Map(records.map((f) => [f.itemId, f.value]));
+          const dislikes = records.filter((f) => f.value === -1).map((f) => f.itemId);
+          const likes = records.length - dislikes.length;
+          const ranked = await ctx.limit(() =>
+            ranker.ask(body.request, {
+              k,
+              // Taste only for users who liked something: otherwise it would be a column of zeros.
+              user: user && likes > 0 ? user.id : undefined,
+              filter: dislikes.length > 0 ? { excludeIds: dislikes } : undefined,
+            }),
+          );
+          answer = {
+            catalog: catalog.name,
+            request: ranked.request,
+            personalized: user ? { user: user.id, likes, dislikes: dislikes.length } : null,
+            results: ranked.results.map((r) => ({
+              rank: r.rank,
+              score: r.score,
+              components: r.components,
+              item: wireItem(r.item),
+              feedback: WIRE[feedback.get(r.item.id) ?? 0] ?? null,
+            })),
+            candidates: ranked.candidates,
+          };
+          ctx.answers.set(key, answer);
+        }
+        return { ...answer, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
+      },
+    },
+    {
+      spec: {
+        method: "POST", url: "/v1/feedback", operationId: "setFeedback", auth: "required",
+        summary: "Like, dislike or clear an item for the token's user (used by that user's next requests)",
+        body: feedbackBody, success: { status: 200, schema: feedbackResponse, description: "The feedback now stored" }, errors: [400, 401, 404, 413, 415],
+      },
+      handler: async (request) => {
+        const body = request.body as { catalog?: string; itemId: string; value: FeedbackValue };
+        const user = (await ctx.authenticate(request, true))!;
+        const { catalog } = pick(body.catalog, "/body/catalog");
+        if ((await catalog.get([body.itemId])).length === 0) {
+          throw new HttpProblem(404, "not_found", `catalog "${catalog.name}" has no item "${body.itemId}"`, "/body/itemId");
+        }
+        await ctx.state.setFeedback(user.id, catalog.name, body.itemId, VALUE[body.value]);
+        return { catalog: catalog.name, itemId: body.itemId, feedback: body.value === "clear" ? null : body.value };
+      },
+    },
+    {
+      spec: {
+        method: "GET", url: "/v1/items/:catalog/:id", operationId: "getItem", auth: "none",
+        summary: "One catalog item", params: itemParams, success: { status: 200, schema: itemSchema, description: "The item" }, errors: [400, 404],
+      },
+      handler: async (request) => {
+        const { catalog: name, id } = request.params as { catalog: string; id: string };
+        const { catalog } = pick(name, "/params/catalog");
+        const [found] = await catalog.get([id]);
+        if (!found) throw new HttpProblem(404, "not_found", `catalog "${catalog.name}" has no item "${id}"`, "/params/id");
+        return wireItem(found);
+      },
+    },
+    {
+      spec: {
+        method: "GET", url: "/v1/catalogs", operationId: "listCatalogs", auth: "none",
+        summary: "The served catalogs", success: { status: 200, schema: catalogsResponse, description: "Catalogs and the default one" }, errors: [],
+      },
+      handler: async () => ({
+        default: ctx.defaultCatalog,
+        catalogs: [...ctx.served.values()].map(({ catalog }) => {
+          const info = catalog.info();
+          return { name: info.name, count: info.count, version: info.version, builtAt: info.builtAt, encoderId: info.encoderId };
+        }),
+      }),
+    },
+    {
+      spec: {
+        method: "GET", url: "/v1/users/me", operationId: "getMe", auth: "required",
+        summary: "The token's user and their feedback (readable only with their own token)",
+        success: { status: 200, schema: meResponse, description: "The user and their likes and dislikes, most recent first" }, errors: [401],
+      },
+      handler: async (request) => {
+        const user = (await ctx.authenticate(request, true))!;
+        const feedback = [];
+        for (const { catalog } of ctx.served.values()) {
+          const records = await ctx.state.listFeedback(user.id, catalog.name);
+          const names = new Map((await catalog.get(records.map((r) => r.itemId))).map((it) => [it.id, it.name]));
+          for (const r of records) {
+            const name = names.get(r.itemId);
+            feedback.push({ catalog: r.catalog, itemId: r.itemId, ...(name !== undefined ? { name } : {}), value: WIRE[r.value], updatedAt: r.updatedAt });
+          }
+        }
+        return { id: user.id, ...(user.name !== undefined ? { name: user.name } : {}), createdAt: user.createdAt, feedback };
+      },
+    },
+    {
+      spec: { method: "GET", url: "/healthz", operationId: "health", auth: "none", summary: "Liveness: the process answers", success: { status: 200, schema: healthResponse, description: "Alive" }, errors: [] },
+      handler: async () => ({ status: "ok" }),
+    },
+    {
+      spec: {
+        method: "GET", url: "/readyz", operationId: "ready", auth: "none",
+        summary: "Readiness: every catalog answers and the state database pings", success: { status: 200, schema: readyResponse, description: "Ready" }, errors: [503],
+      },
+      handler: async () => {
+        try {
+          await ctx.state.ping();
+          const catalogs = [];
+          for (const { catalog } of ctx.served.values()) catalogs.push({ name: catalog.name, count: await catalog.count() });
+          return { status: "ready", state: ctx.state.kind, catalogs };
+        } catch {
+          // Which dependency failed is for the operator's log, not for an unauthenticated caller.
+          throw new HttpProblem(503, "not_ready", "a catalog or the state database is not available");
+        }
+      },
+    },
+    {
+      spec: { method: "GET", url: "/openapi.json", operationId: "openapi", auth: "none", summary: "This document", success: { status: 200, mediaType: "application/json", schema: { type: "object" }, description: "OpenAPI 3.1" }, errors: [] },
+      handler: async () => undefined, // replaced by the server with the prebuilt document
+    },
+  ];
+
+  const web = ctx.web;
+  if (web) {
+    const sendAsset = (reply: FastifyReply, name: string) => {
+      const asset = web.get(name)!;
+      return reply
+        .type(asset.type)
+        .header("cache-control", "no-cache")
+        .header("content-security-policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+        .send(asset.body);
+    };
+    const names = [...web.keys()];
+    routes.push(
+      {
+        spec: { method: "GET", url: "/", operationId: "webApp", auth: "none", summary: "The web app", success: { status: 200, mediaType: "text/html", description: "index.html" }, errors: [] },
+        handler: async (_request, reply) => sendAsset(reply, "index.html"),
+      },
+      {
+        spec: {
+          method: "GET", url: "/assets/:name", operationId: "webAsset", auth: "none", summary: "A static file of the web app",
+          params: assetParams(names), success: { status: 200, mediaType: "application/octet-stream", description: "The file" }, errors: [400],
+        },
+        handler: async (request, reply) => sendAsset(reply, (request.params as { name: string }).name),
+      },
+    );
+  }
+  return routes;
+}

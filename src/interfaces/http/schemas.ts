@@ -1,0 +1,193 @@
+/**
+ * @file JSON Schemas of the HTTP API: Fastify validates requests and serializes responses with them, and the
+ * OpenAPI document is generated from the same objects, so the documentation cannot drift from the checks.
+ */
+import { MAX_REQUEST_CHARS } from "../../ranking/catalog-ranker.js";
+
+/** A JSON Schema object (2020-12 subset that Ajv and OpenAPI 3.1 share). */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** Catalog names double as directory names (same rule as `CATALOG_NAME` of the catalog port). */
+const catalogName = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description: "Catalog name, e.g. jamendo" } as const;
+const itemId = { type: "string", minLength: 1, maxLength: 200, description: "Item id within its catalog, e.g. track_0000948" } as const;
+
+export const askBody: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["request"],
+  properties: {
+    request: { type: "string", minLength: 1, maxLength: MAX_REQUEST_CHARS, description: "What to listen to, in your own words" },
+    catalog: { ...catalogName, description: "Catalog to search (default: the server's default catalog)" },
+    k: { type: "integer", minimum: 1, maximum: 100, default: 10, description: "Number of results" },
+  },
+};
+
+/** Feedback values on the wire; "clear" removes an earlier like or dislike. */
+export const FEEDBACK_VALUES = ["like", "dislike", "clear"] as const;
+export type FeedbackValue = (typeof FEEDBACK_VALUES)[number];
+
+export const feedbackBody: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["itemId", "value"],
+  properties: {
+    catalog: { ...catalogName, description: "Catalog of the item (default: the server's default catalog)" },
+    itemId,
+    value: { type: "string", enum: [...FEEDBACK_VALUES] },
+  },
+};
+
+export const itemParams: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["catalog", "id"],
+  properties: { catalog: catalogName, id: itemId },
+};
+
+export const assetParams = (names: readonly string[]): JsonSchema => ({
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: { name: { type: "string", enum: [...names] } },
+});
+
+export const item: JsonSchema = {
+  type: "object",
+  required: ["id", "name", "tags", "popularity"],
+  properties: {
+    id: { type: "string" },
+    name: { type: "string", description: "Display name (title — artist, or the id)" },
+    title: { type: "string" },
+    artist: { type: "string" },
+    tags: { type: "array", items: { type: "string" } },
+    url: { type: "string", description: "A page where the item can be listened to" },
+    popularity: { type: "number" },
+  },
+};
+
+const feedbackState = { type: ["string", "null"], enum: ["like", "dislike", null], description: "The caller's feedback on this item (null: none or anonymous)" } as const;
+
+export const askResponse: JsonSchema = {
+  type: "object",
+  required: ["catalog", "request", "personalized", "results", "candidates", "tookMs"],
+  properties: {
+    catalog: { type: "string" },
+    request: {
+      type: "object",
+      required: ["text", "excludeTags", "excludeArtists", "unmatched"],
+      properties: {
+        text: { type: "string", description: "The request without its negated phrases (what was encoded)" },
+        excludeTags: { type: "array", items: { type: "string" }, description: "Tags no result carries" },
+        excludeArtists: { type: "array", items: { type: "string" }, description: "Artists no result is by" },
+        unmatched: { type: "array", items: { type: "string" }, description: "Negated phrases that matched no tag or artist" },
+      },
+    },
+    personalized: {
+      type: ["object", "null"],
+      description: "Present when a valid token was sent: the feedback that shaped this answer",
+      required: ["user", "likes", "dislikes"],
+      properties: { user: { type: "string" }, likes: { type: "integer" }, dislikes: { type: "integer" } },
+    },
+    results: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["rank", "score", "components", "item", "feedback"],
+        properties: {
+          rank: { type: "integer" },
+          score: { type: "number", description: "Sum of the components" },
+          components: {
+            type: "object",
+            additionalProperties: { type: "number" },
+            description: "weight × value of each score component (semantic, lexical, popularity, taste)",
+          },
+          item,
+          feedback: feedbackState,
+        },
+      },
+    },
+    candidates: { type: "integer", description: "Items considered after the hard constraints" },
+    tookMs: { type: "number" },
+  },
+};
+
+export const feedbackResponse: JsonSchema = {
+  type: "object",
+  required: ["catalog", "itemId", "feedback"],
+  properties: { catalog: { type: "string" }, itemId: { type: "string" }, feedback: feedbackState },
+};
+
+export const catalogsResponse: JsonSchema = {
+  type: "object",
+  required: ["default", "catalogs"],
+  properties: {
+    default: { type: "string" },
+    catalogs: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "count", "version", "builtAt", "encoderId"],
+        properties: {
+          name: { type: "string" },
+          count: { type: "integer" },
+          version: { type: "string" },
+          builtAt: { type: "string" },
+          encoderId: { type: "string" },
+        },
+      },
+    },
+  },
+};
+
+export const meResponse: JsonSchema = {
+  type: "object",
+  required: ["id", "createdAt", "feedback"],
+  properties: {
+    id: { type: "string" },
+    name: { type: "string" },
+    createdAt: { type: "string" },
+    feedback: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["catalog", "itemId", "value", "updatedAt"],
+        properties: {
+          catalog: { type: "string" },
+          itemId: { type: "string" },
+          name: { type: "string", description: "The item's display name, when the catalog is served" },
+          value: { type: "string", enum: ["like", "dislike"] },
+          updatedAt: { type: "string" },
+        },
+      },
+    },
+  },
+};
+
+export const healthResponse: JsonSchema = {
+  type: "object",
+  required: ["status"],
+  properties: { status: { type: "string", enum: ["ok"] } },
+};
+
+export const readyResponse: JsonSchema = {
+  type: "object",
+  required: ["status", "state", "catalogs"],
+  properties: {
+    status: { type: "string", enum: ["ready"] },
+    state: { type: "string", description: "State database kind (sqlite, postgres, memory)" },
+    catalogs: { type: "array", items: { type: "object", properties: { name: { type: "string" }, count: { type: "integer" } } } },
+  },
+};
+
+export const problemSchema: JsonSchema = {
+  type: "object",
+  required: ["type", "title", "status", "code"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    code: { type: "string", description: "input, not_found, unauthorized, rate_limited, too_large, internal, ..." },
+    field: { type: "string", description: "The request member that was wrong, e.g. /body/k" },
+  },
+};

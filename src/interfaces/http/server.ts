@@ -1,0 +1,177 @@
+/**
+ * @file The HTTP API and web app as one Fastify instance, built by a factory from already-open catalogs, a query
+ * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
+import { FeedbackTaste } from "../../ranking/feedback-taste.js";
+import type { TextEncoder } from "../../representations/text-encoder.js";
+import type { Catalog } from "../../store/catalog.js";
+import type { StateRepository, UserRecord } from "../../store/state/repository.js";
+import { hashToken } from "../../store/state/tokens.js";
+import { coalescingEncoder } from "./coalescing-encoder.js";
+import { concurrencyLimit } from "./limiter.js";
+import { Lru } from "./lru.js";
+import { buildOpenApi } from "./openapi.js";
+import { HttpProblem, PROBLEM_TYPE, problem, toProblem } from "./problem.js";
+import { DEFAULT_RATE_LIMIT, TokenBuckets, type RateLimitOptions } from "./rate-limit.js";
+import { buildRoutes, type AskAnswer, type Served } from "./routes.js";
+import { loadWebAssets, WEB_DIR } from "./web-assets.js";
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  /** Open catalogs to serve; the first is the default unless `defaultCatalog` says otherwise. At least one. */
+  readonly catalogs: readonly Catalog[];
+  /** [defaultCatalog=the first catalog's name] */
+  readonly defaultCatalog?: string;
+  /** Encodes requests; must have the catalogs' encoder id (tests pass a fake one). */
+  readonly queryEncoder: TextEncoder;
+  /** Users, tokens and feedback. The server does not migrate or close it: the caller owns it. */
+  readonly state: StateRepository;
+  /** Per-client token bucket on /v1/*, or false to turn it off (benchmarks). [rateLimit=60 burst, 20/s] */
+  readonly rateLimit?: RateLimitOptions | false;
+  /** Largest request body in bytes. [bodyLimitBytes=16384] */
+  readonly bodyLimitBytes?: number;
+  /** Folder of the web app, or false to serve the API only. [webDir=src/interfaces/web] */
+  readonly webDir?: string | false;
+  /** Ranker weights (taste weight drives how much likes move answers). */
+  readonly weights?: Partial<RankerWeights>;
+  /** Fastify logger: false in tests; the serve command logs warnings and errors. [logger=false] */
+  readonly logger?: boolean | { level: string };
+  /** Rankings computed at once; more wait in line, so a burst cannot pile up unbounded native work. [maxConcurrentAsks=4] */
+  readonly maxConcurrentAsks?: number;
+  /** Answers kept for repeated identical requests (0 turns the cache off). [answerCacheSize=2000] */
+  readonly answerCacheSize?: number;
+  /** Version reported in the OpenAPI document. [version="0.1.0"] */
+  readonly version?: string;
+}
+
+/**
+ * `catalog` whose first `vectors(column)` call answers with vectors already read; the reference is dropped then,
+ * so the raw matrix is not kept alive (everything else passes through).
+ */
+function withVectors(catalog: Catalog, column: string, vectors: Awaited<ReturnType<Catalog["vectors"]>>): Catalog {
+  let held: typeof vectors | undefined = vectors;
+  return new Proxy(catalog, {
+    get(target, prop) {
+      if (prop === "vectors") {
+        return async (c: string) => {
+          if (c !== column || !held) return target.vectors(c);
+          const v = held;
+          held = undefined;
+          return v;
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A bearer token: printable ASCII without spaces, bounded so hashing a huge header costs nothing. */
+const TOKEN = /^[\x21-\x7e]{8,256}$/;
+
+/**
+ * Builds the server (not listening yet: call `listen` or use `inject`).
+ * @example
+ * const app = await buildServer({ catalogs: [catalog], queryEncoder, state });
+ * (await app.inject({ method: "POST", url: "/v1/ask", payload: { request: "calm piano" } })).json().results.length // 10
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  if (options.catalogs.length === 0) throw new RangeError("buildServer needs at least one catalog");
+  const { state } = options;
+  const served = new Map<string, Served>();
+  // Concurrent requests share model passes (one ranker per catalog, one encoder for all).
+  const queryEncoder = coalescingEncoder(options.queryEncoder);
+  for (const catalog of options.catalogs) {
+    const likes = async (userId: string) =>
+      (await state.listFeedback(userId, catalog.name)).filter((f) => f.value === 1).map((f) => f.itemId);
+    // Ranker and taste both read the default column's vectors: read them from the catalog once (both copy them).
+    const column = catalog.info().defaultVectorColumn;
+    const vectors = await catalog.vectors(column);
+    const taste = new FeedbackTaste(vectors, likes);
+    const ranker = await CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, { taste, weights: options.weights, column });
+    served.set(catalog.name, { catalog, ranker });
+  }
+  const defaultCatalog = options.defaultCatalog ?? options.catalogs[0].name;
+  if (!served.has(defaultCatalog)) throw new RangeError(`default catalog "${defaultCatalog}" is not among the served catalogs`);
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 16_384,
+    routerOptions: { maxParamLength: 300 },
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    // Strict validation: unknown members and wrong types are errors that name the field, never silently fixed.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+  });
+
+  // JSON only: without this, Fastify's default text/plain parser would turn a 415 into a confusing 400.
+  app.removeContentTypeParser("text/plain");
+
+  const buckets = options.rateLimit === false ? undefined : new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  app.addHook("onRequest", async (request, reply) => {
+    if (!buckets || !request.url.startsWith("/v1/")) return;
+    const verdict = buckets.take(request.ip);
+    if (!verdict.ok) {
+      throw new HttpProblem(429, "rate_limited", `too many requests from ${request.ip}; retry in ${verdict.retryAfterSeconds} s`, undefined, {
+        "retry-after": String(verdict.retryAfterSeconds),
+      });
+    }
+    void reply.header("x-ratelimit-remaining", String(verdict.remaining));
+  });
+  app.addHook("onSend", async (request, reply, payload) => {
+    void reply.header("x-content-type-options", "nosniff");
+    void reply.header("referrer-policy", "no-referrer");
+    // Answers to authenticated requests are personal: never cached by anything in between.
+    if (request.url.startsWith("/v1/")) void reply.header("cache-control", "no-store");
+    return payload;
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { problem: p, internal, headers } = toProblem(err);
+    if (internal) request.log.error({ err }, `unhandled error on ${request.method} ${request.url}`);
+    void reply.code(p.status).headers(headers).type(PROBLEM_TYPE).send(JSON.stringify(p));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const p = problem(404, "not_found", `no route ${request.method} ${request.url.split("?")[0].slice(0, 200)}; see /openapi.json`);
+    void reply.code(404).type(PROBLEM_TYPE).send(JSON.stringify(p));
+  });
+
+  /** The user of the request's bearer token; undefined when no Authorization header was sent. */
+  const authenticate = async (request: FastifyRequest, required: boolean): Promise<UserRecord | undefined> => {
+    const header = request.headers.authorization;
+    if (header === undefined || header === "") {
+      if (required) throw new HttpProblem(401, "unauthorized", "this endpoint needs `Authorization: Bearer <token>` (create one with `npx askmusic users add <id>`)", "authorization", { "www-authenticate": 'Bearer realm="askmusic"' });
+      return undefined;
+    }
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    const token = match?.[1];
+    const user = token !== undefined && TOKEN.test(token) ? await state.findUserByTokenHash(hashToken(token)) : undefined;
+    if (!user) {
+      throw new HttpProblem(401, "unauthorized", "the bearer token is not valid; check it or create a new one with `npx askmusic users add <id>`", "authorization", {
+        "www-authenticate": 'Bearer realm="askmusic", error="invalid_token"',
+      });
+    }
+    return user;
+  };
+
+  const web = options.webDir === false ? undefined : loadWebAssets(options.webDir ?? WEB_DIR);
+  const limit = concurrencyLimit(options.maxConcurrentAsks ?? 4);
+  const answers = new Lru<string, AskAnswer>(options.answerCacheSize ?? 2000);
+  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, limit, answers });
+  const openapi = JSON.stringify(buildOpenApi(routes.map((r) => r.spec), options.version ?? "0.1.0"));
+  for (const { spec, handler } of routes) {
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      schema: {
+        ...(spec.body ? { body: spec.body } : {}),
+        ...(spec.params ? { params: spec.params } : {}),
+        ...(spec.success.schema && !spec.success.mediaType ? { response: { [spec.success.status]: spec.success.schema } } : {}),
+      },
+      handler: spec.operationId === "openapi" ? async (_req, reply) => reply.type("application/json").send(openapi) : handler,
+    });
+  }
+  return app;
+}

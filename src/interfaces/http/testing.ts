@@ -1,0 +1,118 @@
+/**
+ * @file Test doubles for the HTTP layer: an in-memory StateRepository, a small music-like catalog and a fake
+ * encoder, so server tests and browser tests run in milliseconds without a model or a database.
+ */
+import { InputError, NotFoundError } from "../../errors.js";
+import type { TextEncoder } from "../../representations/text-encoder.js";
+import type { CatalogItem } from "../../store/catalog.js";
+import { MemoryCatalog } from "../../store/memory/index.js";
+import type { FeedbackRecord, StateRepository, UserRecord } from "../../store/state/repository.js";
+import { FAKE_DIMS, fakeEncode } from "../../store/testing.js";
+
+const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * StateRepository in memory: same contract as SQLite/PostgreSQL, nothing durable. `failPing` simulates a
+ * database that went away (for readiness tests).
+ */
+export class MemoryStateRepository implements StateRepository {
+  readonly kind = "memory";
+  failPing = false;
+  private readonly users = new Map<string, UserRecord & { tokenHash: string }>();
+  private readonly feedback = new Map<string, FeedbackRecord>();
+  private clock = 0;
+
+  async migrate(): Promise<void> {}
+
+  async createUser(user: { id: string; name?: string; tokenHash: string }): Promise<UserRecord> {
+    if (!USER_ID.test(user.id)) throw new InputError(`user id "${user.id}" must be 1-64 characters of A-Z a-z 0-9 . _ -`, { field: "id" });
+    if (this.users.has(user.id)) throw new InputError(`user "${user.id}" already exists`, { field: "id" });
+    const record = { id: user.id, ...(user.name !== undefined ? { name: user.name } : {}), createdAt: new Date().toISOString(), tokenHash: user.tokenHash };
+    this.users.set(user.id, record);
+    return strip(record);
+  }
+
+  async findUserByTokenHash(tokenHash: string): Promise<UserRecord | undefined> {
+    for (const u of this.users.values()) if (u.tokenHash === tokenHash) return strip(u);
+    return undefined;
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const u = this.users.get(id);
+    return u && strip(u);
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return [...this.users.values()].map(strip);
+  }
+
+  async setFeedback(userId: string, catalog: string, itemId: string, value: 1 | -1 | 0): Promise<void> {
+    if (!this.users.has(userId)) throw new NotFoundError("user", userId);
+    const key = JSON.stringify([userId, catalog, itemId]);
+    this.feedback.delete(key);
+    // A strictly increasing clock keeps "most recent first" well defined within one millisecond.
+    if (value !== 0) this.feedback.set(key, { userId, catalog, itemId, value, updatedAt: new Date(Date.now() + this.clock++).toISOString() });
+  }
+
+  async listFeedback(userId: string, catalog: string): Promise<FeedbackRecord[]> {
+    return [...this.feedback.values()].filter((f) => f.userId === userId && f.catalog === catalog).reverse();
+  }
+
+  async ping(): Promise<void> {
+    if (this.failPing) throw new Error("state database unavailable");
+  }
+
+  async close(): Promise<void> {}
+}
+
+function strip(u: UserRecord & { tokenHash: string }): UserRecord {
+  const { tokenHash: _hidden, ...rest } = u;
+  return rest;
+}
+
+/** The fake encoder of `store/testing` as a TextEncoder ("fake-8"). */
+export function fakeQueryEncoder(): TextEncoder & { calls: number } {
+  const enc = {
+    id: "fake-8",
+    dims: FAKE_DIMS,
+    calls: 0,
+    async encode(texts: readonly string[]) {
+      enc.calls++;
+      return fakeEncode(texts);
+    },
+  };
+  return enc;
+}
+
+const MOODS = ["calm", "happy", "dark", "energetic", "sad", "dreamy"];
+const GENRES = ["piano", "rock", "ambient", "jazz", "electronic", "rap", "folk", "classical"];
+const ARTISTS = ["Lena Hart", "The Quiet Rooms", "Nordlicht", "Maya Osei", "Velvet Static", "Tomás Rey"];
+
+/**
+ * A small music-like catalog (48 tracks, "fake-8" vectors of their tags and title) named `name`.
+ * @example testCatalog().info().count // 48
+ */
+export function testCatalog(name = "jamendo"): MemoryCatalog {
+  const items: CatalogItem[] = [];
+  for (let i = 0; i < 48; i++) {
+    const mood = MOODS[i % MOODS.length];
+    const genre = GENRES[(i * 5 + Math.floor(i / 6)) % GENRES.length];
+    const extra = i % 3 === 0 ? ["instrumental"] : i % 3 === 1 ? ["voice"] : [];
+    // 6 moods x 8 words: every title is unique.
+    const title = `${mood[0].toUpperCase()}${mood.slice(1)} ${["Morning", "Rain", "Lights", "Roads", "Tide", "Echoes", "Garden", "Winter"][Math.floor(i / 6)]}`;
+    const artist = ARTISTS[(i + Math.floor(i / 6)) % ARTISTS.length];
+    const tags = [genre, mood, ...extra];
+    items.push({
+      id: `track_${String(1000 + i).padStart(7, "0")}`,
+      name: `${title} — ${artist}`,
+      title,
+      artist,
+      tags,
+      url: `https://www.jamendo.com/track/${1000 + i}`,
+      popularity: (i * 37) % 100,
+      text: `${title} ${artist} ${tags.join(" ")}`,
+    });
+  }
+  const tagtext = fakeEncode(items.map((it) => `${it.tags.join(" ")} ${it.title}`));
+  return new MemoryCatalog(name, items, { tagtext }, "fake-8");
+}

@@ -1,0 +1,264 @@
+/**
+ * @file The askmusic web app: ask box, ranked results with their score components, like/dislike with the
+ * user's token. Plain ES module over the HTTP API; every server string is inserted as text, never as HTML.
+ */
+
+const TOKEN_KEY = "askmusic.token";
+
+/** What each score component means (the ranker's own terms; see src/ranking/catalog-ranker.ts). */
+const COMPONENT_TEXT = {
+  semantic: "meaning: how close the request is to the track's tags and title",
+  lexical: "words: the request's words found in the track's text (BM25)",
+  popularity: "popularity: a weak prior that breaks near-ties",
+  taste: "your taste: similarity to the tracks you liked",
+};
+
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+const state = {
+  token: localStorage.getItem(TOKEN_KEY) ?? "",
+  /** @type {{ request: string, k: number, catalog?: string } | null} */
+  last: null,
+  /** Ids of the previous answer, to show how a new answer moved. */
+  previousIds: /** @type {string[]} */ ([]),
+  busy: false,
+};
+
+/** Calls the API; throws an Error whose message is the problem's detail. */
+async function api(method, path, body) {
+  const headers = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (state.token) headers.authorization = `Bearer ${state.token}`;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const err = new Error(data.detail ?? data.title ?? `HTTP ${res.status}`);
+    err.status = res.status;
+    err.field = data.field;
+    throw err;
+  }
+  return data;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function setBusy(busy, text = "Searching the catalog…") {
+  state.busy = busy;
+  $("progress").hidden = !busy;
+  $("progress-text").textContent = text;
+  $("answer").setAttribute("aria-busy", String(busy));
+  /** @type {HTMLButtonElement} */ ($("ask-button")).disabled = busy;
+}
+
+/** Shows who the token belongs to, or why it does not work. */
+async function refreshAccount() {
+  const status = $("token-status");
+  if (!state.token) {
+    status.textContent = "Not signed in: answers are not personalized.";
+    return;
+  }
+  try {
+    const me = await api("GET", "/v1/users/me");
+    const likes = me.feedback.filter((f) => f.value === "like").length;
+    const dislikes = me.feedback.length - likes;
+    status.textContent = `Signed in as ${me.name ?? me.id}: ${likes} like${likes === 1 ? "" : "s"}, ${dislikes} dislike${dislikes === 1 ? "" : "s"}.`;
+  } catch (err) {
+    status.textContent = err.status === 401 ? "This token is not valid. Check it, or create one with: npx askmusic users add <name>" : `Could not check the token: ${err.message}`;
+  }
+}
+
+async function loadCatalogs() {
+  try {
+    const { default: def, catalogs } = await api("GET", "/v1/catalogs");
+    const select = /** @type {HTMLSelectElement} */ ($("catalog-select"));
+    for (const c of catalogs) select.append(el("option", { value: c.name, selected: c.name === def, text: `${c.name} (${c.count.toLocaleString()} tracks)` }));
+    const several = catalogs.length > 1;
+    select.hidden = !several;
+    $("catalog-label").hidden = !several;
+  } catch {
+    // The ask box works without the list: the server's default catalog is used.
+  }
+}
+
+/** A horizontal bar chart of one result's score components. */
+function explanation(result, id) {
+  const entries = Object.entries(result.components);
+  const max = Math.max(1e-9, ...entries.map(([, v]) => Math.abs(v)));
+  const rows = entries.map(([name, value]) => {
+    const bar = el("span", { class: `bar${value < 0 ? " negative" : ""}` });
+    bar.style.width = `${Math.round((Math.abs(value) / max) * 100)}%`;
+    return el(
+      "li",
+      { class: "component" },
+      el("span", { class: "component-name", text: name }),
+      el("span", { class: "bar-track", "aria-hidden": "true" }, bar),
+      el("span", { class: "component-value", text: value.toFixed(3) }),
+      el("span", { class: "component-text", text: COMPONENT_TEXT[name] ?? "" }),
+    );
+  });
+  return el(
+    "div",
+    { class: "explanation", id, hidden: true },
+    el("p", { class: "explanation-sum", text: `Score ${result.score.toFixed(3)} = ${entries.map(([n, v]) => `${n} ${v.toFixed(3)}`).join(" + ")}` }),
+    el("ul", { class: "components", "aria-label": "Score components" }, ...rows),
+  );
+}
+
+function movement(id, rank) {
+  if (state.previousIds.length === 0) return null;
+  const before = state.previousIds.indexOf(id);
+  if (before < 0) return el("span", { class: "move new", text: "new" });
+  const delta = before + 1 - rank;
+  if (delta === 0) return null;
+  return el("span", { class: `move ${delta > 0 ? "up" : "down"}`, text: delta > 0 ? `▲${delta}` : `▼${-delta}`, title: `was #${before + 1}` });
+}
+
+function resultRow(result) {
+  const { item } = result;
+  const explId = `why-${item.id}`;
+  const safeUrl = typeof item.url === "string" && /^https?:\/\//.test(item.url) ? item.url : undefined;
+  // Many catalog tracks have no known title: say so instead of showing a bare id as if it were one.
+  const label = item.title ?? (item.name === item.id ? `Untitled (${item.id})` : item.name);
+  const title = safeUrl
+    ? el("a", { href: safeUrl, target: "_blank", rel: "noopener noreferrer", class: "title", text: label })
+    : el("span", { class: "title", text: label });
+  const why = el("button", { type: "button", class: "why secondary", "aria-expanded": "false", "aria-controls": explId, text: "Why?" });
+  const like = el("button", { type: "button", class: "like", "aria-pressed": String(result.feedback === "like"), "data-item": item.id, text: result.feedback === "like" ? "♥ Liked" : "♥ Like" });
+  const dislike = el("button", { type: "button", class: "dislike", "aria-pressed": String(result.feedback === "dislike"), "data-item": item.id, text: "✕ Dislike" });
+  like.setAttribute("aria-label", `Like ${item.name}`);
+  dislike.setAttribute("aria-label", `Dislike ${item.name}`);
+  why.setAttribute("aria-label", `Why is ${item.name} here?`);
+  const panel = explanation(result, explId);
+  why.addEventListener("click", () => {
+    const open = why.getAttribute("aria-expanded") === "true";
+    why.setAttribute("aria-expanded", String(!open));
+    panel.hidden = open;
+  });
+  like.addEventListener("click", () => sendFeedback(item.id, result.feedback === "like" ? "clear" : "like"));
+  dislike.addEventListener("click", () => sendFeedback(item.id, result.feedback === "dislike" ? "clear" : "dislike"));
+  return el(
+    "li",
+    { class: "result", "data-id": item.id },
+    el(
+      "div",
+      { class: "result-main" },
+      el("span", { class: "rank", text: `${result.rank}` }),
+      el(
+        "div",
+        { class: "result-text" },
+        el("div", { class: "title-line" }, title, movement(item.id, result.rank)),
+        el("div", { class: "artist", text: item.artist ?? "unknown artist" }),
+        el("ul", { class: "tags", "aria-label": "Tags" }, ...item.tags.slice(0, 8).map((t) => el("li", { class: "tag", text: t }))),
+      ),
+      el("span", { class: "score", title: "score", text: result.score.toFixed(2) }),
+    ),
+    el("div", { class: "actions" }, why, like, dislike),
+    panel,
+  );
+}
+
+function render(answer) {
+  const notes = [];
+  const { request, personalized } = answer;
+  if (request.excludeTags.length + request.excludeArtists.length > 0) {
+    notes.push(`Excluding ${[...request.excludeTags.map((t) => `tag “${t}”`), ...request.excludeArtists.map((a) => `artist “${a}”`)].join(", ")}.`);
+  }
+  if (request.unmatched.length > 0) notes.push(`Could not match “${request.unmatched.join("”, “")}” to a tag or artist; kept it as text.`);
+  if (personalized) {
+    notes.push(`Personalized for ${personalized.user}: ${personalized.likes} like${personalized.likes === 1 ? "" : "s"} shape the ranking, ${personalized.dislikes} dislike${personalized.dislikes === 1 ? "" : "s"} excluded.`);
+  }
+  notes.push(`${answer.results.length} result${answer.results.length === 1 ? "" : "s"} from ${answer.candidates} candidates in ${answer.tookMs} ms.`);
+  $("answer-notes").textContent = notes.join(" ");
+  $("answer-title").hidden = false;
+  const list = $("results");
+  list.replaceChildren(...answer.results.map(resultRow));
+  if (answer.results.length === 0) list.append(el("li", { class: "empty", text: "No track satisfies the request's constraints." }));
+  state.previousIds = answer.results.map((r) => r.item.id);
+}
+
+async function ask(params, { keepMovement = false } = {}) {
+  if (state.busy) return;
+  showError("");
+  setBusy(true, keepMovement ? "Updating the answer for your feedback…" : "Searching the catalog…");
+  if (!keepMovement) state.previousIds = [];
+  try {
+    const answer = await api("POST", "/v1/ask", params);
+    state.last = params;
+    render(answer);
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    setBusy(false);
+  }
+}
+
+async function sendFeedback(itemId, value) {
+  if (!state.token) {
+    showError("Add your token above to like or dislike tracks (create one with: npx askmusic users add <name>).");
+    $("token-input").focus();
+    return;
+  }
+  try {
+    await api("POST", "/v1/feedback", { itemId, value, ...(state.last?.catalog ? { catalog: state.last.catalog } : {}) });
+  } catch (err) {
+    showError(err.message);
+    return;
+  }
+  void refreshAccount();
+  // Ask again at once: the next answer is the visible effect of the feedback.
+  if (state.last) await ask(state.last, { keepMovement: true });
+  // Keep keyboard users where they were: on the same track's button when it is still listed.
+  const again = document.querySelector(`.result[data-id="${CSS.escape(itemId)}"] .${value === "dislike" ? "dislike" : "like"}`);
+  if (again instanceof HTMLElement) again.focus();
+  else $("ask-input").focus();
+}
+
+function init() {
+  const tokenInput = /** @type {HTMLInputElement} */ ($("token-input"));
+  tokenInput.value = state.token;
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    state.token = tokenInput.value.trim();
+    if (state.token) localStorage.setItem(TOKEN_KEY, state.token);
+    else localStorage.removeItem(TOKEN_KEY);
+    void refreshAccount();
+    if (state.last) void ask(state.last);
+  });
+  $("token-forget").addEventListener("click", () => {
+    state.token = "";
+    tokenInput.value = "";
+    localStorage.removeItem(TOKEN_KEY);
+    void refreshAccount();
+  });
+  $("ask-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const request = /** @type {HTMLInputElement} */ ($("ask-input")).value.trim();
+    if (!request) {
+      showError("Say what you would like to hear.");
+      return;
+    }
+    const k = Number(/** @type {HTMLSelectElement} */ ($("k-select")).value);
+    const catalogSelect = /** @type {HTMLSelectElement} */ ($("catalog-select"));
+    void ask({ request, k, ...(catalogSelect.hidden || !catalogSelect.value ? {} : { catalog: catalogSelect.value }) });
+  });
+  void loadCatalogs();
+  void refreshAccount();
+}
+
+init();

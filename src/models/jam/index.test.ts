@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { row } from "../../core/matrix.js";
+import { runRecommenderSuite } from "../conformance.js";
+import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
+import { tfReady } from "../tf/backend.js";
+import { JamRecommender } from "./index.js";
+import { MIXINGS } from "./options.js";
+
+// inputDims 16 < the synthetic 32-d text vectors, so the PCA path runs in every conformance check.
+const small = { epochs: 25, patience: 25, batchSize: 32, learningRate: 0.01, dims: 16, inputDims: 16, idEmbeddings: "none" as const };
+
+for (const mixing of MIXINGS) {
+  runRecommenderSuite({ name: `jam-${mixing}`, create: () => new JamRecommender(mixing, small), minValNdcg: 0.7 });
+  runRecommenderSuite({ name: `jam-${mixing}`, create: () => new JamRecommender(mixing, small), minValNdcg: 0.7, domain: { withUsers: false } });
+}
+
+// Learned ID embeddings (items and users) through the whole contract, save/load included.
+runRecommenderSuite({ name: "jam-cross", create: () => new JamRecommender("cross", { ...small, idEmbeddings: "both", popularNegatives: 0.5 }), minValNdcg: 0.7 });
+
+describe("jam", () => {
+  it("explain: user + request + bias add up to the score; modality weights are data summing to 1", async () => {
+    const domain = makeSyntheticDomain();
+    for (const mixing of MIXINGS) {
+      const m = new JamRecommender(mixing, { ...small, epochs: 3 });
+      await m.fit(domain, { seed: 3 });
+      const s = await m.score([{ text: "jazz swing", user: 1 }]);
+      const e = await m.explain({ text: "jazz swing", user: 1 }, 7);
+      const keys = Object.keys(e.parts);
+      expect(keys).toEqual(["user", "request", "bias", "weight:tagtext", "weight:name", "weight:cf"]);
+      expect(e.parts.user + e.parts.request + e.parts.bias).toBeCloseTo(s.data[7], 4);
+      const w = keys.filter((k) => k.startsWith("weight:")).map((k) => e.parts[k]);
+      expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      if (mixing === "avg") expect(w).toEqual([1 / 3, 1 / 3, 1 / 3]);
+      if (mixing === "moe") expect(w.filter((x) => x === 0).length).toBe(1); // top-2 of 3 experts
+      m.dispose();
+    }
+  });
+
+  it("cross attention weights depend on the request", async () => {
+    const domain = makeSyntheticDomain();
+    const m = new JamRecommender("cross", small);
+    await m.fit(domain, { seed: 4 });
+    const a = await m.explain({ text: "jazz swing" }, 1);
+    const b = await m.explain({ text: "techno beats" }, 1);
+    expect(a.parts["weight:tagtext"]).not.toBeCloseTo(b.parts["weight:tagtext"], 6);
+    expect(a.parts.user).toBeUndefined(); // no user named: the user term is absent, not a mean user
+    m.dispose();
+  });
+
+  it("personalises: the same request scores differently for two users", async () => {
+    const domain = makeSyntheticDomain();
+    const m = new JamRecommender("avg", small);
+    await m.fit(domain, { seed: 5 });
+    const s = await m.score([{ text: "music", user: 0 }, { text: "music", user: 1 }]);
+    expect(Array.from(row(s, 0))).not.toEqual(Array.from(row(s, 1)));
+    m.dispose();
+  });
+
+  it("rejects bad options and unknown users with messages that name them", async () => {
+    expect(() => new JamRecommender("cross", { dims: 0 })).toThrow(/bad jam options: dims/);
+    expect(() => new JamRecommender("cross", { nonsense: 1 })).toThrow(/nonsense/);
+    const m = new JamRecommender("avg", { ...small, epochs: 1 });
+    await m.fit(makeSyntheticDomain(), { seed: 1 });
+    await expect(m.score([{ text: "rock", user: 99 }])).rejects.toThrow(/user index 99/);
+    await expect(m.explain({ text: "rock" }, 1000)).rejects.toThrow(/item index 1000/);
+    m.dispose();
+  });
+
+  it("keeps the tensor count flat across epochs and frees everything on dispose", async () => {
+    const tf = await tfReady();
+    const domain = makeSyntheticDomain();
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const m = new JamRecommender("moe", { ...small, epochs: 4, patience: 4 });
+    await m.fit(domain, { seed: 1, onProgress: () => counts.push(tf.memory().numTensors) });
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    await m.score([{ text: "rock" }]);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * @file JAM's options (validated with zod) and the defaults shared by jam-avg, jam-cross and jam-moe.
+ */
+import { z } from "zod";
+import { InputError } from "../../errors.js";
+
+/** How an item's projected modality vectors become one item vector. */
+export const MIXINGS = ["avg", "cross", "moe"] as const;
+export type Mixing = (typeof MIXINGS)[number];
+
+/** Options of a JAM model. Every field has a default (see {@link JAM_DEFAULTS}). */
+export const JamOptionsSchema = z
+  .object({
+    /** Shared embedding size d of users, requests and item modalities. [128] */
+    dims: z.number().int().min(1),
+    /**
+     * Frozen inputs wider than this are reduced to it by a fixed PCA fit on the item matrix (unsupervised, seeded)
+     * before training: 4x fewer FLOPs per step at 512 → 128, little lost. 0 = no reduction. [128]
+     */
+    inputDims: z.number().int().min(0),
+    /** Maximum epochs (the cosine schedule spans them); training stops earlier when selection NDCG@10 stops improving. [8] */
+    epochs: z.number().int().min(1),
+    /** Epochs without a selection improvement before stopping. [3] */
+    patience: z.number().int().min(1),
+    /** Positives per step. [512, as JAM] */
+    batchSize: z.number().int().min(1),
+    /** Sampled negatives per positive. [4, as JAM] */
+    negatives: z.number().int().min(1),
+    /** Peak AdamW step size. [1e-2: with only ~8 epochs affordable on 2 cores, 2e-3 plateaued at 0.13 selection NDCG@10] */
+    learningRate: z.number().positive(),
+    /** Decoupled weight decay (AdamW) on weight matrices, per unit learning rate. [0.1, as JAM] */
+    weightDecay: z.number().min(0),
+    /** "cosine": lr decays to 0 over `epochs` (JAM's schedule); "constant". ["cosine"] */
+    schedule: z.enum(["cosine", "constant"]),
+    /** MoE: experts (modalities) kept per (request, item) pair. [2] */
+    topK: z.number().int().min(1),
+    /**
+     * Per-item score offset: "none"; "popularity" = a learned weight x standardised log(1 + train popularity);
+     * "learned" = that plus a free learned bias per item. ["learned"]
+     */
+    itemBias: z.enum(["none", "popularity", "learned"]),
+    /**
+     * Share of each batch's negative pool drawn in proportion to (train popularity + 1)^0.75 instead of uniformly:
+     * harder negatives (popular items that are not this request's). [0]
+     */
+    popularNegatives: z.number().min(0).max(1),
+    /**
+     * Learned ID embeddings (trainable d-dim vectors, init ±0.01), fit on the same training queries as every other
+     * weight — no extra input: "items" adds an `id` item modality (fused like the frozen ones, so it gets a
+     * fusion weight too), "users" adds a per-user vector to the user embedding, "both" does both. ["both"]
+     */
+    idEmbeddings: z.enum(["none", "items", "users", "both"]),
+    /**
+     * Selection queries scored after each epoch: at most this many, an evenly strided deterministic subset of
+     * domain.val (0 = all). Scoring every item for every selection query each epoch is a large share of fit time.
+     * [1000]
+     */
+    selectionQueries: z.number().int().min(0),
+    /** Item modalities (keys of items.features); undefined = every feature the domain has, in key order. */
+    itemFeatures: z.array(z.string()).min(1).optional(),
+    /** Key of users.features used as the user input; ignored when the domain has no users. ["cf"] */
+    userFeature: z.string(),
+  })
+  .strict();
+export type JamOptions = z.output<typeof JamOptionsSchema>;
+
+/** Defaults for every mixing. */
+export const JAM_DEFAULTS: JamOptions = Object.freeze({
+  dims: 128,
+  inputDims: 128,
+  epochs: 8,
+  patience: 3,
+  batchSize: 512,
+  negatives: 4,
+  learningRate: 1e-2,
+  weightDecay: 0.1,
+  schedule: "cosine",
+  topK: 2,
+  itemBias: "learned",
+  popularNegatives: 0,
+  idEmbeddings: "both",
+  selectionQueries: 1000,
+  itemFeatures: undefined,
+  userFeature: "cf",
+});
+
+/** Parses user options over the defaults; bad or unknown keys throw InputError naming them. */
+export function parseJamOptions(options: Readonly<Record<string, unknown>>): JamOptions {
+  const parsed = JamOptionsSchema.safeParse({ ...JAM_DEFAULTS, ...options });
+  if (!parsed.success) {
+    throw new InputError(`bad jam options: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}

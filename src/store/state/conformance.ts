@@ -1,0 +1,240 @@
+/**
+ * @file The one suite every StateRepository implementation passes (called from each implementation's test file).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { InputError, NotFoundError } from "../../errors.js";
+import { MIGRATIONS } from "./migrations.js";
+import type { StateRepository } from "./repository.js";
+import { createToken, hashToken } from "./tokens.js";
+
+/** A repository as the suite needs it: the port plus the list of applied migrations. */
+export type InspectableStateRepository = StateRepository & { appliedMigrations(): Promise<number[]> };
+
+/** An empty database the suite may open several times (to see what survives a restart). */
+export interface SuiteDatabase {
+  /** A new, not yet migrated repository on this database. */
+  open(): InspectableStateRepository | Promise<InspectableStateRepository>;
+}
+
+/** What an implementation's test file hands to {@link runStateRepositorySuite}. */
+export interface StateSuiteOptions {
+  /** Label of the describe block, e.g. "sqlite". */
+  readonly name: string;
+  /** A fresh, empty database for one test (the test file cleans them up). */
+  readonly freshDatabase: () => Promise<SuiteDatabase>;
+}
+
+/**
+ * Registers the shared contract tests.
+ * @example
+ * runStateRepositorySuite({ name: "sqlite", freshDatabase: async () => ({ open: () => SqliteStateRepository.open(tmpFile()) }) });
+ */
+export function runStateRepositorySuite(options: StateSuiteOptions): void {
+  const opened: StateRepository[] = [];
+  /** A migrated repository on a fresh database, plus a way to open another one on the same database. */
+  const setup = async () => {
+    const db = await options.freshDatabase();
+    const open = async () => {
+      const r = await db.open();
+      opened.push(r);
+      await r.migrate();
+      return r;
+    };
+    return { repo: await open(), reopen: open };
+  };
+  const user = (id: string, name?: string) => ({ id, tokenHash: hashToken(createToken()), ...(name === undefined ? {} : { name }) });
+
+  afterEach(async () => {
+    for (const r of opened.splice(0)) await r.close();
+  });
+
+  describe(`StateRepository conformance: ${options.name}`, () => {
+    it("reports its kind and answers ping", async () => {
+      const { repo } = await setup();
+      expect(repo.kind).toBe(options.name);
+      await expect(repo.ping()).resolves.toBeUndefined();
+    });
+
+    it("creates and gets users, with and without a name", async () => {
+      const { repo } = await setup();
+      const before = Date.now();
+      const alice = await repo.createUser(user("alice", "Alice A."));
+      const bob = await repo.createUser(user("bob.b_2-x"));
+      expect(alice).toEqual({ id: "alice", name: "Alice A.", createdAt: expect.any(String) });
+      expect(bob).toEqual({ id: "bob.b_2-x", createdAt: expect.any(String) });
+      expect("name" in bob).toBe(false);
+      // ISO-8601 in UTC, taken at the write
+      expect(alice.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(alice.createdAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(Date.parse(alice.createdAt)).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(await repo.getUser("alice")).toEqual(alice);
+      expect(await repo.getUser("bob.b_2-x")).toEqual(bob);
+      expect(await repo.getUser("carol")).toBeUndefined();
+      expect(await repo.getUser("../etc/passwd")).toBeUndefined();
+    });
+
+    it("lists users sorted by id (byte order), empty at first", async () => {
+      const { repo } = await setup();
+      expect(await repo.listUsers()).toEqual([]);
+      for (const id of ["mike", "Zed", "alice", "_x", "bob"]) await repo.createUser(user(id, `name of ${id}`));
+      const list = await repo.listUsers();
+      expect(list.map((u) => u.id)).toEqual(["Zed", "_x", "alice", "bob", "mike"]);
+      expect(list[2]).toEqual({ id: "alice", name: "name of alice", createdAt: expect.any(String) });
+    });
+
+    it("rejects a duplicate id with an InputError naming it, keeping the first user and token", async () => {
+      const { repo } = await setup();
+      const first = user("dup", "First");
+      await repo.createUser(first);
+      const err = await repo.createUser(user("dup", "Second")).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).field).toBe("id");
+      expect((err as Error).message).toMatch(/user "dup" already exists/);
+      expect((await repo.getUser("dup"))?.name).toBe("First");
+      expect((await repo.findUserByTokenHash(first.tokenHash))?.id).toBe("dup");
+      expect(await repo.listUsers()).toHaveLength(1);
+    });
+
+    it("lets exactly one of several concurrent creations of the same id win", async () => {
+      const { repo } = await setup();
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => repo.createUser(user("race", `n${i}`))));
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(InputError);
+      expect(await repo.listUsers()).toHaveLength(1);
+    });
+
+    it("rejects malformed ids, names and token hashes with InputErrors naming the field", async () => {
+      const { repo } = await setup();
+      const cases: [Parameters<StateRepository["createUser"]>[0], string][] = [
+        [{ id: "", tokenHash: hashToken("t") }, "id"],
+        [{ id: "a".repeat(65), tokenHash: hashToken("t") }, "id"],
+        [{ id: "has space", tokenHash: hashToken("t") }, "id"],
+        [{ id: "../up", tokenHash: hashToken("t") }, "id"],
+        [{ id: "ok", name: "   ", tokenHash: hashToken("t") }, "name"],
+        [{ id: "ok", name: "bell\u0007", tokenHash: hashToken("t") }, "name"],
+        [{ id: "ok", tokenHash: "plaintext-token" }, "tokenHash"],
+        [{ id: "ok", tokenHash: hashToken("t").toUpperCase() }, "tokenHash"],
+      ];
+      for (const [input, field] of cases) {
+        const err = await repo.createUser(input).catch((e: unknown) => e);
+        expect(err, JSON.stringify(input)).toBeInstanceOf(InputError);
+        expect((err as InputError).field).toBe(field);
+      }
+      expect(await repo.listUsers()).toEqual([]);
+    });
+
+    it("finds a user by token hash and nobody by another", async () => {
+      const { repo } = await setup();
+      const tokens = [createToken(), createToken()];
+      await repo.createUser({ id: "u1", tokenHash: hashToken(tokens[0]) });
+      await repo.createUser({ id: "u2", name: "Two", tokenHash: hashToken(tokens[1]) });
+      expect((await repo.findUserByTokenHash(hashToken(tokens[0])))?.id).toBe("u1");
+      expect(await repo.findUserByTokenHash(hashToken(tokens[1]))).toEqual(await repo.getUser("u2"));
+      expect(await repo.findUserByTokenHash(hashToken(createToken()))).toBeUndefined();
+      // the token itself is not the key: only its digest is stored
+      expect(await repo.findUserByTokenHash(tokens[0])).toBeUndefined();
+      expect(await repo.findUserByTokenHash("")).toBeUndefined();
+    });
+
+    it("sets, overwrites and clears feedback", async () => {
+      const { repo } = await setup();
+      await repo.createUser(user("fan"));
+      await repo.setFeedback("fan", "jamendo", "track_1", 1);
+      const [liked] = await repo.listFeedback("fan", "jamendo");
+      expect(liked).toEqual({ userId: "fan", catalog: "jamendo", itemId: "track_1", value: 1, updatedAt: expect.any(String) });
+      expect(liked.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      await repo.setFeedback("fan", "jamendo", "track_1", -1);
+      const after = await repo.listFeedback("fan", "jamendo");
+      expect(after).toHaveLength(1);
+      expect(after[0].value).toBe(-1);
+      expect(Date.parse(after[0].updatedAt)).toBeGreaterThanOrEqual(Date.parse(liked.updatedAt));
+      await repo.setFeedback("fan", "jamendo", "track_1", 0);
+      expect(await repo.listFeedback("fan", "jamendo")).toEqual([]);
+      // clearing what is not there is a no-op, not an error
+      await repo.setFeedback("fan", "jamendo", "never-rated", 0);
+      expect(await repo.listFeedback("fan", "jamendo")).toEqual([]);
+    });
+
+    it("lists feedback most recent first, per user and per catalog", async () => {
+      const { repo } = await setup();
+      await repo.createUser(user("u"));
+      await repo.createUser(user("v"));
+      for (const item of ["a", "b", "c"]) await repo.setFeedback("u", "jamendo", item, 1);
+      await repo.setFeedback("u", "lastfm-2k", "42", -1);
+      await repo.setFeedback("v", "jamendo", "z", 1);
+      expect((await repo.listFeedback("u", "jamendo")).map((f) => f.itemId)).toEqual(["c", "b", "a"]);
+      // re-rating moves an item to the front even within the same millisecond
+      await repo.setFeedback("u", "jamendo", "a", -1);
+      expect((await repo.listFeedback("u", "jamendo")).map((f) => `${f.itemId}${f.value}`)).toEqual(["a-1", "c1", "b1"]);
+      expect(await repo.listFeedback("u", "lastfm-2k")).toEqual([
+        { userId: "u", catalog: "lastfm-2k", itemId: "42", value: -1, updatedAt: expect.any(String) },
+      ]);
+      expect((await repo.listFeedback("v", "jamendo")).map((f) => f.itemId)).toEqual(["z"]);
+      expect(await repo.listFeedback("u", "other")).toEqual([]);
+    });
+
+    it("keeps every one of many concurrent feedback writes", async () => {
+      const { repo } = await setup();
+      await repo.createUser(user("busy"));
+      await Promise.all(Array.from({ length: 40 }, (_, i) => repo.setFeedback("busy", "jamendo", `t${i}`, i % 2 === 0 ? 1 : -1)));
+      const list = await repo.listFeedback("busy", "jamendo");
+      expect(new Set(list.map((f) => f.itemId)).size).toBe(40);
+      expect(list.find((f) => f.itemId === "t7")?.value).toBe(-1);
+    });
+
+    it("rejects feedback of an unknown user with NotFoundError and stores nothing", async () => {
+      const { repo } = await setup();
+      const err = await repo.setFeedback("ghost", "jamendo", "t1", 1).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotFoundError);
+      expect((err as Error).message).toMatch(/unknown user "ghost"/);
+      await repo.createUser(user("ghost"));
+      expect(await repo.listFeedback("ghost", "jamendo")).toEqual([]);
+      expect(await repo.listFeedback("nobody", "jamendo")).toEqual([]);
+    });
+
+    it("rejects malformed feedback with InputErrors naming the field", async () => {
+      const { repo } = await setup();
+      await repo.createUser(user("u"));
+      const bad: [() => Promise<void>, string][] = [
+        [() => repo.setFeedback("u", "jamendo", "t", 2 as never), "value"],
+        [() => repo.setFeedback("u", "", "t", 1), "catalog"],
+        [() => repo.setFeedback("u", "a/b", "t", 1), "catalog"],
+        [() => repo.setFeedback("u", "jamendo", "", 1), "itemId"],
+        [() => repo.setFeedback("u", "jamendo", "x".repeat(257), 1), "itemId"],
+        [() => repo.setFeedback("u", "jamendo", "line\nbreak", 1), "itemId"],
+        [() => repo.setFeedback("bad id", "jamendo", "t", 1), "userId"],
+      ];
+      for (const [call, field] of bad) {
+        const err = await call().catch((e: unknown) => e);
+        expect(err, field).toBeInstanceOf(InputError);
+        expect((err as InputError).field).toBe(field);
+      }
+      expect(await repo.listFeedback("u", "jamendo")).toEqual([]);
+    });
+
+    it("applies migrations once, in order, idempotently, and keeps data across reopen", async () => {
+      const { repo, reopen } = await setup();
+      const versions = MIGRATIONS.map((m) => m.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(await repo.appliedMigrations()).toEqual(versions);
+      await repo.createUser(user("keep", "Kept"));
+      await repo.setFeedback("keep", "jamendo", "t1", 1);
+      await repo.migrate();
+      await repo.migrate();
+      expect(await repo.appliedMigrations()).toEqual(versions);
+      await repo.close();
+      const again = await reopen();
+      expect(await again.appliedMigrations()).toEqual(versions);
+      expect((await again.getUser("keep"))?.name).toBe("Kept");
+      expect((await again.listFeedback("keep", "jamendo")).map((f) => f.itemId)).toEqual(["t1"]);
+    });
+
+    it("lets two repositories on one database migrate at the same time", async () => {
+      const { repo, reopen } = await setup();
+      const [a, b] = await Promise.all([reopen(), reopen()]);
+      await Promise.all([a.migrate(), b.migrate(), repo.migrate()]);
+      await a.createUser(user("shared"));
+      expect((await b.getUser("shared"))?.id).toBe("shared");
+    });
+  });
+}

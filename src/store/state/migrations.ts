@@ -1,0 +1,72 @@
+/**
+ * @file The application-state schema as ordered migrations, each written once per SQL dialect.
+ */
+
+/** One schema step. Versions are 1, 2, 3, ... in order; a version once released is never edited, only followed. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** Statements for SQLite (run in one transaction with the bookkeeping row). */
+  readonly sqlite: readonly string[];
+  /** The same step for PostgreSQL. */
+  readonly postgres: readonly string[];
+}
+
+/**
+ * Every migration, oldest first. Times are ISO-8601 TEXT in SQLite and TIMESTAMPTZ in PostgreSQL.
+ * `change_seq` orders feedback "most recent first" without trusting two writes to get distinct clock readings.
+ */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    name: "users",
+    sqlite: [
+      `CREATE TABLE IF NOT EXISTS users (
+         id TEXT PRIMARY KEY,
+         name TEXT,
+         token_hash TEXT NOT NULL UNIQUE,
+         created_at TEXT NOT NULL
+       ) STRICT`,
+    ],
+    postgres: [
+      `CREATE TABLE IF NOT EXISTS users (
+         id TEXT PRIMARY KEY,
+         name TEXT,
+         token_hash TEXT NOT NULL UNIQUE,
+         created_at TIMESTAMPTZ NOT NULL
+       )`,
+    ],
+  },
+  {
+    version: 2,
+    name: "feedback",
+    sqlite: [
+      `CREATE TABLE IF NOT EXISTS feedback (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         item_id TEXT NOT NULL,
+         value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+         updated_at TEXT NOT NULL,
+         change_seq INTEGER NOT NULL,
+         PRIMARY KEY (user_id, catalog, item_id)
+       ) STRICT`,
+      `CREATE INDEX IF NOT EXISTS feedback_recent ON feedback (user_id, catalog, change_seq DESC)`,
+    ],
+    postgres: [
+      `CREATE SEQUENCE IF NOT EXISTS feedback_change_seq`,
+      `CREATE TABLE IF NOT EXISTS feedback (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         item_id TEXT NOT NULL,
+         value SMALLINT NOT NULL CHECK (value IN (-1, 1)),
+         updated_at TIMESTAMPTZ NOT NULL,
+         change_seq BIGINT NOT NULL,
+         PRIMARY KEY (user_id, catalog, item_id)
+       )`,
+      `CREATE INDEX IF NOT EXISTS feedback_recent ON feedback (user_id, catalog, change_seq DESC)`,
+    ],
+  },
+]);
+
+/** The schema version this build of askmusic writes. */
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
