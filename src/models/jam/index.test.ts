@@ -3,7 +3,8 @@ import { row } from "../../core/matrix.js";
 import { runRecommenderSuite } from "../conformance.js";
 import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
 import { tfReady } from "../tf/backend.js";
-import { JamRecommender } from "./index.js";
+import { fromRows } from "../../core/matrix.js";
+import { JamRecommender, userHistory } from "./index.js";
 import { MIXINGS } from "./options.js";
 
 // inputDims 16 < the synthetic 32-d text vectors, so the PCA path runs in every conformance check.
@@ -17,7 +18,23 @@ for (const mixing of MIXINGS) {
 // Learned ID embeddings (items and users) through the whole contract, save/load included.
 runRecommenderSuite({ name: "jam-cross", create: () => new JamRecommender("cross", { ...small, idEmbeddings: "both", popularNegatives: 0.5 }), minValNdcg: 0.7 });
 
+runRecommenderSuite({ name: "jam-avg", create: () => new JamRecommender("avg", { ...small, userHistory: true }), minValNdcg: 0.7 });
+
 describe("jam", () => {
+  it("userHistory: count-weighted mean of the user's train items per modality, scaled to mean norm 1", () => {
+    const base = makeSyntheticDomain();
+    const domain = { ...base, users: { ids: ["a", "b", "c"], features: {} }, train: [
+      { qid: "1", text: "x", user: 0, relevant: [0, 1] },
+      { qid: "2", text: "y", user: 0, relevant: [1] },
+      { qid: "3", text: "z", user: 1, relevant: [2] },
+    ] };
+    const items = fromRows([[3, 0], [0, 3], [6, 8]]);
+    const h = userHistory(domain, [items]);
+    // user 0: (1/3)(3,0) + (2/3)(0,3) = (1, 2), norm √5; user 1: (6, 8), norm 10; user 2: no history.
+    const scale = 2 / (Math.sqrt(5) + 10);
+    expect(Array.from(h.data).map((x) => Number(x.toFixed(5)))).toEqual([1 * scale, 2 * scale, 6 * scale, 8 * scale, 0, 0].map((x) => Number(x.toFixed(5))));
+  });
+
   it("explain: user + request + bias add up to the score; modality weights are data summing to 1", async () => {
     const domain = makeSyntheticDomain();
     for (const mixing of MIXINGS) {

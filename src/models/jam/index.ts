@@ -50,6 +50,8 @@ interface Fitted {
   readonly userX: tf.Tensor2D | undefined;
   readonly popularity: Float32Array;
   readonly params: JamParams;
+  /** The user-history block appended to the user input (rows = users), when options.userHistory. */
+  readonly history: Matrix | undefined;
 }
 
 /** Per-modality item embeddings (transposed: d x items) and the item bias, cached until the weights change. */
@@ -127,19 +129,23 @@ export class JamRecommender implements Recommender {
   }
 
   /** Builds the frozen input tensors and fresh parameters. */
-  private bind(domain: Domain, features: string[], itemT: InputTransform[], requestT: InputTransform, userT: InputTransform | undefined, requestDims: number, seed: number): Fitted {
+  private bind(domain: Domain, features: string[], itemT: InputTransform[], requestT: InputTransform, userT: InputTransform | undefined, requestDims: number, seed: number, savedHistory?: Matrix): Fitted {
     const o = this.options;
-    const itemX = features.map((f, k) => {
-      const m = applyTransform(domain.items.features[f], itemT[k]);
-      return tf.tensor2d(m.data, [m.rows, m.cols]);
-    });
+    const itemMats = features.map((f, k) => applyTransform(domain.items.features[f], itemT[k]));
+    const itemX = itemMats.map((m) => tf.tensor2d(m.data, [m.rows, m.cols]));
     const users = this.userMatrix(domain);
     let userX: tf.Tensor2D | undefined;
+    let history: Matrix | undefined;
     if (users !== undefined && userT !== undefined) {
       const m = applyTransform(users, userT);
-      const withZero = new Float32Array((m.rows + 1) * m.cols);
-      withZero.set(m.data);
-      userX = tf.tensor2d(withZero, [m.rows + 1, m.cols]);
+      history = o.userHistory ? (savedHistory ?? userHistory(domain, itemMats)) : undefined;
+      const cols = m.cols + (history?.cols ?? 0);
+      const withZero = new Float32Array((m.rows + 1) * cols);
+      for (let u = 0; u < m.rows; u++) {
+        withZero.set(m.data.subarray(u * m.cols, (u + 1) * m.cols), u * cols);
+        if (history !== undefined) withZero.set(history.data.subarray(u * history.cols, (u + 1) * history.cols), u * cols + m.cols);
+      }
+      userX = tf.tensor2d(withZero, [m.rows + 1, cols]);
     }
     const shapes: ParamShapes = {
       dims: o.dims,
@@ -153,7 +159,7 @@ export class JamRecommender implements Recommender {
       userIds: userX !== undefined && (o.idEmbeddings === "users" || o.idEmbeddings === "both") ? userX.shape[0] - 1 : 0,
     };
     const params = new JamParams(shapes, features, seed);
-    return { domain, features, itemT, requestT, userT, requestDims, itemX, userX, popularity: popularityFeature(domain.items.popularity), params };
+    return { domain, features, itemT, requestT, userT, requestDims, itemX, userX, history, popularity: popularityFeature(domain.items.popularity), params };
   }
 
   private async train(domain: Domain, fitOptions: FitOptions, t0: number): Promise<FitReport> {
@@ -564,6 +570,7 @@ export class JamRecommender implements Recommender {
       ...(f.userT !== undefined ? { userTransform: savedT(f.userT, "pca/user") } : {}),
       requestDims: f.requestDims,
     };
+    if (f.history !== undefined) arrays.push({ name: "user/history", shape: [f.history.rows, f.history.cols], data: f.history.data });
     await saveArrays(dir, meta, arrays);
   }
 
@@ -596,7 +603,10 @@ export class JamRecommender implements Recommender {
     if ((users !== undefined) !== (meta.userTransform !== undefined)) {
       throw new DataError(`${file}: model was fit ${meta.userTransform ? "with" : "without"} users, domain ${domain.name} ${users ? "has" : "has no"} users`, { path: file });
     }
-    const fitted = this.bind(domain, features, meta.itemTransforms.map(transform), transform(meta.requestTransform), meta.userTransform ? transform(meta.userTransform) : undefined, meta.requestDims, 0);
+    const h = arrays.get("user/history");
+    if (meta.options.userHistory && meta.userTransform !== undefined && (h === undefined || h.shape.length !== 2)) throw new DataError(`${file}: array user/history is missing`, { path: file });
+    const savedHistory = h !== undefined ? matrix(h.shape[0], h.shape[1], h.data) : undefined;
+    const fitted = this.bind(domain, features, meta.itemTransforms.map(transform), transform(meta.requestTransform), meta.userTransform ? transform(meta.userTransform) : undefined, meta.requestDims, 0, savedHistory);
     this.fitted = fitted;
     const values: Float32Array[] = [];
     for (const [k, v] of fitted.params.variables.entries()) {
@@ -657,6 +667,43 @@ function fuseRow(mixing: Mixing, qs: Float32Array[], us: Float32Array[] | undefi
     }
     out[j] = sq + su + bias[j];
   }
+}
+
+/**
+ * Each user's history block: per frozen item modality, the mean of the (transformed) inputs of the items that user's
+ * TRAINING queries list as relevant (domain.train only: the selection set and evaluated splits never enter), each
+ * block then scaled to mean row norm 1 over users with a history. Users without training queries get zeros.
+ * rows = users, cols = Σ modality widths.
+ */
+export function userHistory(domain: Domain, itemInputs: readonly Matrix[]): Matrix {
+  const nUsers = domain.users.ids.length;
+  const counts = Array.from({ length: nUsers }, () => new Map<number, number>());
+  for (const q of domain.train) {
+    if (q.user === undefined || q.user < 0 || q.user >= nUsers) continue;
+    for (const it of q.relevant) counts[q.user].set(it, (counts[q.user].get(it) ?? 0) + 1);
+  }
+  const cols = itemInputs.reduce((c, m) => c + m.cols, 0);
+  const out = matrix(nUsers, cols);
+  let off = 0;
+  for (const m of itemInputs) {
+    let normSum = 0;
+    let withHistory = 0;
+    for (let u = 0; u < nUsers; u++) {
+      let total = 0;
+      for (const n of counts[u].values()) total += n;
+      if (total === 0) continue;
+      const dst = u * cols + off;
+      for (const [it, n] of counts[u]) for (let j = 0; j < m.cols; j++) out.data[dst + j] += (n / total) * m.data[it * m.cols + j];
+      let norm = 0;
+      for (let j = 0; j < m.cols; j++) norm += out.data[dst + j] ** 2;
+      normSum += Math.sqrt(norm);
+      withHistory++;
+    }
+    const scale = withHistory > 0 && normSum > 0 ? withHistory / normSum : 1;
+    for (let u = 0; u < nUsers; u++) for (let j = 0; j < m.cols; j++) out.data[u * cols + off + j] *= scale;
+    off += m.cols;
+  }
+  return out;
 }
 
 /** Modality names in fusion order: the frozen features, then `id` when items have learned ID embeddings. */

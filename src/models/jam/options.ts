@@ -56,6 +56,11 @@ export const JamOptionsSchema = z
      * [1000]
      */
     selectionQueries: z.number().int().min(0),
+    /**
+     * Append a user-history block to the user input: per frozen item modality, the mean input of the items the user's
+     * training queries list as relevant (train split only; see `userHistory` in index.ts). [false]
+     */
+    userHistory: z.boolean(),
     /** Item modalities (keys of items.features); undefined = every feature the domain has, in key order. */
     itemFeatures: z.array(z.string()).min(1).optional(),
     /** Key of users.features used as the user input; ignored when the domain has no users. ["cf"] */
@@ -80,6 +85,7 @@ export const JAM_DEFAULTS: JamOptions = Object.freeze({
   popularNegatives: 0,
   idEmbeddings: "both",
   selectionQueries: 1000,
+  userHistory: false,
   itemFeatures: undefined,
   userFeature: "cf",
 });
