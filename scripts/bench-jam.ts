@@ -67,7 +67,6 @@ if (values.load !== undefined) {
 if (values.entities !== undefined && kept !== undefined) {
   const requests = entityRequests(domain, Number(values.entities));
   const aware = new EntityAwareRecommender(kept);
-  // fit() is what binds the name index; here the base is already fitted, so bind through load-free scoring:
   await aware.attach(domain);
   const hit = async (m: Recommender, kind?: string) => {
     const rs = requests.filter((r) => kind === undefined || r.kind === kind);

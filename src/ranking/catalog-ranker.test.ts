@@ -68,6 +68,16 @@ describe("CatalogRanker", () => {
     await expect(ranker.ask("jazz", { user: "u1" })).rejects.toThrow(/--user is not available/);
   });
 
+  it("gives the same answers from its in-memory mirror as from the catalog's own search", async () => {
+    const memory = await CatalogRanker.open(catalog, encoder);
+    const store = await CatalogRanker.open(catalog, encoder, { search: "store" });
+    for (const request of ["happy jazz piano", "Rock songs but no guitar", "Morning songs, not by Artist 3"]) {
+      const a = await memory.ask(request, { k: 15 });
+      const b = await store.ask(request, { k: 15 });
+      expect(a.results.map((r) => r.item.id)).toEqual(b.results.map((r) => r.item.id));
+    }
+  });
+
   it("refuses a catalog built with another encoder", async () => {
     const other: TextEncoder = { ...encoder, id: "other" };
     await expect(CatalogRanker.open(catalog, other)).rejects.toThrow(/re-run askmusic ingest t/);

@@ -7,6 +7,7 @@ import { normalizeRows, type Matrix } from "../core/matrix.js";
 import { InputError } from "../errors.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import type { Catalog, CatalogFilter, CatalogItem } from "../store/catalog.js";
+import { MemoryCatalog } from "../store/memory/index.js";
 import { ConstraintMatcher, type ParsedRequest } from "./constraints.js";
 
 /** Longest request accepted, in characters: enough for a paragraph, not for a pasted document. */
@@ -73,6 +74,8 @@ export function checkRequest(request: string): string {
 export class CatalogRanker {
   private constructor(
     private readonly catalog: Catalog,
+    /** Where candidates come from: an in-memory mirror of the catalog (default) or the catalog itself. */
+    private readonly search: Catalog,
     private readonly encoder: TextEncoder,
     private readonly matcher: ConstraintMatcher,
     private readonly vectors: Matrix,
@@ -87,7 +90,18 @@ export class CatalogRanker {
   static async open(
     catalog: Catalog,
     encoder: TextEncoder,
-    options: { weights?: Partial<RankerWeights>; taste?: TasteSource; column?: string } = {},
+    options: {
+      weights?: Partial<RankerWeights>;
+      taste?: TasteSource;
+      column?: string;
+      /**
+       * [search="memory"] Where candidates are searched. "memory" mirrors the items and the vector column the ranker
+       * loads anyway into an exact in-memory index (SIMD scan of distinct vectors + in-memory BM25): a few ms of CPU
+       * per request, where LanceDB's IVF + full-text search cost ~18 ms of CPU and capped a 2-core server near
+       * 50 requests/s. "store" queries the catalog (e.g. a remote LanceDB too large to mirror).
+       */
+      search?: "memory" | "store";
+    } = {},
   ): Promise<CatalogRanker> {
     const info = catalog.info();
     if (info.encoderId !== encoder.id) {
@@ -104,8 +118,15 @@ export class CatalogRanker {
       maxPop = Math.max(maxPop, item.popularity);
     }
     const { ids, matrix } = await catalog.vectors(column);
+    const byId = new Map(items.map((it) => [it.id, it]));
+    // Rows of the mirror follow the vector matrix, whatever order allItems() used.
+    const search =
+      (options.search ?? "memory") === "memory"
+        ? new MemoryCatalog(info.name, ids.map((id) => byId.get(id)!), { [column]: matrix }, info.encoderId)
+        : catalog;
     return new CatalogRanker(
       catalog,
+      search,
       encoder,
       new ConstraintMatcher({ tags: [...tags], artists: [...artists] }),
       normalizeRows(matrix),
@@ -130,8 +151,8 @@ export class CatalogRanker {
     const query = (await this.encoder.encode([parsed.text])).data;
     const pool = Math.max(100, 5 * k);
     const [byVector, byText] = await Promise.all([
-      this.catalog.vectorSearch(query, { column: this.column, k: pool, filter }),
-      this.catalog.textSearch(parsed.text, { k: pool, filter }),
+      this.search.vectorSearch(query, { column: this.column, k: pool, filter }),
+      this.search.textSearch(parsed.text, { k: pool, filter }),
     ]);
     const candidates = new Map<string, CatalogItem>();
     byVector.forEach((h) => candidates.set(h.item.id, h.item));

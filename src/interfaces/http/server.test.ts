@@ -249,9 +249,9 @@ describe("other routes", () => {
   });
 
   it("answers internal failures with a plain 500 that leaks nothing", async () => {
-    const catalog = testCatalog();
-    const { app } = await setup({ catalogs: [catalog] });
-    catalog.textSearch = async () => {
+    const encoder = fakeQueryEncoder();
+    const { app } = await setup({ queryEncoder: encoder });
+    encoder.encode = async () => {
       throw new Error("secret at /srv/db/internal.ts:42");
     };
     const res = await ask(app, { request: "jazz" });

@@ -69,7 +69,10 @@ interface ItemCache {
 const REQUEST_CACHE_LIMIT = 1024;
 
 /**
- * One JAM model. `explain(request, item)` returns `parts`:
+ * One JAM model: u = W_u·[x_user | history] + b_u (+ learned user ID vector), q = W_q·x_request + b_q, item modality
+ * m: v_m = W_m·x_m + b_m (frozen x_m, PCA-reduced when wide) plus the learned `id` modality; score = (u + q) · fuse(v)
+ * + item bias, with fuse = avg / cross / moe (see mixing.ts). Requests without a user get no user term.
+ * `explain(request, item)` returns `parts`:
  * - `user`: Σ_m w_m (user·v_m), the user's share of the score (absent when the domain has no users or the request
  *   names none);
  * - `request`: Σ_m w_m (request·v_m);

@@ -1,8 +1,10 @@
 /**
  * @file In-memory Catalog for tests of upper layers: brute-force cosine, a small BM25, the shared filter semantics.
  */
-import { dot, matrix, type Matrix } from "../../core/matrix.js";
+import { matrix, type Matrix } from "../../core/matrix.js";
+import { topK } from "../../core/topk.js";
 import { InputError } from "../../errors.js";
+import { DenseIndex } from "./dense-index.js";
 import {
   checkK,
   checkVector,
@@ -36,10 +38,11 @@ export class MemoryCatalog implements Catalog {
   private readonly items: readonly CatalogItem[];
   private readonly byId: Map<string, number>;
   private readonly vecs: Record<string, Matrix>;
-  private readonly norms: Record<string, Float32Array>;
   private readonly meta: CatalogInfo;
   private readonly postings = new Map<string, { doc: number; tf: number }[]>();
   private readonly docLen: Uint32Array;
+  private readonly dense: Record<string, DenseIndex> = {};
+  private bm25Scratch: Float64Array | undefined;
   private readonly avgLen: number;
 
   constructor(name: string, items: readonly CatalogItem[], vectors: Readonly<Record<string, Matrix>>, encoderId = "none") {
@@ -50,16 +53,8 @@ export class MemoryCatalog implements Catalog {
     this.byId = new Map(items.map((it, i) => [it.id, i]));
     if (this.byId.size !== items.length) throw new InputError(`catalog "${name}" has duplicate item ids`);
     this.vecs = { ...vectors };
-    this.norms = {};
     for (const [c, m] of Object.entries(vectors)) {
       if (m.rows !== items.length) throw new InputError(`vector column "${c}" has ${m.rows} rows for ${items.length} items`);
-      const n = new Float32Array(m.rows);
-      // raw norms: 0 marks an all-zero row (never returned), so cosine never divides by zero
-      for (let i = 0; i < m.rows; i++) {
-        const r = m.data.subarray(i * m.cols, (i + 1) * m.cols);
-        n[i] = Math.sqrt(dot(r, r));
-      }
-      this.norms[c] = n;
     }
     this.meta = Object.freeze({
       name,
@@ -125,19 +120,12 @@ export class MemoryCatalog implements Catalog {
   async vectorSearch(vector: Float32Array, opts: VectorSearchOptions): Promise<{ item: CatalogItem; distance: number }[]> {
     checkK(opts.k);
     checkVector(this.meta, vector, opts.column);
-    const m = this.vecs[opts.column];
-    const norms = this.norms[opts.column];
-    const qn = Math.max(Math.sqrt(dot(vector, vector)), 1e-10);
     const filter = normalizeFilter(opts.filter);
-    const hits: { i: number; distance: number }[] = [];
-    for (let i = 0; i < m.rows; i++) {
-      // all-zero rows have no direction: never returned (LanceDB drops their NaN distances the same way)
-      if (norms[i] === 0 || !matchesFilter(this.items[i], filter)) continue;
-      const cos = dot(m.data.subarray(i * m.cols, (i + 1) * m.cols), vector) / (norms[i] * qn);
-      hits.push({ i, distance: Math.min(2, Math.max(0, 1 - cos)) });
-    }
-    hits.sort((a, b) => a.distance - b.distance || a.i - b.i);
-    return hits.slice(0, opts.k).map(({ i, distance }) => ({ item: this.items[i], distance }));
+    // Built on first use per column: tests that never search a column pay nothing for it.
+    const index = (this.dense[opts.column] ??= DenseIndex.build(this.vecs[opts.column]));
+    return index
+      .search(vector, opts.k, (i) => matchesFilter(this.items[i], filter))
+      .map(({ row, cosine }) => ({ item: this.items[row], distance: Math.min(2, Math.max(0, 1 - cosine)) }));
   }
 
   async textSearch(query: string, opts: TextSearchOptions): Promise<{ item: CatalogItem; score: number }[]> {
@@ -146,21 +134,23 @@ export class MemoryCatalog implements Catalog {
     if (terms.length === 0) return [];
     const filter = normalizeFilter(opts.filter);
     const n = this.items.length;
-    const scores = new Map<number, number>();
+    // Dense accumulators + a touched list: a common term's posting list can hold tens of thousands of documents.
+    const scores = (this.bm25Scratch ??= new Float64Array(n));
+    const touched: number[] = [];
     for (const t of terms) {
       const list = this.postings.get(t);
       if (!list) continue;
       const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
       for (const { doc, tf } of list) {
-        const s = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.docLen[doc]) / (this.avgLen || 1)));
-        scores.set(doc, (scores.get(doc) ?? 0) + s);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc] += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.docLen[doc]) / (this.avgLen || 1)));
       }
     }
-    return [...scores]
-      .filter(([doc]) => matchesFilter(this.items[doc], filter))
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, opts.k)
-      .map(([doc, score]) => ({ item: this.items[doc], score }));
+    const eligible = touched.filter((doc) => matchesFilter(this.items[doc], filter)).sort((a, b) => a - b); // ties: lower doc first
+    const best = topK(Float64Array.from(eligible, (doc) => scores[doc]), Math.min(opts.k, Math.max(eligible.length, 1)));
+    const out = eligible.length === 0 ? [] : best.map((j) => ({ item: this.items[eligible[j]], score: scores[eligible[j]] }));
+    for (const doc of touched) scores[doc] = 0;
+    return out;
   }
 
   vectorColumns(): string[] {

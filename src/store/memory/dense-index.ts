@@ -1,0 +1,92 @@
+/**
+ * @file Exact cosine search in memory over a vector column, fast enough for the request path: rows with identical
+ * vectors are stored once (Jamendo's 55,525 tag-text rows hold 21,229 distinct vectors), and the scan is usearch's
+ * SIMD exact search (2.6 ms for 21k x 512 here, against 6.4 ms for the best plain-JS loop; see BENCHMARKS.md).
+ */
+import { createHash } from "node:crypto";
+import usearch from "usearch";
+import type { Matrix } from "../../core/matrix.js";
+
+/** One hit: a row of the indexed matrix and its cosine with the query. */
+export interface DenseHit {
+  readonly row: number;
+  readonly cosine: number;
+}
+
+/** Exact cosine top-k over the rows of one matrix, with a row predicate applied while expanding duplicates. */
+export class DenseIndex {
+  private constructor(
+    private readonly dims: number,
+    /** Distinct non-zero rows, L2-normalised, row-major. */
+    private readonly distinct: Float32Array,
+    /** For distinct vector d, the matrix rows holding it: rowsOf[start[d] .. start[d + 1]). */
+    private readonly start: Int32Array,
+    private readonly rowsOf: Int32Array,
+  ) {}
+
+  /** Number of distinct non-zero vectors. */
+  get size(): number {
+    return this.start.length - 1;
+  }
+
+  /** Indexes `m` (rows = items). All-zero rows have no direction and are never returned. */
+  static build(m: Matrix): DenseIndex {
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < m.rows; i++) {
+      const r = m.data.subarray(i * m.cols, (i + 1) * m.cols);
+      if (r.every((v) => v === 0)) continue;
+      const key = createHash("sha1").update(new Uint8Array(r.buffer, r.byteOffset, r.byteLength)).digest("base64");
+      const g = groups.get(key);
+      if (g) g.push(i);
+      else groups.set(key, [i]);
+    }
+    const distinct = new Float32Array(groups.size * m.cols);
+    const start = new Int32Array(groups.size + 1);
+    const rowsOf = new Int32Array([...groups.values()].reduce((n, g) => n + g.length, 0));
+    let d = 0;
+    let off = 0;
+    for (const g of groups.values()) {
+      const src = m.data.subarray(g[0] * m.cols, (g[0] + 1) * m.cols);
+      let n = 0;
+      for (const v of src) n += v * v;
+      const inv = 1 / Math.max(Math.sqrt(n), 1e-10);
+      for (let j = 0; j < m.cols; j++) distinct[d * m.cols + j] = src[j] * inv;
+      start[d] = off;
+      rowsOf.set(g, off);
+      off += g.length;
+      d++;
+    }
+    start[d] = off;
+    return new DenseIndex(m.cols, distinct, start, rowsOf);
+  }
+
+  /**
+   * The `k` rows most similar to `query` (cosine, descending; ties by row) among rows passing `accept`.
+   * Widens the scan until k rows pass or every vector was seen, so a strict filter never loses results.
+   */
+  search(query: Float32Array, k: number, accept: (row: number) => boolean = () => true): DenseHit[] {
+    if (query.length !== this.dims) throw new RangeError(`query has ${query.length} values, index has ${this.dims}`);
+    if (this.size === 0) return [];
+    let n = 0;
+    for (const v of query) n += v * v;
+    const qn = Math.max(Math.sqrt(n), 1e-10);
+    // usearch reads the query's whole buffer from offset 0: pass a copy, never a subarray.
+    const q = Float32Array.from(query, (v) => v / qn);
+    for (let want = Math.min(this.size, Math.max(16, 2 * k)); ; want = Math.min(this.size, want * 4)) {
+      const found = usearch.exactSearch(this.distinct, q, this.dims, want, usearch.MetricKind.IP, 1) as {
+        keys: BigUint64Array;
+        distances: Float32Array;
+      };
+      const hits: DenseHit[] = [];
+      for (let j = 0; j < found.keys.length; j++) {
+        const d = Number(found.keys[j]);
+        const cosine = 1 - found.distances[j];
+        for (let p = this.start[d]; p < this.start[d + 1]; p++) if (accept(this.rowsOf[p])) hits.push({ row: this.rowsOf[p], cosine });
+      }
+      if (hits.length >= k || want >= this.size) {
+        hits.sort((a, b) => b.cosine - a.cosine || a.row - b.row);
+        return hits.slice(0, k);
+      }
+    }
+  }
+}
