@@ -4,13 +4,18 @@
  * prints examples/s, wall time (median over runs), the selection NDCG@10 and the machine with its load.
  * Usage: `npx tsx scripts/bench-jam.ts [--model jam-cross] [--features shared|own] [--runs 1] [--seed 42]
  *   [--options '{"epochs":20}'] [--save DIR] [--load DIR] [--entities N]`
+ * --evaluate FILE runs `askmusic eval lfm2k-tagq --split FILE` through the library with these model options instead
+ * (same selection protocol) and prints its Markdown table.
  * --load skips training (scores a saved model); --entities N then measures HitRate@10 of the named artist on the
  * documented request set `entityRequests(domain, N)` (4N requests, no user), with and without entity awareness.
  */
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../src/config.js";
 import { buildLfm2kDomain } from "../src/domains/lfm2k-tagq.js";
+import { reportToMarkdown } from "../src/evaluation/report.js";
+import { runBenchmark } from "../src/evaluation/run-benchmark.js";
 import { withCarvedSelection } from "../src/evaluation/selection.js";
 import { row } from "../src/core/matrix.js";
 import { topK } from "../src/core/topk.js";
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     save: { type: "string" },
     load: { type: "string" },
     entities: { type: "string" },
+    evaluate: { type: "string" },
   },
 });
 const features = values.features === "own" ? "own" : "shared";
@@ -36,6 +42,21 @@ const runs = Number(values.runs);
 const modelOptions = JSON.parse(values.options!) as Record<string, unknown>;
 const config = resolveConfig(process.env);
 const encoder = defaultTextEncoder(config);
+if (values.evaluate !== undefined) {
+  const report = await runBenchmark(config, {
+    benchmark: "lfm2k-tagq",
+    splitFile: path.resolve(values.evaluate),
+    models: [values.model!],
+    features,
+    seed: Number(values.seed),
+    encoder,
+    log: (l) => console.log(`  ${l}`),
+    createModel: (name) => createRecommender(name, modelOptions),
+  });
+  console.log(`options ${JSON.stringify(modelOptions)}\n${reportToMarkdown(report)}`);
+  encoder.dispose?.();
+  process.exit(0);
+}
 const built = await buildLfm2kDomain(config, { features, encoder });
 const domain = withCarvedSelection(built);
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}`;

@@ -17,6 +17,8 @@ for (const mixing of MIXINGS) {
 
 // Learned ID embeddings (items and users) through the whole contract, save/load included.
 runRecommenderSuite({ name: "jam-cross", create: () => new JamRecommender("cross", { ...small, idEmbeddings: "both", popularNegatives: 0.5 }), minValNdcg: 0.7 });
+// Regression: the moe gate bias must have one entry per expert including the `id` modality (was 3 for 4 experts).
+runRecommenderSuite({ name: "jam-moe", create: () => new JamRecommender("moe", { ...small, idEmbeddings: "both" }), minValNdcg: 0.7 });
 
 runRecommenderSuite({ name: "jam-avg", create: () => new JamRecommender("avg", { ...small, userHistory: true }), minValNdcg: 0.7 });
 

@@ -76,7 +76,9 @@ export class JamParams {
     this.user = shapes.userInput !== undefined ? linear("user", shapes.userInput) : undefined;
     if (shapes.gate) {
       this.gateW = tf.tidy(() => tf.variable(tf.tensor2d(glorot(rng, d, d), [d, d]), true));
-      this.gateB = tf.tidy(() => tf.variable(tf.zeros([1, shapes.itemInputs.length]) as tf.Tensor2D, true));
+      // One gate bias per expert: every frozen modality, plus the learned `id` modality when present.
+      const experts = shapes.itemInputs.length + (shapes.itemIds > 0 ? 1 : 0);
+      this.gateB = tf.tidy(() => tf.variable(tf.zeros([1, experts]) as tf.Tensor2D, true));
       this.add("gate/w", this.gateW, true);
       this.add("gate/b", this.gateB, false);
     }

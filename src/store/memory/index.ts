@@ -39,11 +39,10 @@ export class MemoryCatalog implements Catalog {
   private readonly byId: Map<string, number>;
   private readonly vecs: Record<string, Matrix>;
   private readonly meta: CatalogInfo;
-  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
-  private readonly docLen: Uint32Array;
+  /** term → its documents and each one's full BM25 contribution (idf included): scoring is then one add per posting. */
+  private readonly postings = new Map<string, { docs: Int32Array; weights: Float64Array }>();
   private readonly dense: Record<string, DenseIndex> = {};
   private bm25Scratch: Float64Array | undefined;
-  private readonly avgLen: number;
 
   constructor(name: string, items: readonly CatalogItem[], vectors: Readonly<Record<string, Matrix>>, encoderId = "none") {
     const columns = Object.keys(vectors);
@@ -65,19 +64,28 @@ export class MemoryCatalog implements Catalog {
       defaultVectorColumn: columns[0],
       builtAt: new Date(0).toISOString(),
     });
-    this.docLen = new Uint32Array(items.length);
+    const docLen = new Uint32Array(items.length);
+    const raw = new Map<string, { doc: number; tf: number }[]>();
     items.forEach((it, doc) => {
       const toks = tokenize(it.text);
-      this.docLen[doc] = toks.length;
+      docLen[doc] = toks.length;
       const tf = new Map<string, number>();
       for (const t of toks) tf.set(t, (tf.get(t) ?? 0) + 1);
       for (const [t, n] of tf) {
-        let list = this.postings.get(t);
-        if (!list) this.postings.set(t, (list = []));
+        let list = raw.get(t);
+        if (!list) raw.set(t, (list = []));
         list.push({ doc, tf: n });
       }
     });
-    this.avgLen = items.length > 0 ? this.docLen.reduce((a, b) => a + b, 0) / items.length : 0;
+    const n = items.length;
+    const avgLen = n > 0 ? docLen.reduce((a, b) => a + b, 0) / n : 0;
+    for (const [t, list] of raw) {
+      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      this.postings.set(t, {
+        docs: Int32Array.from(list, (p) => p.doc),
+        weights: Float64Array.from(list, ({ doc, tf }) => (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * docLen[doc]) / (avgLen || 1)))),
+      });
+    }
   }
 
   /** Concatenates build batches (the same input the LanceDB builder takes) into one MemoryCatalog. */
@@ -133,24 +141,31 @@ export class MemoryCatalog implements Catalog {
     const terms = [...new Set(tokenize(query))];
     if (terms.length === 0) return [];
     const filter = normalizeFilter(opts.filter);
-    const n = this.items.length;
     // Dense accumulators + a touched list: a common term's posting list can hold tens of thousands of documents.
-    const scores = (this.bm25Scratch ??= new Float64Array(n));
+    const scores = (this.bm25Scratch ??= new Float64Array(this.items.length));
     const touched: number[] = [];
     for (const t of terms) {
       const list = this.postings.get(t);
       if (!list) continue;
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-      for (const { doc, tf } of list) {
+      const { docs, weights } = list;
+      for (let p = 0; p < docs.length; p++) {
+        const doc = docs[p];
         if (scores[doc] === 0) touched.push(doc);
-        scores[doc] += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.docLen[doc]) / (this.avgLen || 1)));
+        scores[doc] += weights[p];
       }
     }
-    const eligible = touched.filter((doc) => matchesFilter(this.items[doc], filter)).sort((a, b) => a - b); // ties: lower doc first
-    const best = topK(Float64Array.from(eligible, (doc) => scores[doc]), Math.min(opts.k, Math.max(eligible.length, 1)));
-    const out = eligible.length === 0 ? [] : best.map((j) => ({ item: this.items[eligible[j]], score: scores[eligible[j]] }));
+    touched.sort((a, b) => a - b); // ties: lower doc first
+    const touchedScores = Float64Array.from(touched, (doc) => scores[doc]);
     for (const doc of touched) scores[doc] = 0;
-    return out;
+    if (touched.length === 0) return [];
+    // Filter lazily: check the best 4k first and widen only when too few pass, instead of testing every touched doc.
+    for (let want = Math.min(touched.length, 4 * opts.k); ; want = Math.min(touched.length, want * 4)) {
+      const best = topK(touchedScores, want);
+      const pass = best.filter((j) => matchesFilter(this.items[touched[j]], filter));
+      if (pass.length >= opts.k || want === touched.length) {
+        return pass.slice(0, opts.k).map((j) => ({ item: this.items[touched[j]], score: touchedScores[j] }));
+      }
+    }
   }
 
   vectorColumns(): string[] {
