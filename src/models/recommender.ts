@@ -32,8 +32,13 @@ export interface FitReport {
 
 /** Per-item score components, so explanations come from the actual computation. */
 export interface ScoreComponents {
-  /** Named additive parts of the final score, e.g. { user: 0.3, request: 1.2 } or { bm25: 7.1 }. */
+  /** Named additive parts of the final score, e.g. { user: 0.3, request: 1.2 } or { bm25: 7.1 }: they sum to it. */
   readonly parts: Readonly<Record<string, number>>;
+  /**
+   * How an item's modalities were mixed for this request (e.g. { tagtext: 0.61, name: 0.19, cf: 0.2 }), for models
+   * that fuse modalities. Weights in [0, 1] summing to 1: data about the computation, not additive parts.
+   */
+  readonly modalityWeights?: Readonly<Record<string, number>>;
 }
 
 /** A recommender. Scores are higher-is-better over all `domain.items` (cols = items). */

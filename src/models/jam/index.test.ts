@@ -44,10 +44,10 @@ describe("jam", () => {
       await m.fit(domain, { seed: 3 });
       const s = await m.score([{ text: "jazz swing", user: 1 }]);
       const e = await m.explain({ text: "jazz swing", user: 1 }, 7);
-      const keys = Object.keys(e.parts);
-      expect(keys).toEqual(["user", "request", "bias", "weight:tagtext", "weight:name", "weight:cf"]);
+      expect(Object.keys(e.parts)).toEqual(["user", "request", "bias"]);
+      expect(Object.keys(e.modalityWeights ?? {})).toEqual(["tagtext", "name", "cf"]);
       expect(e.parts.user + e.parts.request + e.parts.bias).toBeCloseTo(s.data[7], 4);
-      const w = keys.filter((k) => k.startsWith("weight:")).map((k) => e.parts[k]);
+      const w = Object.values(e.modalityWeights!);
       expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
       if (mixing === "avg") expect(w).toEqual([1 / 3, 1 / 3, 1 / 3]);
       if (mixing === "moe") expect(w.filter((x) => x === 0).length).toBe(1); // top-2 of 3 experts
@@ -61,7 +61,7 @@ describe("jam", () => {
     await m.fit(domain, { seed: 4 });
     const a = await m.explain({ text: "jazz swing" }, 1);
     const b = await m.explain({ text: "techno beats" }, 1);
-    expect(a.parts["weight:tagtext"]).not.toBeCloseTo(b.parts["weight:tagtext"], 6);
+    expect(a.modalityWeights!.tagtext).not.toBeCloseTo(b.modalityWeights!.tagtext, 6);
     expect(a.parts.user).toBeUndefined(); // no user named: the user term is absent, not a mean user
     m.dispose();
   });

@@ -77,13 +77,13 @@ const REQUEST_CACHE_LIMIT = 1024;
  *   names none);
  * - `request`: Σ_m w_m (request·v_m);
  * - `bias`: the item bias (popularity prior + learned per-item bias; absent with itemBias "none");
- * - `weight:<modality>` (e.g. `weight:tagtext`): the fusion weight w_m of that modality for this (request, item)
- *   pair, in [0, 1], summing to 1 over modalities. These are NOT additive parts: the score is
- *   user + request + bias, and the `weight:*` entries say how the item's modalities were mixed to get it.
+ * and `modalityWeights`: the fusion weight w_m of each modality for this (request, item) pair, in [0, 1], summing
+ * to 1 over modalities. They are not additive: the score is user + request + bias, and the weights say how the
+ * item's modalities were mixed to get it.
  * @example
  * const m = createJam("cross"); await m.fit(domain, { seed: 42 });
- * (await m.explain({ text: "80s", user: 3 }, 10)).parts
- * // { user: 0.8, request: 2.1, bias: -0.3, "weight:cf": 0.2, "weight:tagtext": 0.61, "weight:name": 0.19 }
+ * await m.explain({ text: "80s", user: 3 }, 10)
+ * // { parts: { user: 0.8, request: 2.1, bias: -0.3 }, modalityWeights: { cf: 0.2, tagtext: 0.61, name: 0.19 } }
  */
 export class JamRecommender implements Recommender {
   readonly name: string;
@@ -393,7 +393,8 @@ export class JamRecommender implements Recommender {
     const f = this.requireFitted();
     const n = f.domain.items.ids.length;
     if (!Number.isInteger(item) || item < 0 || item >= n) throw new InputError(`${this.name}: item index ${item} is outside 0..${n - 1}`, { field: "item" });
-    return { parts: (await this.compute([request], item)).parts! };
+    const { parts, weights } = await this.compute([request], item);
+    return { parts: parts!, modalityWeights: weights! };
   }
 
   /**
@@ -401,7 +402,10 @@ export class JamRecommender implements Recommender {
    * request text and each distinct user, then the fusion per (request, item) in JS. With `explainItem`, also
    * returns the parts of that item for requests[0].
    */
-  private async compute(requests: readonly ScoreRequest[], explainItem?: number): Promise<{ scores: Matrix; parts?: Record<string, number> }> {
+  private async compute(
+    requests: readonly ScoreRequest[],
+    explainItem?: number,
+  ): Promise<{ scores: Matrix; parts?: Record<string, number>; weights?: Record<string, number> }> {
     const f = this.requireFitted();
     const o = this.options;
     const nItems = f.domain.items.ids.length;
@@ -490,6 +494,7 @@ export class JamRecommender implements Recommender {
     const logits = new Float64Array(M);
     const w = new Float64Array(M);
     let parts: Record<string, number> | undefined;
+    let weights: Record<string, number> | undefined;
     for (let i = 0; i < requests.length; i++) {
       const { qs, gs } = reqData[reqOf[i]];
       const us = userOf[i] >= 0 ? userData[userOf[i]] : undefined;
@@ -514,11 +519,12 @@ export class JamRecommender implements Recommender {
           if (us !== undefined) parts.user = su;
           parts.request = sq;
           if (o.itemBias !== "none") parts.bias = cache.bias[j];
-          modalityNames(f).forEach((name, m) => (parts![`weight:${name}`] = w[m]));
+          weights = {};
+          modalityNames(f).forEach((name, m) => (weights![name] = w[m]));
         }
       }
     }
-    return { scores, parts };
+    return { scores, parts, weights };
   }
 
   private itemCache(): ItemCache {
