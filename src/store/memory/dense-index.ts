@@ -1,7 +1,9 @@
 /**
  * @file Exact cosine search in memory over a vector column, fast enough for the request path: rows with identical
- * vectors are stored once (Jamendo's 55,525 tag-text rows hold 21,229 distinct vectors), and the scan is usearch's
- * SIMD exact search (2.6 ms for 21k x 512 here, against 6.4 ms for the best plain-JS loop; see BENCHMARKS.md).
+ * vectors are stored once (Jamendo's 55,525 tag-text rows hold 21,229 distinct vectors); usearch's SIMD exact scan
+ * over int8-quantized copies picks a generous shortlist (0.28 ms for 21k x 512, against 1.5 ms in float32 and
+ * 6.4 ms for the best plain-JS loop), and the shortlist is rescored in float32: returned cosines are exact, and the
+ * ranking is exact unless a vector outside the shortlist trails the k-th by less than the int8 rounding (~1e-2).
  */
 import { createHash } from "node:crypto";
 import usearch from "usearch";
@@ -19,6 +21,8 @@ export class DenseIndex {
     private readonly dims: number,
     /** Distinct non-zero rows, L2-normalised, row-major. */
     private readonly distinct: Float32Array,
+    /** The same rows scaled by 127 and rounded to int8: what the scan reads. */
+    private readonly quantized: Int8Array,
     /** For distinct vector d, the matrix rows holding it: rowsOf[start[d] .. start[d + 1]). */
     private readonly start: Int32Array,
     private readonly rowsOf: Int32Array,
@@ -57,7 +61,8 @@ export class DenseIndex {
       d++;
     }
     start[d] = off;
-    return new DenseIndex(m.cols, distinct, start, rowsOf);
+    const quantized = Int8Array.from(distinct, (v) => Math.round(v * 127));
+    return new DenseIndex(m.cols, distinct, quantized, start, rowsOf);
   }
 
   /**
@@ -70,17 +75,18 @@ export class DenseIndex {
     let n = 0;
     for (const v of query) n += v * v;
     const qn = Math.max(Math.sqrt(n), 1e-10);
-    // usearch reads the query's whole buffer from offset 0: pass a copy, never a subarray.
     const q = Float32Array.from(query, (v) => v / qn);
-    for (let want = Math.min(this.size, Math.max(16, 2 * k)); ; want = Math.min(this.size, want * 4)) {
-      const found = usearch.exactSearch(this.distinct, q, this.dims, want, usearch.MetricKind.IP, 1) as {
-        keys: BigUint64Array;
-        distances: Float32Array;
-      };
+    // usearch reads the query's whole buffer from offset 0: always pass a fresh array, never a subarray.
+    const q8 = Int8Array.from(q, (v) => Math.round(v * 127));
+    const dims = this.dims;
+    // Quantization moves cosines by ~1e-2 at most: a shortlist of 4k + 64 distinct vectors absorbs that.
+    for (let want = Math.min(this.size, 4 * k + 64); ; want = Math.min(this.size, want * 4)) {
+      const found = usearch.exactSearch(this.quantized, q8, dims, want, usearch.MetricKind.IP, 1) as { keys: BigUint64Array };
       const hits: DenseHit[] = [];
       for (let j = 0; j < found.keys.length; j++) {
         const d = Number(found.keys[j]);
-        const cosine = 1 - found.distances[j];
+        let cosine = 0;
+        for (let c = 0; c < dims; c++) cosine += this.distinct[d * dims + c] * q[c];
         for (let p = this.start[d]; p < this.start[d + 1]; p++) if (accept(this.rowsOf[p])) hits.push({ row: this.rowsOf[p], cosine });
       }
       if (hits.length >= k || want >= this.size) {
