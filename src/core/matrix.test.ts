@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dot, fromRows, matVec, matrix, normalizeRows, row, selectRows } from "./matrix.js";
+import { dot, fromRows, matVec, matrix, meanRowNorm, normalizeRows, row, selectRows } from "./matrix.js";
 
 describe("Matrix", () => {
   it("checks that data matches the shape", () => {
@@ -23,5 +23,10 @@ describe("Matrix", () => {
     expect(Array.from(matVec(fromRows([[1, 0], [0, 2]]), [3, 4]))).toEqual([3, 8]);
     expect(dot([1, 2, 3], [4, 5, 6])).toBe(32);
     expect(() => matVec(fromRows([[1, 0]]), [1])).toThrow(/1 values, matrix has 2 columns/);
+  });
+  it("averages row norms, never returning zero", () => {
+    expect(meanRowNorm(fromRows([[3, 4], [0, 0]]))).toBeCloseTo((5 + 0) / 2, 6);
+    expect(meanRowNorm(matrix(2, 3))).toBe(1e-10);
+    expect(meanRowNorm(matrix(0, 3))).toBe(1e-10);
   });
 });

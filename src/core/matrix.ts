@@ -78,3 +78,18 @@ export function matVec(m: Matrix, v: ArrayLike<number>, out = new Float32Array(m
   }
   return out;
 }
+
+/**
+ * Mean L2 norm of the rows, floor 1e-10 (so a zero block never divides by zero). Learned models divide each frozen
+ * input block by it, so a block with large norms (CF, ~10) cannot drown one near unit norm (USE, ~1).
+ * @example meanRowNorm(fromRows([[3, 4], [0, 0]])) // 2.5
+ */
+export function meanRowNorm(m: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < m.rows; i++) {
+    let n = 0;
+    for (let j = 0; j < m.cols; j++) n += m.data[i * m.cols + j] ** 2;
+    s += Math.sqrt(n);
+  }
+  return Math.max(s / Math.max(m.rows, 1), 1e-10);
+}

@@ -205,11 +205,11 @@ export function cachedEncoder(inner: TextEncoder, cacheDir: string, progress?: P
     keys.forEach((k, i) => {
       if (cache.get(k) === undefined && !missing.has(k)) missing.set(k, texts[i]);
     });
-    const todo = [...missing.values()].sort(compareCodePoints);
+    const toEncode = [...missing.values()].sort(compareCodePoints);
     const phase = `encode ${inner.id}`;
-    if (todo.length > 0) progress?.(phase, 0, todo.length);
-    for (let flushStart = 0; flushStart < todo.length; flushStart += FLUSH_EVERY) {
-      const chunk = todo.slice(flushStart, flushStart + FLUSH_EVERY);
+    if (toEncode.length > 0) progress?.(phase, 0, toEncode.length);
+    for (let flushStart = 0; flushStart < toEncode.length; flushStart += FLUSH_EVERY) {
+      const chunk = toEncode.slice(flushStart, flushStart + FLUSH_EVERY);
       const vectors = new Float32Array(chunk.length * dims);
       // Batches must start at multiples of 128 of the sorted list (FLUSH_EVERY is a multiple of BATCH).
       for (let b = 0; b < chunk.length; b += BATCH) {
@@ -219,7 +219,7 @@ export function cachedEncoder(inner: TextEncoder, cacheDir: string, progress?: P
           throw new RangeError(`encoder ${inner.id} returned ${m.rows}x${m.cols} for ${part.length} texts, expected x${dims}`);
         }
         vectors.set(m.data, b * dims);
-        progress?.(phase, flushStart + b + part.length, todo.length);
+        progress?.(phase, flushStart + b + part.length, toEncode.length);
       }
       await cache.append(chunk.map(textKey), vectors);
     }

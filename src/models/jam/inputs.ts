@@ -2,7 +2,7 @@
  * @file JAM's frozen inputs: each modality block scaled to mean row norm 1 and, when wider than `inputDims`,
  * reduced by a fixed PCA (then rescaled); the transform is data so a saved model re-applies it exactly.
  */
-import { matrix, type Matrix } from "../../core/matrix.js";
+import { matrix, meanRowNorm, type Matrix } from "../../core/matrix.js";
 import { applyPca, fitPca, type Pca } from "./pca.js";
 
 /** How one frozen block becomes a model input: x / scale, then optionally PCA, then / post. */
@@ -12,16 +12,6 @@ export interface InputTransform {
   readonly post: number;
 }
 
-/** Mean L2 norm of the rows, floor 1e-10 (so a zero block never divides by zero). */
-export function meanRowNorm(m: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < m.rows; i++) {
-    let n = 0;
-    for (let j = 0; j < m.cols; j++) n += m.data[i * m.cols + j] ** 2;
-    s += Math.sqrt(n);
-  }
-  return Math.max(s / Math.max(m.rows, 1), 1e-10);
-}
 
 function scaled(m: Matrix, by: number): Matrix {
   const out = matrix(m.rows, m.cols);

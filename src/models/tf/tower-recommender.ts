@@ -3,7 +3,7 @@
  * stopping on val NDCG@10, scoring, save/load. Subclasses only say what the left tower reads.
  */
 import { z } from "zod";
-import { matrix, type Matrix } from "../../core/matrix.js";
+import { matrix, meanRowNorm, type Matrix } from "../../core/matrix.js";
 import { mulberry32, shuffleInPlace } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
@@ -49,16 +49,6 @@ const MetaSchema = z.object({
   leftScale: z.number(),
 });
 
-/** Mean L2 norm of the rows (floor 1e-10): blocks are divided by it so cf (norms ~10) cannot drown USE (~1). */
-function meanRowNorm(m: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < m.rows; i++) {
-    let n = 0;
-    for (let j = 0; j < m.cols; j++) n += m.data[i * m.cols + j] ** 2;
-    s += Math.sqrt(n);
-  }
-  return Math.max(s / Math.max(m.rows, 1), 1e-10);
-}
 
 /**
  * Base class: score(request, item) = <left(x_request) , item(x_item)>, trained with BPR (softplus(s_neg − s_pos),
