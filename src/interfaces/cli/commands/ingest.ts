@@ -7,7 +7,7 @@ import { progressPrinter } from "../../../core/progress.js";
 import { NotFoundError } from "../../../errors.js";
 
 /** What `ingest` can build (kept here, not imported from the store, so --help loads no LanceDB). */
-const INGEST_SOURCES = ["jamendo", "lastfm-2k"] as const;
+export const INGEST_SOURCES = ["jamendo", "lastfm-2k"] as const;
 
 /**
  * Registers `ingest` on the program. Progress goes to stderr; one JSON line describing the new catalog to stdout.
