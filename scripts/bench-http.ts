@@ -8,12 +8,12 @@
  * `distinct`: every request text is new (the encoder runs for each); `repeat`: 50 popular texts (the encoder's LRU
  * answers; with `--answer-cache 2000`, the serve default, whole answers come from the server's answer cache).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { spawnServe } from "./lib/spawn-serve.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -46,22 +46,7 @@ function requestText(j: number): string {
 
 async function startServer(): Promise<{ url: string; child?: ChildProcess }> {
   if (args.url) return { url: args.url.replace(/\/$/, "") };
-  const bin = path.resolve(import.meta.dirname, "../bin/askmusic.mjs");
-  const serveArgs = ["serve", "--port", "0", "--rate-limit", "0", "--answer-cache", args["answer-cache"]!, "--catalog", args.catalog!];
-  const child = spawn(process.execPath, [bin, ...serveArgs], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start within 120 s")), 120_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /serving the web app at (http:\/\/\S+?)\/ /.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`server exited with ${code} before listening`)));
-  });
+  const { url, child } = await spawnServe(["--rate-limit", "0", "--answer-cache", args["answer-cache"]!, "--catalog", args.catalog!]);
   return { url, child };
 }
 

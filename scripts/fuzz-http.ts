@@ -7,7 +7,6 @@
  * Usage: `npx tsx scripts/fuzz-http.ts [--requests 10000] [--seconds 600] [--seed 1] [--catalog jamendo]`
  * The catalog is read from $ASKMUSIC_HOME (symlinked into a temporary home; nothing is written there).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -18,6 +17,7 @@ import { resolveConfig } from "../src/config.js";
 import { mulberry32, randInt, type Rng } from "../src/core/random.js";
 import { openStateRepository } from "../src/store/state/index.js";
 import { createToken, hashToken } from "../src/store/state/tokens.js";
+import { spawnServe } from "./lib/spawn-serve.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -42,28 +42,14 @@ await state.createUser({ id: "fuzzer", tokenHash: hashToken(token) });
 const item = "track_0000214";
 await state.close();
 
-const bin = path.resolve(import.meta.dirname, "../bin/askmusic.mjs");
-const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--rate-limit", "0", "--catalog", args.catalog!], {
-  stdio: ["ignore", "pipe", "pipe"],
+const server = await spawnServe(["--rate-limit", "0", "--catalog", args.catalog!], {
+  stderr: "pipe",
   env: { ...process.env, ASKMUSIC_HOME: home, ASKMUSIC_DATABASE_URL: "" },
 });
-let stderr = "";
-child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+const child = server.child;
 let exited: number | null | undefined;
 child.on("exit", (code) => (exited = code));
-const base = await new Promise<string>((resolve, reject) => {
-  let out = "";
-  const timer = setTimeout(() => reject(new Error("server did not start within 120 s")), 120_000);
-  child.stdout!.on("data", (d: Buffer) => {
-    out += d.toString();
-    const m = /serving the web app at (http:\/\/\S+?)\/ /.exec(out);
-    if (m) {
-      clearTimeout(timer);
-      resolve(m[1].replace("localhost", "127.0.0.1"));
-    }
-  });
-  child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-});
+const base = server.url;
 const { hostname, port } = new URL(base);
 
 // ---- generators -------------------------------------------------------------------------------------------
@@ -205,5 +191,6 @@ console.log(`fuzzed ${sent} requests in ${seconds.toFixed(1)} s against askmusic
 console.log(`status counts: ${[...counts].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s === -1 ? "no-response" : s}: ${n}`).join(", ")}`);
 console.log(`5xx responses: ${fivexx.length}; server crashed: ${healthy ? "no" : "YES"}${exitedDuringRun !== undefined ? ` (exit ${exitedDuringRun})` : ""}`);
 for (const f of fivexx.slice(0, 20)) console.log(`  ${f}`);
+const stderr = server.stderr();
 if (/unhandled error/.test(stderr)) console.log(`server log:\n${stderr.slice(0, 4000)}`);
 process.exitCode = fivexx.length === 0 && healthy && sent >= Math.min(total, 1) ? 0 : 1;
