@@ -6,16 +6,11 @@ import type { Domain } from "../../domains/types.js";
 import { ModelFitError } from "../../errors.js";
 import type { ScoreRequest } from "../recommender.js";
 import { requestVectors } from "../request-vectors.js";
-import { TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
+import { TOWER_TRAINING_DEFAULTS, TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
 
 /** Defaults: one linear projection per side to d = 128. */
 export const TALKREC_DEFAULTS: TowerOptions = Object.freeze({
-  epochs: 20,
-  patience: 3,
-  batchSize: 512,
-  negatives: 4,
-  learningRate: 1e-3,
-  weightDecay: 1e-4,
+  ...TOWER_TRAINING_DEFAULTS,
   leftLayers: [128],
   itemLayers: [128],
   itemFeatures: undefined,

@@ -38,6 +38,16 @@ export const TowerOptionsSchema = z
   .strict();
 export type TowerOptions = z.output<typeof TowerOptionsSchema>;
 
+/** Training settings shared by the tower baselines (BPR with 4 negatives and batch 512, as JAM trains). */
+export const TOWER_TRAINING_DEFAULTS = Object.freeze({
+  epochs: 20,
+  patience: 3,
+  batchSize: 512,
+  negatives: 4,
+  learningRate: 1e-3,
+  weightDecay: 1e-4,
+});
+
 const MetaSchema = z.object({
   format: z.string(),
   options: TowerOptionsSchema,

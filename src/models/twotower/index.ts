@@ -5,16 +5,11 @@ import { matrix, row, type Matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
 import { InputError, ModelFitError } from "../../errors.js";
 import type { ScoreRequest } from "../recommender.js";
-import { TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
+import { TOWER_TRAINING_DEFAULTS, TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
 
 /** Defaults: 2-layer towers to 64-d (JAM's official code uses 512-128-64 MLPs; the user input here is 64-d cf). */
 export const TWOTOWER_DEFAULTS: TowerOptions = Object.freeze({
-  epochs: 20,
-  patience: 3,
-  batchSize: 512,
-  negatives: 4,
-  learningRate: 1e-3,
-  weightDecay: 1e-4,
+  ...TOWER_TRAINING_DEFAULTS,
   leftLayers: [128, 64],
   itemLayers: [128, 64],
   itemFeatures: undefined,
