@@ -1,13 +1,18 @@
 /**
- * @file Answers a request over a built catalog: parse hard constraints, gather candidates by vector search and
- * full-text search (both filtered, so constraints hold), rescore every candidate exactly, and return each result
- * with the named components its score is the sum of.
+ * @file Answers a request over a built catalog: parse hard constraints, gather candidates (filtered, so
+ * constraints hold), score every candidate exactly, and return each result with the named components its score is
+ * the sum of. With a trained JAM model the candidates are the model's exact top items and the components are the
+ * model's own (request, user, prior) with its modality weights; without one, a text-match ranker (semantic +
+ * lexical + popularity). Both add taste (likes or listening history) and entity matches (named artists).
  */
 import { normalizeRows, type Matrix } from "../core/matrix.js";
 import { InputError } from "../errors.js";
+import type { JamServing } from "../models/jam/serving.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
-import type { Catalog, CatalogFilter, CatalogItem } from "../store/catalog.js";
+import { matchesFilter, normalizeFilter, type Catalog, type CatalogFilter, type CatalogItem } from "../store/catalog.js";
+import { DenseIndex } from "../store/memory/dense-index.js";
 import { MemoryCatalog } from "../store/memory/index.js";
+import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
 import { ConstraintMatcher, type ParsedRequest } from "./constraints.js";
 
 /** Longest request accepted, in characters: enough for a paragraph, not for a pasted document. */
@@ -21,11 +26,21 @@ export interface RankerWeights {
   readonly lexical: number;
   /** log(1 + popularity) / log(1 + max popularity) (0..1): a weak prior that only breaks near-ties. [popularity=0.05] */
   readonly popularity: number;
-  /** The user's affinity for the item from a {@link TasteSource} (cosine, -1..1). [taste=0.5] */
+  /**
+   * The user's affinity for the item from a {@link TasteSource} (cosine, -1..1). With a model, the affinity is first
+   * multiplied by twice the spread (standard deviation) of the model's scores over the candidates, so a perfect
+   * match moves an item by `taste` standard deviations. [taste=0.5]
+   */
   readonly taste: number;
+  /**
+   * Named artists: their items get `entity` x (score range of the candidates + one spread) x match similarity, which
+   * puts them first; every candidate gets `entity` x spread x cosine with the named artist's mean text vector (its
+   * neighbourhood). [entity=1; 0 turns entity awareness off]
+   */
+  readonly entity: number;
 }
 
-export const DEFAULT_WEIGHTS: RankerWeights = Object.freeze({ semantic: 1, lexical: 0.3, popularity: 0.05, taste: 0.5 });
+export const DEFAULT_WEIGHTS: RankerWeights = Object.freeze({ semantic: 1, lexical: 0.3, popularity: 0.05, taste: 0.5, entity: 1 });
 
 /** Long-term taste of a user: an affinity per item id (missing ids count as 0). */
 export interface TasteSource {
@@ -40,6 +55,8 @@ export interface RankedItem {
   readonly score: number;
   /** weight × component value, by component name; they sum to `score`. */
   readonly components: Readonly<Record<string, number>>;
+  /** With a JAM model: how the item's modalities were mixed for this request (weights in [0, 1] summing to 1). */
+  readonly modalityWeights?: Readonly<Record<string, number>>;
 }
 
 /** The answer to a request. */
@@ -48,6 +65,10 @@ export interface Answer {
   readonly results: RankedItem[];
   /** Candidates considered (after filters). */
   readonly candidates: number;
+  /** What ranked: a trained model's name (e.g. "jam-cross") or "text-match". */
+  readonly ranker: string;
+  /** Artists the request names, as matched in the catalog (exact or fuzzy). */
+  readonly entities: readonly { readonly artist: string; readonly similarity: number }[];
 }
 
 /** Options of one request. */
@@ -70,20 +91,44 @@ export function checkRequest(request: string): string {
   return text;
 }
 
+/** One scored candidate before ranking. */
+interface Scored {
+  readonly row: number;
+  /** Unweighted-by-taste/entity base: the components the ranker itself computes. */
+  readonly components: Record<string, number>;
+  readonly modalityWeights?: Record<string, number>;
+}
+
+/** A trained model bound to a catalog: rows mapped both ways. */
+interface BoundModel {
+  readonly model: JamServing;
+  /** Model row of each ranker row. */
+  readonly modelRow: Int32Array;
+  /** Ranker row of each model row. */
+  readonly rankerRow: Int32Array;
+}
+
 /** Ranks a catalog's items for natural-language requests. Build with {@link CatalogRanker.open}; reuse across requests. */
 export class CatalogRanker {
+  private neighbourIndex: DenseIndex | undefined;
+
   private constructor(
     private readonly catalog: Catalog,
-    /** Where candidates come from: an in-memory mirror of the catalog (default) or the catalog itself. */
+    /** Where text-match candidates come from: an in-memory mirror of the catalog (default) or the catalog itself. */
     private readonly search: Catalog,
     private readonly encoder: TextEncoder,
     private readonly matcher: ConstraintMatcher,
+    /** The catalog's items; row i is the item of vectors row i. */
+    private readonly items: readonly CatalogItem[],
+    /** Unit text vectors of the search column. */
     private readonly vectors: Matrix,
     private readonly rowOf: ReadonlyMap<string, number>,
     private readonly maxLogPopularity: number,
     private readonly weights: RankerWeights,
     private readonly taste: TasteSource | undefined,
     private readonly column: string,
+    private readonly entities: CatalogEntities,
+    private readonly bound: BoundModel | undefined,
   ) {}
 
   /** Loads what ranking needs from the catalog once (vocabulary for constraints, normalised text vectors). */
@@ -95,12 +140,14 @@ export class CatalogRanker {
       taste?: TasteSource;
       column?: string;
       /**
-       * [search="memory"] Where candidates are searched. "memory" mirrors the items and the vector column the ranker
-       * loads anyway into an exact in-memory index (SIMD scan of distinct vectors + in-memory BM25): a few ms of CPU
-       * per request, where LanceDB's IVF + full-text search cost ~18 ms of CPU and capped a 2-core server near
-       * 50 requests/s. "store" queries the catalog (e.g. a remote LanceDB too large to mirror).
+       * [search="memory"] Where text-match candidates are searched. "memory" mirrors the items and the vector column
+       * the ranker loads anyway into an exact in-memory index (SIMD scan of distinct vectors + in-memory BM25): a
+       * few ms of CPU per request, where LanceDB's IVF + full-text search cost ~18 ms of CPU and capped a 2-core
+       * server near 50 requests/s. "store" queries the catalog (e.g. a remote LanceDB too large to mirror).
        */
       search?: "memory" | "store";
+      /** A trained model of this catalog (see catalog-models.ts): it ranks, and its parts explain. */
+      model?: JamServing;
     } = {},
   ): Promise<CatalogRanker> {
     const info = catalog.info();
@@ -108,34 +155,40 @@ export class CatalogRanker {
       throw new InputError(`catalog "${info.name}" was built with encoder ${info.encoderId} but ${encoder.id} is loaded; re-run askmusic ingest ${info.name}`);
     }
     const column = options.column ?? info.defaultVectorColumn;
-    const items = await catalog.allItems();
+    const all = await catalog.allItems();
     const tags = new Set<string>();
     const artists = new Set<string>();
     let maxPop = 0;
-    for (const item of items) {
+    for (const item of all) {
       item.tags.forEach((t) => tags.add(t));
       if (item.artist) artists.add(item.artist);
       maxPop = Math.max(maxPop, item.popularity);
     }
     const { ids, matrix } = await catalog.vectors(column);
-    const byId = new Map(items.map((it) => [it.id, it]));
-    // Rows of the mirror follow the vector matrix, whatever order allItems() used.
-    const search =
-      (options.search ?? "memory") === "memory"
-        ? new MemoryCatalog(info.name, ids.map((id) => byId.get(id)!), { [column]: matrix }, info.encoderId)
-        : catalog;
+    const byId = new Map(all.map((it) => [it.id, it]));
+    // Rows follow the vector matrix, whatever order allItems() used.
+    const items = ids.map((id) => byId.get(id)!);
+    const search = (options.search ?? "memory") === "memory" ? new MemoryCatalog(info.name, items, { [column]: matrix }, info.encoderId) : catalog;
     return new CatalogRanker(
       catalog,
       search,
       encoder,
       new ConstraintMatcher({ tags: [...tags], artists: [...artists] }),
+      items,
       normalizeRows(matrix),
       new Map(ids.map((id, i) => [id, i])),
       Math.log1p(maxPop),
       { ...DEFAULT_WEIGHTS, ...options.weights },
       options.taste,
       column,
+      new CatalogEntities(items),
+      options.model !== undefined ? bindModel(options.model, info.name, ids, encoder.id) : undefined,
     );
+  }
+
+  /** The trained model that ranks, if any. */
+  get model(): JamServing | undefined {
+    return this.bound?.model;
   }
 
   /** Ranks the catalog for one request. */
@@ -148,52 +201,150 @@ export class CatalogRanker {
       excludeTags: [...(options.filter?.excludeTags ?? []), ...parsed.excludeTags],
       excludeArtists: [...(options.filter?.excludeArtists ?? []), ...parsed.excludeArtists],
     };
+    const nf = normalizeFilter(filter);
+    const accept = (row: number) => matchesFilter(this.items[row], nf);
     const query = (await this.encoder.encode([parsed.text])).data;
     const pool = Math.max(100, 5 * k);
-    const [byVector, byText] = await Promise.all([
-      this.search.vectorSearch(query, { column: this.column, k: pool, filter }),
-      this.search.textSearch(parsed.text, { k: pool, filter }),
-    ]);
-    const candidates = new Map<string, CatalogItem>();
-    byVector.forEach((h) => candidates.set(h.item.id, h.item));
-    byText.forEach((h) => candidates.set(h.item.id, h.item));
-    const bm25 = new Map(byText.map((h) => [h.item.id, h.score]));
-    const maxBm25 = byText.reduce((m, h) => Math.max(m, h.score), 0);
-    const ids = [...candidates.keys()];
-    const taste = options.user !== undefined ? await this.tasteFor(options.user, ids) : undefined;
+    const named = this.weights.entity > 0 ? this.entities.find(parsed.text, parsed.excludeArtists) : [];
+    const modelUser = options.user !== undefined && this.bound?.model.hasUser(options.user) ? options.user : undefined;
+    const scored = this.bound
+      ? this.scoreWithModel(this.bound, query, modelUser, pool, accept, named)
+      : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named);
 
-    const qn = Math.max(Math.hypot(...query), 1e-10);
+    // Scale of the optional components: the spread of the base scores, so they mean the same with any ranker.
+    const base = scored.map((c) => Object.values(c.components).reduce((a, b) => a + b, 0));
+    const spread = this.bound ? Math.max(stdev(base), 1e-6) : 0.5;
     const w = this.weights;
-    const scored = ids.map((id, j) => {
-      const item = candidates.get(id)!;
-      const components: Record<string, number> = {
-        semantic: w.semantic * this.cosine(id, query, qn),
-        lexical: w.lexical * (maxBm25 > 0 ? (bm25.get(id) ?? 0) / maxBm25 : 0),
-        popularity: w.popularity * (this.maxLogPopularity > 0 ? Math.log1p(Math.max(0, item.popularity)) / this.maxLogPopularity : 0),
-      };
-      if (taste) components.taste = w.taste * taste[j];
-      const score = Object.values(components).reduce((s, v) => s + v, 0);
-      return { item, score, components };
-    });
-    scored.sort((a, b) => b.score - a.score || (a.item.id < b.item.id ? -1 : 1));
+    if (options.user !== undefined && modelUser === undefined) {
+      const taste = await this.tasteFor(options.user, scored.map((c) => this.items[c.row].id));
+      scored.forEach((c, j) => (c.components.taste = w.taste * 2 * spread * taste[j]));
+    }
+    if (named.length > 0) {
+      const range = Math.max(...base) - Math.min(...base);
+      const centroid = this.centroid(named.flatMap((m) => m.rows));
+      const similarity = new Map(named.flatMap((m) => m.rows.map((r) => [r, m.similarity] as const)));
+      scored.forEach((c) => {
+        const sim = similarity.get(c.row);
+        const neighbour = centroid !== undefined ? this.cosineRow(c.row, centroid) : 0;
+        c.components.entity = w.entity * ((sim !== undefined ? (range + spread) * sim : 0) + spread * neighbour);
+      });
+    }
+    const ranked = scored.map((c) => ({ ...c, score: Object.values(c.components).reduce((a, b) => a + b, 0) }));
+    ranked.sort((a, b) => b.score - a.score || (this.items[a.row].id < this.items[b.row].id ? -1 : 1));
     return {
       request: parsed,
-      candidates: ids.length,
-      results: scored.slice(0, k).map((s, i) => ({ rank: i + 1, ...s })),
+      candidates: scored.length,
+      ranker: this.bound?.model.model ?? "text-match",
+      entities: named.map((m) => ({ artist: m.artist, similarity: m.similarity })),
+      results: ranked.slice(0, k).map((s, i) => ({
+        rank: i + 1,
+        item: this.items[s.row],
+        score: s.score,
+        components: s.components,
+        ...(s.modalityWeights ? { modalityWeights: s.modalityWeights } : {}),
+      })),
     };
   }
 
-  private cosine(id: string, query: Float32Array, queryNorm: number): number {
-    const row = this.rowOf.get(id);
-    if (row === undefined) return 0;
+  /**
+   * Candidates from the model's exact top `pool` (see JamServing.top), plus the named artists' items and their
+   * text neighbourhood; components are the model's parts: request, user (a trained user), prior (item bias).
+   */
+  private scoreWithModel(b: BoundModel, query: Float32Array, user: string | undefined, pool: number, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
+    const q = b.model.query(query, user);
+    const top = b.model.top(q, pool, (m) => accept(b.rankerRow[m]));
+    const rows = new Set(top.rows.map((m) => b.rankerRow[m]));
+    this.entityCandidates(named, pool, accept).forEach((r) => rows.add(r));
+    return [...rows].map((row) => {
+      const e = b.model.explain(q, b.modelRow[row]);
+      const components: Record<string, number> = { request: e.request };
+      if (user !== undefined) components.user = e.user;
+      components.prior = e.bias;
+      return { row, components, modalityWeights: e.modalityWeights };
+    });
+  }
+
+  /** Candidates from vector + full-text search; components semantic, lexical, popularity. */
+  private async scoreTextMatch(text: string, query: Float32Array, pool: number, filter: CatalogFilter, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Promise<Scored[]> {
+    const [byVector, byText] = await Promise.all([
+      this.search.vectorSearch(query, { column: this.column, k: pool, filter }),
+      this.search.textSearch(text, { k: pool, filter }),
+    ]);
+    const rows = new Set<number>();
+    byVector.forEach((h) => rows.add(this.rowOf.get(h.item.id)!));
+    byText.forEach((h) => rows.add(this.rowOf.get(h.item.id)!));
+    this.entityCandidates(named, pool, accept).forEach((r) => rows.add(r));
+    const bm25 = new Map(byText.map((h) => [this.rowOf.get(h.item.id)!, h.score]));
+    const maxBm25 = byText.reduce((m, h) => Math.max(m, h.score), 0);
+    const qn = Math.max(Math.hypot(...query), 1e-10);
+    const w = this.weights;
+    return [...rows].map((row) => ({
+      row,
+      components: {
+        semantic: w.semantic * (this.dot(row, query) / qn),
+        lexical: w.lexical * (maxBm25 > 0 ? (bm25.get(row) ?? 0) / maxBm25 : 0),
+        popularity: w.popularity * (this.maxLogPopularity > 0 ? Math.log1p(Math.max(0, this.items[row].popularity)) / this.maxLogPopularity : 0),
+      },
+    }));
+  }
+
+  /** The named artists' items that pass the filter, and the `pool` items nearest their mean text vector. */
+  private entityCandidates(named: readonly ArtistMatch[], pool: number, accept: (row: number) => boolean): number[] {
+    if (named.length === 0) return [];
+    const own = named.flatMap((m) => m.rows).filter(accept);
+    const centroid = this.centroid(named.flatMap((m) => m.rows));
+    if (centroid === undefined) return own;
+    this.neighbourIndex ??= DenseIndex.build(this.vectors);
+    return [...own, ...this.neighbourIndex.search(centroid, pool, accept).map((h) => h.row)];
+  }
+
+  /** Unit mean of the rows' unit text vectors, or undefined when they have none. */
+  private centroid(rows: readonly number[]): Float32Array | undefined {
+    const { data, cols } = this.vectors;
+    const c = new Float32Array(cols);
+    for (const r of rows) for (let j = 0; j < cols; j++) c[j] += data[r * cols + j];
+    const n = Math.hypot(...c);
+    if (n < 1e-10) return undefined;
+    return c.map((v) => v / n);
+  }
+
+  private cosineRow(row: number, unit: Float32Array): number {
+    return this.dot(row, unit);
+  }
+
+  /** Dot product of a row's unit text vector with `v`. */
+  private dot(row: number, v: Float32Array): number {
     const { data, cols } = this.vectors;
     let s = 0;
-    for (let j = 0; j < cols; j++) s += data[row * cols + j] * query[j];
-    return s / queryNorm;
+    for (let j = 0; j < cols; j++) s += data[row * cols + j] * v[j];
+    return s;
   }
 
   private async tasteFor(user: string, ids: readonly string[]): Promise<Float32Array> {
     if (!this.taste) throw new InputError(`catalog "${this.catalog.name}" has no listening histories: --user is not available for it`, { field: "user" });
     return this.taste.affinities(user, ids);
   }
+}
+
+/** Maps a model's rows onto the catalog's; a model trained on another build of the catalog is refused. */
+function bindModel(model: JamServing, catalog: string, ids: readonly string[], encoderId: string): BoundModel {
+  const retrain = `run \`npx askmusic train ${catalog}\``;
+  if (model.data.encoderId !== encoderId) throw new InputError(`model ${model.model} of catalog "${catalog}" was trained on encoder ${model.data.encoderId}, but ${encoderId} is loaded: ${retrain}`);
+  if (model.data.itemIds.length !== ids.length) throw new InputError(`model ${model.model} was trained on ${model.data.itemIds.length} items, catalog "${catalog}" has ${ids.length}: ${retrain}`);
+  const modelRow = new Int32Array(ids.length);
+  const rankerRow = new Int32Array(ids.length);
+  ids.forEach((id, r) => {
+    const m = model.itemRow(id);
+    if (m === undefined) throw new InputError(`model ${model.model} does not know item ${id} of catalog "${catalog}": ${retrain}`);
+    modelRow[r] = m;
+    rankerRow[m] = r;
+  });
+  return { model, modelRow, rankerRow };
+}
+
+/** Population standard deviation (0 for fewer than two values). */
+function stdev(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length);
 }

@@ -101,6 +101,23 @@ describe("askmusic CLI bad input", () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/unknown catalog source "spotify"/);
   });
+  it("train: unknown catalog or model, bad --epochs; nothing written", async () => {
+    const catalog = await run("train", "spotify");
+    expect(catalog.status).toBe(2);
+    expect(catalog.stderr).toMatch(/unknown trainable catalog "spotify"; must be one of: jamendo, lastfm-2k/);
+    const model = await run("train", "jamendo", "--model", "jam-best");
+    expect(model.status).toBe(2);
+    expect(model.stderr).toMatch(/unknown model "jam-best"; must be one of: jam-cross, jam-avg, jam-moe/);
+    const epochs = await run("train", "jamendo", "--epochs", "0");
+    expect(epochs.status).toBe(2);
+    expect(epochs.stderr).toMatch(/--epochs must be an integer from 1 to 1000/);
+    expect(existsSync(path.join(home, "models"))).toBe(false);
+  });
+  it("ask --model: an unknown ranker is named before anything loads", async () => {
+    const unknown = await run("ask", "calm piano", "--model", "jam-best");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown ranker "jam-best"; must be one of: auto, none, jam-cross, jam-avg, jam-moe/);
+  });
   it("leaves nothing behind in the workspace after these failures", () => {
     const entries = existsSync(home) ? readdirSync(home) : [];
     expect(entries.filter((e) => e.endsWith(".tmp"))).toEqual([]);

@@ -10,6 +10,7 @@ import { registerEvalCommand } from "./commands/eval.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerUsersCommand } from "./commands/users.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerTrainCommand } from "./commands/train.js";
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */
 export async function main(argv: readonly string[], env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     .exitOverride();
   registerIngestCommand(program, config);
   registerEvalCommand(program, config);
+  registerTrainCommand(program, config);
   registerAskCommand(program, config);
   registerDemoCommand(program, config);
   registerUsersCommand(program, config);

@@ -50,6 +50,8 @@ export interface RouteContext {
 /** The body of an answer to POST /v1/ask, without its timing. */
 export interface AskAnswer {
   readonly catalog: string;
+  readonly ranker: string;
+  readonly entities: readonly unknown[];
   readonly request: unknown;
   readonly personalized: { user: string; likes: number; dislikes: number } | null;
   readonly results: readonly unknown[];
@@ -118,12 +120,15 @@ export function buildRoutes(ctx: RouteContext): Route[] {
           );
           answer = {
             catalog: catalog.name,
+            ranker: ranked.ranker,
+            entities: ranked.entities,
             request: ranked.request,
             personalized: user ? { user: user.id, likes, dislikes: dislikes.length } : null,
             results: ranked.results.map((r) => ({
               rank: r.rank,
               score: r.score,
               components: r.components,
+              ...(r.modalityWeights ? { modalityWeights: r.modalityWeights } : {}),
               item: wireItem(r.item),
               feedback: WIRE[feedback.get(r.item.id) ?? 0] ?? null,
             })),
@@ -171,9 +176,9 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       },
       handler: async () => ({
         default: ctx.defaultCatalog,
-        catalogs: [...ctx.served.values()].map(({ catalog }) => {
+        catalogs: [...ctx.served.values()].map(({ catalog, ranker }) => {
           const info = catalog.info();
-          return { name: info.name, count: info.count, version: info.version, builtAt: info.builtAt, encoderId: info.encoderId };
+          return { name: info.name, count: info.count, version: info.version, builtAt: info.builtAt, encoderId: info.encoderId, ranker: ranker.model?.model ?? "text-match" };
         }),
       }),
     },

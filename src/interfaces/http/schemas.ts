@@ -69,9 +69,15 @@ const feedbackState = { type: ["string", "null"], enum: ["like", "dislike", null
 
 export const askResponse: JsonSchema = {
   type: "object",
-  required: ["catalog", "request", "personalized", "results", "candidates", "tookMs"],
+  required: ["catalog", "ranker", "entities", "request", "personalized", "results", "candidates", "tookMs"],
   properties: {
     catalog: { type: "string" },
+    ranker: { type: "string", description: 'What ranked: a trained model (e.g. "jam-cross") or "text-match"' },
+    entities: {
+      type: "array",
+      description: "Artists the request names, matched in the catalog exactly (similarity 1) or fuzzily",
+      items: { type: "object", required: ["artist", "similarity"], properties: { artist: { type: "string" }, similarity: { type: "number" } } },
+    },
     request: {
       type: "object",
       required: ["text", "excludeTags", "excludeArtists", "unmatched"],
@@ -99,7 +105,13 @@ export const askResponse: JsonSchema = {
           components: {
             type: "object",
             additionalProperties: { type: "number" },
-            description: "weight × value of each score component (semantic, lexical, popularity, taste)",
+            description:
+              "weight × value of each score component: with a trained model its own parts (request, user, prior), else semantic, lexical, popularity; plus taste and entity when they apply",
+          },
+          modalityWeights: {
+            type: "object",
+            additionalProperties: { type: "number" },
+            description: "With a JAM model: the weight of each item modality in this (request, item) score, in [0, 1], summing to 1",
           },
           item,
           feedback: feedbackState,
@@ -126,9 +138,10 @@ export const catalogsResponse: JsonSchema = {
       type: "array",
       items: {
         type: "object",
-        required: ["name", "count", "version", "builtAt", "encoderId"],
+        required: ["name", "count", "version", "builtAt", "encoderId", "ranker"],
         properties: {
           name: { type: "string" },
+          ranker: { type: "string", description: 'The trained model ranking this catalog, or "text-match"' },
           count: { type: "integer" },
           version: { type: "string" },
           builtAt: { type: "string" },

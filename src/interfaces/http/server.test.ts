@@ -6,6 +6,8 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { createToken, hashToken } from "../../store/state/tokens.js";
 import { buildServer, type ServerOptions } from "./server.js";
+import { handJamModel } from "../../ranking/testing.js";
+import { fakeEncode, FAKE_DIMS } from "../../store/testing.js";
 import { fakeQueryEncoder, MemoryStateRepository, testCatalog } from "./testing.js";
 
 interface Setup {
@@ -140,6 +142,31 @@ describe("auth, feedback and personalization", () => {
     expectProblem(await feedback(app, alice, { itemId: "track_9999999", value: "like" }), 404, "/body/itemId");
     expectProblem(await feedback(app, alice, { value: "like" }), 400, "/body/itemId");
     expectProblem(await feedback(app, alice, { itemId: "track_0001000", value: "like", userId: "bob" }), 400, "/body/userId");
+  });
+
+  it("with a trained model: answers name it, carry its parts and modality weights, and likes still move them", async () => {
+    const catalog = testCatalog();
+    const items = await catalog.allItems();
+    const model = handJamModel(items, { id: "fake-8", dims: FAKE_DIMS, encode: fakeEncode });
+    const { app, alice } = await setup({ catalogs: [catalog], models: { jamendo: model } });
+    const catalogs = (await app.inject({ method: "GET", url: "/v1/catalogs" })).json();
+    expect(catalogs.catalogs[0].ranker).toBe("jam-cross");
+    const request = { request: "calm piano", k: 5 };
+    const before = (await ask(app, request, alice)).json();
+    expect(before.ranker).toBe("jam-cross");
+    for (const r of before.results) {
+      expect(Object.keys(r.components)).toEqual(["request", "prior"]);
+      expect(Object.keys(r.modalityWeights)).toEqual(["tagtext", "name"]);
+      expect(r.modalityWeights.tagtext + r.modalityWeights.name).toBeCloseTo(1, 6);
+    }
+    const liked = items.find((it) => it.tags.includes("dark") && !ids(before).includes(it.id))!.id;
+    await feedback(app, alice, { itemId: liked, value: "like" });
+    const after = (await ask(app, request, alice)).json();
+    expect(after.results.every((r: { components: object }) => "taste" in r.components)).toBe(true);
+    expect(ids(after)).not.toEqual(ids(before));
+    const named = (await ask(app, { request: "songs like Nordlicht", k: 3 })).json();
+    expect(named.entities).toEqual([{ artist: "Nordlicht", similarity: 1 }]);
+    expect(named.results.map((r: { item: { artist: string } }) => r.item.artist)).toEqual(["Nordlicht", "Nordlicht", "Nordlicht"]);
   });
 
   it("a like changes the next answer, a dislike removes the item, clear undoes both", async () => {

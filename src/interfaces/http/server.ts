@@ -3,6 +3,7 @@
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import type { JamServing } from "../../models/jam/serving.js";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
 import { FeedbackTaste } from "../../ranking/feedback-taste.js";
 import type { TextEncoder } from "../../representations/text-encoder.js";
@@ -34,6 +35,8 @@ export interface ServerOptions {
   readonly bodyLimitBytes?: number;
   /** Folder of the web app, or false to serve the API only. [webDir=src/interfaces/web] */
   readonly webDir?: string | false;
+  /** Trained models by catalog name (see ranking/catalog-models.ts); a catalog without one is ranked by text match. */
+  readonly models?: Readonly<Record<string, JamServing>>;
   /** Ranker weights (taste weight drives how much likes move answers). */
   readonly weights?: Partial<RankerWeights>;
   /** Fastify logger: false in tests; the serve command logs warnings and errors. [logger=false] */
@@ -90,7 +93,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const column = catalog.info().defaultVectorColumn;
     const vectors = await catalog.vectors(column);
     const taste = new FeedbackTaste(vectors, likes);
-    const ranker = await CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, { taste, weights: options.weights, column });
+    const ranker = await CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, { taste, weights: options.weights, column, model: options.models?.[catalog.name] });
     served.set(catalog.name, { catalog, ranker });
   }
   const defaultCatalog = options.defaultCatalog ?? options.catalogs[0].name;

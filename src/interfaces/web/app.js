@@ -11,6 +11,19 @@ const COMPONENT_TEXT = {
   lexical: "words: the request's words found in the track's text (BM25)",
   popularity: "popularity: a weak prior that breaks near-ties",
   taste: "your taste: similarity to the tracks you liked",
+  request: "the model's match of your request with this track (JAM: request · track)",
+  user: "the model's match of your listening history with this track (JAM: user · track)",
+  prior: "the model's learned prior for this track, independent of the request",
+  entity: "the artist you named, or closeness to that artist's music",
+};
+
+/** What each item modality of a JAM model is made of. */
+const MODALITY_TEXT = {
+  tagtext: "tags",
+  name: "title and artist",
+  cotag: "tag co-occurrence",
+  cf: "listening patterns",
+  id: "learned track identity",
 };
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -117,6 +130,26 @@ function explanation(result, id) {
     { class: "explanation", id, hidden: true },
     el("p", { class: "explanation-sum", text: `Score ${result.score.toFixed(3)} = ${entries.map(([n, v]) => `${n} ${v.toFixed(3)}`).join(" + ")}` }),
     el("ul", { class: "components", "aria-label": "Score components" }, ...rows),
+    result.modalityWeights ? modalityChart(result.modalityWeights) : null,
+  );
+}
+
+/** The model's fusion weights of the track's modalities for this request, as one stacked bar plus a legend. */
+function modalityChart(weights) {
+  const entries = Object.entries(weights);
+  const stack = el("div", { class: "modality-stack", "aria-hidden": "true" });
+  const legend = entries.map(([name, w], i) => {
+    const part = el("span", { class: `modality m${i % 5}` });
+    part.style.width = `${(100 * w).toFixed(1)}%`;
+    stack.append(part);
+    return el("li", { class: "modality-item" }, el("span", { class: `swatch m${i % 5}`, "aria-hidden": "true" }), el("span", { text: `${MODALITY_TEXT[name] ?? name} ${(100 * w).toFixed(0)}%` }));
+  });
+  return el(
+    "div",
+    { class: "modalities" },
+    el("p", { class: "modalities-title", text: "What the model looked at for this track (its modality weights for your request):" }),
+    stack,
+    el("ul", { class: "modality-legend", "aria-label": "Modality weights" }, ...legend),
   );
 }
 
@@ -183,7 +216,8 @@ function render(answer) {
   if (personalized) {
     notes.push(`Personalized for ${personalized.user}: ${personalized.likes} like${personalized.likes === 1 ? "" : "s"} shape the ranking, ${personalized.dislikes} dislike${personalized.dislikes === 1 ? "" : "s"} excluded.`);
   }
-  notes.push(`${answer.results.length} result${answer.results.length === 1 ? "" : "s"} from ${answer.candidates} candidates in ${answer.tookMs} ms.`);
+  if (answer.entities.length > 0) notes.push(`You named ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (closest match)` : e.artist)).join(", ")}: their tracks and their neighbourhood come first.`);
+  notes.push(`${answer.results.length} result${answer.results.length === 1 ? "" : "s"} from ${answer.candidates} candidates in ${answer.tookMs} ms, ranked by ${answer.ranker}.`);
   $("answer-notes").textContent = notes.join(" ");
   $("answer-title").hidden = false;
   const list = $("results");

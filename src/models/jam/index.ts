@@ -18,6 +18,7 @@ import { applyTransform, fitTransform, popularityFeature, transformedDims, type 
 import { mixScores, mixWeights } from "./mixing.js";
 import { JAM_DEFAULTS, JamOptionsSchema, parseJamOptions, type JamOptions, type Mixing } from "./options.js";
 import { JamParams, project, type ParamShapes } from "./params.js";
+import { JamServing } from "./serving.js";
 
 export { JAM_DEFAULTS, type JamOptions, type Mixing } from "./options.js";
 
@@ -249,6 +250,7 @@ export class JamRecommender implements Recommender {
           lossSum += loss;
           steps++;
           step++;
+          fitOptions.onProgress?.(`${this.name} epoch ${epoch}/${o.epochs} steps`, steps, stepsPerEpoch);
         }
         this.invalidate();
         const e1 = performance.now();
@@ -556,6 +558,45 @@ export class JamRecommender implements Recommender {
     this.cache?.userT?.forEach((t) => t.dispose());
     this.cache?.userB?.forEach((t) => t.dispose());
     this.cache = undefined;
+  }
+
+  /**
+   * The fitted model in serving form (plain arrays, no TF.js): item modality vectors, biases, the request and gate
+   * projections and every trained user's final vector. `training` is stored with it for display.
+   */
+  toServing(training: Readonly<Record<string, unknown>> = {}): JamServing {
+    const f = this.requireFitted();
+    const p = f.params;
+    const cache = this.itemCache();
+    const read = (t: tf.Tensor) => new Float32Array(t.dataSync());
+    const itemVectors = cache.vT.map((vt) => tf.tidy(() => read(tf.transpose(vt))));
+    const nUsers = f.userX !== undefined ? f.userX.shape[0] - 1 : 0;
+    let userVectors: Float32Array | undefined;
+    if (nUsers > 0 && p.user !== undefined) {
+      userVectors = tf.tidy(() => {
+        const xu = tf.slice(f.userX!, [0, 0], [nUsers, -1]);
+        const u = project(xu, p.user!);
+        return read(p.userEmb !== undefined ? tf.add(u, tf.slice(p.userEmb, [0, 0], [nUsers, -1])) : u);
+      });
+    }
+    return new JamServing({
+      model: this.name,
+      mixing: this.mixing,
+      topK: this.options.topK,
+      dims: this.options.dims,
+      modalities: modalityNames(f),
+      itemIds: f.domain.items.ids,
+      itemVectors,
+      bias: Float32Array.from(cache.bias),
+      encoderId: f.domain.queryEncoderId,
+      requestDims: f.requestDims,
+      requestTransform: f.requestT,
+      requestW: read(p.request.w),
+      requestB: read(p.request.b),
+      ...(this.mixing === "moe" && p.gateW !== undefined && p.gateB !== undefined ? { gateW: read(p.gateW), gateB: read(p.gateB) } : {}),
+      ...(userVectors !== undefined ? { userIds: f.domain.users.ids, userVectors } : {}),
+      training,
+    });
   }
 
   async save(dir: string): Promise<void> {

@@ -12,6 +12,8 @@
 import { tf } from "../tf/backend.js";
 import type { Mixing } from "./options.js";
 
+export { mixWeights } from "./mix-weights.js";
+
 /** Inputs of {@link mixScores}: all rows aligned (one row per (left, item) pair). Call inside tf.tidy. */
 export interface MixInputs {
   readonly mixing: Mixing;
@@ -64,28 +66,4 @@ export function mixScores(x: MixInputs): tf.Tensor1D {
     logits = tf.add(logits, tf.tensor2d(mask, logits.shape));
   }
   return tf.sum(tf.mul(tf.softmax(logits), s), 1) as tf.Tensor1D;
-}
-
-/**
- * The fusion weights of one (request, item) pair from its logits (cross: request·v_m/√d; moe: gate logits incl.
- * bias); avg ignores them. Writes M weights summing to 1 into `out`.
- */
-export function mixWeights(mixing: Mixing, logits: ArrayLike<number>, topK: number, out: Float64Array): Float64Array {
-  const m = out.length;
-  if (mixing === "avg" || m === 1) return out.fill(1 / m);
-  let keep: boolean[] = Array.from({ length: m }, () => true);
-  if (mixing === "moe" && topK < m) {
-    const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
-    keep = keep.map(() => false);
-    for (let j = 0; j < topK; j++) keep[order[j]] = true;
-  }
-  let max = -Infinity;
-  for (let i = 0; i < m; i++) if (keep[i] && logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < m; i++) {
-    out[i] = keep[i] ? Math.exp(logits[i] - max) : 0;
-    sum += out[i];
-  }
-  for (let i = 0; i < m; i++) out[i] /= sum;
-  return out;
 }

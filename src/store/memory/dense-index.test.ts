@@ -24,7 +24,7 @@ describe("DenseIndex", () => {
     expect(idx.size).toBe(3); // [1,0] twice, [0,1], [2,0] (same direction, different bytes)
     const hits = idx.search(Float32Array.of(1, 0), 3);
     expect(hits.map((h) => h.row)).toEqual([0, 2, 4]);
-    hits.forEach((h) => expect(h.cosine).toBeCloseTo(1, 6));
+    hits.forEach((h) => expect(h.score).toBeCloseTo(1, 6));
   });
   it("never returns all-zero rows", () => {
     const idx = DenseIndex.build(fromRows([[0, 0], [0, 1]]));
@@ -42,6 +42,20 @@ describe("DenseIndex", () => {
     expect(rows(idx.search(q, 20))).toEqual(rows(reference(m, q, 20, () => true)));
     const rare = (r: number) => r % 97 === 0; // only 6 rows pass: the scan must widen to find them all
     expect(rows(idx.search(q, 20, rare))).toEqual(rows(reference(m, q, 20, rare)));
+  });
+  it("ranks by inner product with metric ip, norms included, and returns exact inner products", () => {
+    let s = 5;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const m = matrix(400, 8);
+    for (let i = 0; i < m.data.length; i++) m.data[i] = rand() * (1 + (Math.floor(i / 8) % 7)); // norms vary 7x
+    const q = Float32Array.from({ length: 8 }, rand);
+    const dots = Array.from({ length: m.rows }, (_, i) => ({ row: i, score: m.data.subarray(i * 8, i * 8 + 8).reduce((a, v, j) => a + v * q[j], 0) }));
+    dots.sort((a, b) => b.score - a.score || a.row - b.row);
+    const hits = DenseIndex.build(m, "ip").search(q, 10);
+    expect(hits.map((h) => h.row)).toEqual(dots.slice(0, 10).map((h) => h.row));
+    hits.forEach((h, i) => expect(h.score).toBeCloseTo(dots[i].score, 4));
+    // The cosine ranking of the same data differs: norms matter only for ip.
+    expect(DenseIndex.build(m).search(q, 10).map((h) => h.row)).not.toEqual(hits.map((h) => h.row));
   });
   it("accepts a query that is a view into a larger buffer", () => {
     const buf = Float32Array.of(9, 9, 0, 1, 9);

@@ -9,23 +9,32 @@ import { createHash } from "node:crypto";
 import usearch from "usearch";
 import type { Matrix } from "../../core/matrix.js";
 
-/** One hit: a row of the indexed matrix and its cosine with the query. */
+/** One hit: a row of the indexed matrix and its similarity with the query (cosine or inner product). */
 export interface DenseHit {
   readonly row: number;
-  readonly cosine: number;
+  readonly score: number;
 }
 
-/** Exact cosine top-k over the rows of one matrix, with a row predicate applied while expanding duplicates. */
+/**
+ * "cosine": rows and query are compared by direction only. "ip": by inner product (e.g. a learned model's item
+ * vectors, whose norms carry meaning): rows are scaled by one global factor instead, so their ranking is kept.
+ */
+export type DenseMetric = "cosine" | "ip";
+
+/** Exact top-k (cosine or inner product) over the rows of one matrix, with a row predicate applied while expanding duplicates. */
 export class DenseIndex {
   private constructor(
     private readonly dims: number,
-    /** Distinct non-zero rows, L2-normalised, row-major. */
+    /** Distinct non-zero rows, row-major: L2-normalised ("cosine") or divided by the largest row norm ("ip"). */
     private readonly distinct: Float32Array,
     /** The same rows scaled by 127 and rounded to int8: what the scan reads. */
     private readonly quantized: Int8Array,
     /** For distinct vector d, the matrix rows holding it: rowsOf[start[d] .. start[d + 1]). */
     private readonly start: Int32Array,
     private readonly rowsOf: Int32Array,
+    /** Multiplies a rescored dot product back to the metric's scale (1 for cosine, the largest row norm for ip). */
+    private readonly rowScale: number,
+    readonly metric: DenseMetric,
   ) {}
 
   /** Number of distinct non-zero vectors. */
@@ -34,7 +43,7 @@ export class DenseIndex {
   }
 
   /** Indexes `m` (rows = items). All-zero rows have no direction and are never returned. */
-  static build(m: Matrix): DenseIndex {
+  static build(m: Matrix, metric: DenseMetric = "cosine"): DenseIndex {
     const groups = new Map<string, number[]>();
     for (let i = 0; i < m.rows; i++) {
       const r = m.data.subarray(i * m.cols, (i + 1) * m.cols);
@@ -47,13 +56,18 @@ export class DenseIndex {
     const distinct = new Float32Array(groups.size * m.cols);
     const start = new Int32Array(groups.size + 1);
     const rowsOf = new Int32Array([...groups.values()].reduce((n, g) => n + g.length, 0));
+    const norms = [...groups.values()].map((g) => {
+      let n = 0;
+      for (const v of m.data.subarray(g[0] * m.cols, (g[0] + 1) * m.cols)) n += v * v;
+      return Math.max(Math.sqrt(n), 1e-10);
+    });
+    // int8 holds values in [-1, 1]: for ip one global factor brings every row there without reordering scores.
+    const maxNorm = norms.reduce((a, b) => Math.max(a, b), 1e-10);
     let d = 0;
     let off = 0;
     for (const g of groups.values()) {
       const src = m.data.subarray(g[0] * m.cols, (g[0] + 1) * m.cols);
-      let n = 0;
-      for (const v of src) n += v * v;
-      const inv = 1 / Math.max(Math.sqrt(n), 1e-10);
+      const inv = 1 / (metric === "cosine" ? norms[d] : maxNorm);
       for (let j = 0; j < m.cols; j++) distinct[d * m.cols + j] = src[j] * inv;
       start[d] = off;
       rowsOf.set(g, off);
@@ -62,11 +76,11 @@ export class DenseIndex {
     }
     start[d] = off;
     const quantized = Int8Array.from(distinct, (v) => Math.round(v * 127));
-    return new DenseIndex(m.cols, distinct, quantized, start, rowsOf);
+    return new DenseIndex(m.cols, distinct, quantized, start, rowsOf, metric === "cosine" ? 1 : maxNorm, metric);
   }
 
   /**
-   * The `k` rows most similar to `query` (cosine, descending; ties by row) among rows passing `accept`.
+   * The `k` rows most similar to `query` (score descending; ties by row) among rows passing `accept`.
    * Widens the scan until k rows pass or every vector was seen, so a strict filter never loses results.
    */
   search(query: Float32Array, k: number, accept: (row: number) => boolean = () => true): DenseHit[] {
@@ -79,18 +93,20 @@ export class DenseIndex {
     // usearch reads the query's whole buffer from offset 0: always pass a fresh array, never a subarray.
     const q8 = Int8Array.from(q, (v) => Math.round(v * 127));
     const dims = this.dims;
+    const back = this.metric === "cosine" ? 1 : this.rowScale * qn;
     // Quantization moves cosines by ~1e-2 at most: a shortlist of 4k + 64 distinct vectors absorbs that.
     for (let want = Math.min(this.size, 4 * k + 64); ; want = Math.min(this.size, want * 4)) {
       const found = usearch.exactSearch(this.quantized, q8, dims, want, usearch.MetricKind.IP, 1) as { keys: BigUint64Array };
       const hits: DenseHit[] = [];
       for (let j = 0; j < found.keys.length; j++) {
         const d = Number(found.keys[j]);
-        let cosine = 0;
-        for (let c = 0; c < dims; c++) cosine += this.distinct[d * dims + c] * q[c];
-        for (let p = this.start[d]; p < this.start[d + 1]; p++) if (accept(this.rowsOf[p])) hits.push({ row: this.rowsOf[p], cosine });
+        let dot = 0;
+        for (let c = 0; c < dims; c++) dot += this.distinct[d * dims + c] * q[c];
+        const score = dot * back;
+        for (let p = this.start[d]; p < this.start[d + 1]; p++) if (accept(this.rowsOf[p])) hits.push({ row: this.rowsOf[p], score });
       }
       if (hits.length >= k || want >= this.size) {
-        hits.sort((a, b) => b.cosine - a.cosine || a.row - b.row);
+        hits.sort((a, b) => b.score - a.score || a.row - b.row);
         return hits.slice(0, k);
       }
     }

@@ -133,7 +133,7 @@ export class MemoryCatalog implements Catalog {
     const index = (this.dense[opts.column] ??= DenseIndex.build(this.vecs[opts.column]));
     return index
       .search(vector, opts.k, (i) => matchesFilter(this.items[i], filter))
-      .map(({ row, cosine }) => ({ item: this.items[row], distance: Math.min(2, Math.max(0, 1 - cosine)) }));
+      .map(({ row, score }) => ({ item: this.items[row], distance: Math.min(2, Math.max(0, 1 - score)) }));
   }
 
   async textSearch(query: string, opts: TextSearchOptions): Promise<{ item: CatalogItem; score: number }[]> {

@@ -9,6 +9,9 @@ import type { Answer } from "../../../ranking/catalog-ranker.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import { parseIntFlag } from "../options.js";
 
+/** Values of --model (kept here so a bad one fails before TF.js loads; see ranking/catalog-models.ts). */
+const RANKERS = ["auto", "none", "jam-cross", "jam-avg", "jam-moe"] as const;
+
 /** Opens a built catalog, or says how to build it. */
 export async function openBuiltCatalog(config: Config, name: string): Promise<LanceCatalog> {
   const { INGEST_SOURCES } = await import("../../../store/ingest.js");
@@ -30,6 +33,7 @@ export function formatAnswer(answer: Answer): string {
     lines.push(`excluding: ${parts.join(", ")}`);
   }
   if (request.unmatched.length > 0) lines.push(`note: could not match "${request.unmatched.join('", "')}" to a tag or artist; kept it as text`);
+  lines.push(`ranked by ${answer.ranker}${answer.entities.length > 0 ? `; names ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (~${e.similarity.toFixed(2)})` : e.artist)).join(", ")}` : ""}`);
   for (const r of answer.results) {
     const components = Object.entries(r.components)
       .map(([k, v]) => `${k} ${v.toFixed(3)}`)
@@ -37,6 +41,7 @@ export function formatAnswer(answer: Answer): string {
     lines.push(`${String(r.rank).padStart(2)}. ${r.score.toFixed(3)}  ${r.item.name}`);
     lines.push(`    tags: ${r.item.tags.join(", ") || "-"}${r.item.url ? `  ${r.item.url}` : ""}`);
     lines.push(`    = ${components}`);
+    if (r.modalityWeights) lines.push(`    modalities: ${Object.entries(r.modalityWeights).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}`);
   }
   if (answer.results.length === 0) lines.push("no item satisfies the request's constraints");
   return lines.join("\n");
@@ -50,20 +55,25 @@ export function registerAskCommand(program: Command, config: Config): void {
     .argument("<request>", 'e.g. "upbeat songs for a morning run, but no rap"')
     .option("--catalog <name>", "catalog to search: jamendo | lastfm-2k", "jamendo")
     .option("--user <id>", "personalize for this user (lastfm-2k: a Last.fm user id)")
+    .option("--model <name>", "ranker: auto (the trained model when there is one, else text match) | none | jam-cross | jam-avg | jam-moe", "auto")
     .option("-k, --k <n>", "number of results (1-100)", "10")
     .option("--json", "print the answer as JSON")
-    .action(async (request: string, opts: { catalog: string; user?: string; k: string; json?: boolean }) => {
+    .action(async (request: string, opts: { catalog: string; user?: string; model: string; k: string; json?: boolean }) => {
       // Heavy modules load only when the command runs, so --help and input errors stay instant.
       const { CatalogRanker, checkRequest } = await import("../../../ranking/catalog-ranker.js");
       const { openTasteSource } = await import("../../../ranking/taste.js");
       const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
+      const { openCatalogModel } = await import("../../../ranking/catalog-models.js");
       checkRequest(request);
       const k = parseIntFlag("-k", opts.k, 1, 100);
+      if (!(RANKERS as readonly string[]).includes(opts.model)) throw new NotFoundError("ranker", opts.model, RANKERS);
       const catalog = await openBuiltCatalog(config, opts.catalog);
       const encoder = defaultQueryEncoder();
       try {
-        const taste = opts.user !== undefined ? await openTasteSource(config, catalog) : undefined;
-        const ranker = await CatalogRanker.open(catalog, encoder, { taste });
+        const model = await openCatalogModel(config, opts.catalog, opts.model);
+        // A user the model was trained with is personalized by the model itself; others by their listening history.
+        const taste = opts.user !== undefined && !model?.hasUser(opts.user) ? await openTasteSource(config, catalog) : undefined;
+        const ranker = await CatalogRanker.open(catalog, encoder, { taste, model });
         const answer = await ranker.ask(request, { k, user: opts.user });
         process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
       } finally {

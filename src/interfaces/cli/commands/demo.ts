@@ -1,7 +1,7 @@
 /**
- * @file `askmusic demo`: the main job of a fresh clone. Builds the Jamendo catalog if it is not built yet
- * (progress shown; later runs reuse it), answers a few example requests with their explanations, then serves
- * the web app and API (http://localhost:8080 unless --port says otherwise) until Ctrl-C.
+ * @file `askmusic demo`: the main job of a fresh clone. Builds the Jamendo catalog and trains its JAM ranker if
+ * they are not there yet (progress shown; later runs reuse both), answers a few example requests with their
+ * explanations, then serves the web app and API (http://localhost:8080 unless --port says otherwise) until Ctrl-C.
  */
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
@@ -20,10 +20,11 @@ export function registerDemoCommand(program: Command, config: Config): void {
   withServeFlags(
     program
       .command("demo")
-      .description("Build the Jamendo catalog if needed, answer a few example requests, then serve the web app.")
+      .description("Build the Jamendo catalog and train its ranker if needed, answer a few example requests, then serve the web app.")
       .option("-k, --k <n>", "results per request", "5")
+      .option("--no-train", "do not train the JAM ranker when it is missing (rank by text match)")
       .option("--no-serve", "stop after the example requests instead of serving the web app"),
-  ).action(async (opts: { k: string; serve: boolean; port: string; host: string; rateLimit: string; answerCache: string }) => {
+  ).action(async (opts: { k: string; serve: boolean; train: boolean; port: string; host: string; rateLimit: string; answerCache: string }) => {
     const serveOptions = opts.serve ? parseServeFlags(opts) : undefined;
     const { parseIntFlag } = await import("../options.js");
     const { progressPrinter } = await import("../../../core/progress.js");
@@ -32,6 +33,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
     const { listCatalogs } = await import("../../../store/lancedb/index.js");
     const { CatalogRanker } = await import("../../../ranking/catalog-ranker.js");
     const { openBuiltCatalog, formatAnswer } = await import("./ask.js");
+    const { openCatalogModel, trainCatalogModel, trainedModels } = await import("../../../ranking/catalog-models.js");
     const k = parseIntFlag("-k", opts.k, 1, 100);
     const progress = progressPrinter();
     const encoder = defaultTextEncoder(config, progress);
@@ -39,6 +41,10 @@ export function registerDemoCommand(program: Command, config: Config): void {
       if (!(await listCatalogs(config.homeDir)).includes("jamendo")) {
         process.stderr.write(`building the Jamendo catalog in ${config.homeDir} (first run only)\n`);
         await ingestCatalog(config, "jamendo", { encoder, progress });
+      }
+      if (opts.train && (await trainedModels(config, "jamendo")).length === 0) {
+        process.stderr.write(`training the Jamendo ranker (jam-cross) into ${config.homeDir}/models (first run only; about 5 minutes on 2 cores)\n`);
+        await trainCatalogModel(config, "jamendo", "jam-cross", { encoder, progress, log: (line) => process.stderr.write(`${line}\n`) });
       }
     } finally {
       encoder.dispose?.();
@@ -62,7 +68,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
     const queryEncoder = defaultQueryEncoder();
     const catalog = await openBuiltCatalog(config, "jamendo");
     try {
-      const ranker = await CatalogRanker.open(catalog, queryEncoder);
+      const ranker = await CatalogRanker.open(catalog, queryEncoder, { model: await openCatalogModel(config, "jamendo") });
       for (const request of DEMO_REQUESTS) {
         const answer = await ranker.ask(request, { k });
         process.stdout.write(`\n> ${request}\n${formatAnswer(answer)}\n`);

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError } from "../../../errors.js";
+import type { JamServing } from "../../../models/jam/serving.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import type { StateRepository } from "../../../store/state/repository.js";
 import { parseIntFlag, parseListFlag } from "../options.js";
@@ -39,6 +40,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const { openStateRepository } = await import("../../../store/state/index.js");
   const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
   const { buildServer } = await import("../../http/server.js");
+  const { openCatalogModel } = await import("../../../ranking/catalog-models.js");
 
   const built = await listCatalogs(config.homeDir);
   const names = options.catalogs ?? [...built].sort((a, b) => (a === "jamendo" ? -1 : b === "jamendo" ? 1 : a.localeCompare(b)));
@@ -47,7 +49,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const encoder = defaultQueryEncoder();
   let state: StateRepository | undefined;
   try {
-    for (const name of names) catalogs.push(await openBuiltCatalog(config, name));
+    const models: Record<string, JamServing> = {};
+    for (const name of names) {
+      catalogs.push(await openBuiltCatalog(config, name));
+      const model = await openCatalogModel(config, name, "auto");
+      if (model) models[name] = model;
+    }
     state = await openStateRepository(config);
     // Load the model before the first request arrives, so no listener waits for it.
     await encoder.encode(["warm up"]);
@@ -55,6 +62,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const app = await buildServer({
       catalogs,
       queryEncoder: encoder,
+      models,
       state,
       rateLimit: rate > 0 ? { capacity: 3 * rate, refillPerSecond: rate } : false,
       answerCacheSize: options.answerCache ?? 2000,

@@ -1,0 +1,341 @@
+/**
+ * @file A trained JAM model in serving form: the projected item modality vectors, item biases, the request (and
+ * MoE gate) projection and the trained users' vectors, as plain arrays. Answering a request needs no TF.js and no
+ * domain rebuild: one small projection of the request, an inner-product shortlist per modality, and the exact
+ * fusion over the shortlisted items, with the same arithmetic as JamRecommender's scoring.
+ */
+import { z } from "zod";
+import { matrix } from "../../core/matrix.js";
+import { DataError, InputError, NotFoundError } from "../../errors.js";
+import { DenseIndex } from "../../store/memory/dense-index.js";
+import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
+import type { InputTransform } from "./inputs.js";
+import { mixWeights } from "./mix-weights.js";
+import { MIXINGS, type Mixing } from "./options.js";
+
+const FORMAT = "askmusic/jam-serving@1";
+
+/** Everything {@link JamServing} holds; produced by `JamRecommender.toServing()`. */
+export interface JamServingData {
+  /** Registry name of the trained model, e.g. "jam-cross". */
+  readonly model: string;
+  readonly mixing: Mixing;
+  /** MoE: experts kept per pair. */
+  readonly topK: number;
+  /** Shared embedding size d. */
+  readonly dims: number;
+  /** Modality names in fusion order, e.g. ["tagtext", "name", "cotag"]. */
+  readonly modalities: readonly string[];
+  /** External item ids; row i of every item array is itemIds[i]. */
+  readonly itemIds: readonly string[];
+  /** Per modality: items x d, row-major (v_m of every item). */
+  readonly itemVectors: readonly Float32Array[];
+  /** Per item: popularity prior + learned bias (zeros without item bias). */
+  readonly bias: Float32Array;
+  /** Encoder whose request vectors the model was trained on (must match the one used at request time). */
+  readonly encoderId: string;
+  /** Width of a raw request vector. */
+  readonly requestDims: number;
+  readonly requestTransform: InputTransform;
+  /** (transformed request width) x d, and d. */
+  readonly requestW: Float32Array;
+  readonly requestB: Float32Array;
+  /** MoE gate: d x d and one bias per modality. */
+  readonly gateW?: Float32Array;
+  readonly gateB?: Float32Array;
+  /** Trained users (external ids) and their final vectors (users x d); absent when the domain had none. */
+  readonly userIds?: readonly string[];
+  readonly userVectors?: Float32Array;
+  /** What training reported (epochs, selection NDCG@10, seconds, ...), for display. */
+  readonly training: Readonly<Record<string, unknown>>;
+}
+
+const TransformSchema = z.object({ scale: z.number(), post: z.number(), pca: z.boolean() });
+const MetaSchema = z.object({
+  format: z.literal(FORMAT),
+  model: z.string(),
+  mixing: z.enum(MIXINGS),
+  topK: z.number().int().min(1),
+  dims: z.number().int().min(1),
+  modalities: z.array(z.string()).min(1),
+  itemIds: z.array(z.string()).min(1),
+  encoderId: z.string(),
+  requestDims: z.number().int().min(1),
+  requestTransform: TransformSchema,
+  userIds: z.array(z.string()).optional(),
+  training: z.record(z.unknown()),
+});
+
+/** The score of one (request, item) pair split the way JAM computes it. */
+export interface JamExplanation {
+  /** Σ_m w_m (request·v_m). */
+  readonly request: number;
+  /** Σ_m w_m (user·v_m); 0 without a user. */
+  readonly user: number;
+  readonly bias: number;
+  /** w_m by modality name: in [0, 1], summing to 1. */
+  readonly modalityWeights: Record<string, number>;
+}
+
+/** A request projected into the model's space, optionally with a trained user's vector. */
+export interface JamQuery {
+  /** The projected request q (d). */
+  readonly request: Float32Array;
+  /** The user vector u (d), or undefined. */
+  readonly user: Float32Array | undefined;
+  /** MoE only: G·q (d). */
+  readonly gated: Float32Array | undefined;
+}
+
+/** A JAM model ready to answer requests. Build with {@link JamServing.load} or `new JamServing(data)`. */
+export class JamServing {
+  private readonly rowOfItem: ReadonlyMap<string, number>;
+  private readonly rowOfUser: ReadonlyMap<string, number>;
+  private indices: DenseIndex[] | undefined;
+  private biasOrder: Int32Array | undefined;
+
+  constructor(readonly data: JamServingData) {
+    const { itemIds, itemVectors, dims, modalities, bias } = data;
+    if (itemVectors.length !== modalities.length) throw new RangeError(`${modalities.length} modalities but ${itemVectors.length} item arrays`);
+    for (const v of itemVectors) if (v.length !== itemIds.length * dims) throw new RangeError(`an item array has ${v.length} values, expected ${itemIds.length} x ${dims}`);
+    if (bias.length !== itemIds.length) throw new RangeError(`bias has ${bias.length} values, expected ${itemIds.length}`);
+    this.rowOfItem = new Map(itemIds.map((id, i) => [id, i]));
+    this.rowOfUser = new Map((data.userIds ?? []).map((id, i) => [id, i]));
+  }
+
+  get model(): string {
+    return this.data.model;
+  }
+
+  /** Row of an item id, or undefined when the model does not know it. */
+  itemRow(id: string): number | undefined {
+    return this.rowOfItem.get(id);
+  }
+
+  /** True when the model has a trained vector for this user id. */
+  hasUser(id: string): boolean {
+    return this.rowOfUser.has(id);
+  }
+
+  /**
+   * Projects a raw request vector (from the encoder named by `data.encoderId`) and picks the trained user's vector.
+   * Throws NotFoundError for a user the model was not trained with.
+   */
+  query(raw: Float32Array, userId?: string): JamQuery {
+    const d = this.data;
+    if (raw.length !== d.requestDims) throw new InputError(`${d.model}: request vector has ${raw.length} values, the model expects ${d.requestDims}`, { field: "vector" });
+    const x = transformRequest(raw, d.requestTransform);
+    const q = vecMat(x, d.requestW, d.dims);
+    for (let j = 0; j < d.dims; j++) q[j] += d.requestB[j];
+    let user: Float32Array | undefined;
+    if (userId !== undefined) {
+      const u = this.rowOfUser.get(userId);
+      if (u === undefined) throw new NotFoundError("user", userId, d.userIds ?? []);
+      user = d.userVectors!.subarray(u * d.dims, (u + 1) * d.dims);
+    }
+    const gated = d.mixing === "moe" && d.gateW !== undefined ? vecMat(q, d.gateW, d.dims) : undefined;
+    return { request: q, user, gated };
+  }
+
+  /**
+   * The `k` best rows for a query (exact scores, descending; ties by row) among rows passing `accept`, without
+   * scoring every item. Every list below is read best-first: per modality, rows by (user + request)·v_m (the exact
+   * inner-product index), and rows by item bias. The fused score is Σ_m w_m (user + request)·v_m + bias with
+   * weights w summing to 1, so a row outside every list scores at most max_m τ_m + τ_bias, where τ is the last
+   * score each list returned. The lists are widened (x4) until the k-th best shortlisted score reaches that
+   * bound, which makes the top k exact (`certified`), or until `maxPerList` rows per list have been read.
+   */
+  top(query: JamQuery, k: number, accept: (row: number) => boolean = () => true, maxPerList = 4096): { rows: number[]; scores: number[]; certified: boolean; shortlisted: number } {
+    const d = this.data;
+    const n = d.itemIds.length;
+    this.indices ??= d.itemVectors.map((v) => DenseIndex.build(matrix(n, d.dims, v), "ip"));
+    this.biasOrder ??= Int32Array.from(d.itemIds.keys()).sort((a, b) => d.bias[b] - d.bias[a] || a - b);
+    const left = query.user !== undefined ? query.request.map((v, j) => v + query.user![j]) : query.request;
+    const w = new Float64Array(d.modalities.length);
+    const scored = new Map<number, number>();
+    for (let per = Math.max(k, 32); ; per *= 4) {
+      let bound = -Infinity;
+      let exhausted = true;
+      for (const index of this.indices) {
+        const hits = index.search(left, per, accept);
+        for (const h of hits) if (!scored.has(h.row)) scored.set(h.row, this.pair(query, h.row, w).total);
+        if (hits.length === per) {
+          exhausted = false;
+          bound = Math.max(bound, hits[per - 1].score);
+        }
+      }
+      let taken = 0;
+      let lastBias = -Infinity;
+      for (const r of this.biasOrder) {
+        if (taken >= per) break;
+        if (!accept(r)) continue;
+        if (!scored.has(r)) scored.set(r, this.pair(query, r, w).total);
+        lastBias = d.bias[r];
+        taken++;
+      }
+      if (taken === per) exhausted = false;
+      // Zero rows are in no index: they score their bias alone, which the bias list covers.
+      const ranked = [...scored].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
+      const kth = ranked.length >= k ? ranked[k - 1][1] : -Infinity;
+      const certified = exhausted || kth >= Math.max(bound, 0) + lastBias;
+      if (certified || per >= maxPerList || per >= n) {
+        return { rows: ranked.map((r) => r[0]), scores: ranked.map((r) => r[1]), certified: certified || per >= n, shortlisted: scored.size };
+      }
+    }
+  }
+
+  /** Exact scores of the given rows. */
+  score(query: JamQuery, rows: ArrayLike<number>): Float32Array {
+    const out = new Float32Array(rows.length);
+    const w = new Float64Array(this.data.modalities.length);
+    for (let i = 0; i < rows.length; i++) out[i] = this.pair(query, rows[i], w).total;
+    return out;
+  }
+
+  /** The parts of one row's score and its modality weights. */
+  explain(query: JamQuery, row: number): JamExplanation {
+    const w = new Float64Array(this.data.modalities.length);
+    const p = this.pair(query, row, w);
+    const modalityWeights: Record<string, number> = {};
+    this.data.modalities.forEach((name, m) => (modalityWeights[name] = w[m]));
+    return { request: p.request, user: p.user, bias: this.data.bias[row], modalityWeights };
+  }
+
+  /** One (request, item) pair: fills `w` with the fusion weights; same arithmetic as JamRecommender's scoring. */
+  private pair(query: JamQuery, row: number, w: Float64Array): { request: number; user: number; total: number } {
+    const d = this.data;
+    const M = d.modalities.length;
+    const dims = d.dims;
+    const scale = 1 / Math.sqrt(dims);
+    const qs = new Float64Array(M);
+    const us = new Float64Array(M);
+    const logits = new Float64Array(M);
+    for (let m = 0; m < M; m++) {
+      const v = d.itemVectors[m];
+      const base = row * dims;
+      let sq = 0;
+      let su = 0;
+      let sg = 0;
+      for (let j = 0; j < dims; j++) {
+        const x = v[base + j];
+        sq += query.request[j] * x;
+        if (query.user !== undefined) su += query.user[j] * x;
+        if (query.gated !== undefined) sg += query.gated[j] * x;
+      }
+      qs[m] = sq;
+      us[m] = su;
+      logits[m] = d.mixing === "moe" ? sg * scale + (d.gateB?.[m] ?? 0) : sq * scale;
+    }
+    mixWeights(d.mixing, logits, d.topK, w);
+    let request = 0;
+    let user = 0;
+    for (let m = 0; m < M; m++) {
+      request += w[m] * qs[m];
+      user += w[m] * us[m];
+    }
+    return { request, user, total: request + user + d.bias[row] };
+  }
+
+  /** Writes the model into `dir` (model.json + weights.f32, each atomically). */
+  async save(dir: string): Promise<void> {
+    const d = this.data;
+    const t = d.requestTransform;
+    const arrays: NamedArray[] = [
+      ...d.itemVectors.map((v, m) => ({ name: `items/${d.modalities[m]}`, shape: [d.itemIds.length, d.dims], data: v })),
+      { name: "bias", shape: [d.itemIds.length], data: d.bias },
+      { name: "request/w", shape: [d.requestW.length / d.dims, d.dims], data: d.requestW },
+      { name: "request/b", shape: [d.dims], data: d.requestB },
+    ];
+    if (t.pca !== undefined) {
+      arrays.push({ name: "request/pca/mean", shape: [t.pca.mean.length], data: t.pca.mean });
+      arrays.push({ name: "request/pca/components", shape: [t.pca.components.rows, t.pca.components.cols], data: t.pca.components.data });
+    }
+    if (d.gateW !== undefined && d.gateB !== undefined) {
+      arrays.push({ name: "gate/w", shape: [d.dims, d.dims], data: d.gateW });
+      arrays.push({ name: "gate/b", shape: [d.gateB.length], data: d.gateB });
+    }
+    if (d.userVectors !== undefined) arrays.push({ name: "users", shape: [d.userVectors.length / d.dims, d.dims], data: d.userVectors });
+    const meta: z.input<typeof MetaSchema> = {
+      format: FORMAT,
+      model: d.model,
+      mixing: d.mixing,
+      topK: d.topK,
+      dims: d.dims,
+      modalities: [...d.modalities],
+      itemIds: [...d.itemIds],
+      encoderId: d.encoderId,
+      requestDims: d.requestDims,
+      requestTransform: { scale: t.scale, post: t.post, pca: t.pca !== undefined },
+      ...(d.userIds !== undefined ? { userIds: [...d.userIds] } : {}),
+      training: { ...d.training },
+    };
+    await saveArrays(dir, meta, arrays);
+  }
+
+  /** Reads what {@link JamServing.save} wrote; a missing or inconsistent file is a DataError naming it. */
+  static async load(dir: string): Promise<JamServing> {
+    const { meta: raw, arrays } = await loadArrays(dir);
+    const file = `${dir}/model.json`;
+    const parsed = MetaSchema.safeParse(raw);
+    if (!parsed.success) throw new DataError(`${file} is not a ${FORMAT} model: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`, { path: file });
+    const meta = parsed.data;
+    const need = (name: string, shape: readonly number[]): Float32Array => {
+      const a = arrays.get(name);
+      if (a === undefined || a.shape.join("x") !== shape.join("x")) {
+        throw new DataError(`${file}: array ${name} is ${a === undefined ? "missing" : `shaped [${a.shape}]`}, expected [${shape}]`, { path: file });
+      }
+      return a.data;
+    };
+    const n = meta.itemIds.length;
+    const requestWShape = arrays.get("request/w")?.shape ?? [];
+    if (requestWShape.length !== 2) throw new DataError(`${file}: array request/w is missing`, { path: file });
+    const requestIn = requestWShape[0];
+    const t = meta.requestTransform;
+    const requestTransform: InputTransform = t.pca
+      ? { scale: t.scale, post: t.post, pca: { mean: need("request/pca/mean", [meta.requestDims]), components: matrix(meta.requestDims, requestIn, need("request/pca/components", [meta.requestDims, requestIn])) } }
+      : { scale: t.scale, post: t.post };
+    const users = meta.userIds;
+    return new JamServing({
+      model: meta.model,
+      mixing: meta.mixing,
+      topK: meta.topK,
+      dims: meta.dims,
+      modalities: meta.modalities,
+      itemIds: meta.itemIds,
+      itemVectors: meta.modalities.map((m) => need(`items/${m}`, [n, meta.dims])),
+      bias: need("bias", [n]),
+      encoderId: meta.encoderId,
+      requestDims: meta.requestDims,
+      requestTransform,
+      requestW: need("request/w", [requestIn, meta.dims]),
+      requestB: need("request/b", [meta.dims]),
+      ...(meta.mixing === "moe" && arrays.has("gate/w") ? { gateW: need("gate/w", [meta.dims, meta.dims]), gateB: need("gate/b", [meta.modalities.length]) } : {}),
+      ...(users !== undefined ? { userIds: users, userVectors: need("users", [users.length, meta.dims]) } : {}),
+      training: meta.training,
+    });
+  }
+}
+
+/** inputs.ts's applyTransform for one vector, in plain JS (that one runs the PCA through TF.js). */
+function transformRequest(raw: Float32Array, t: InputTransform): Float32Array {
+  const x = Float32Array.from(raw, (v) => v / t.scale);
+  if (t.pca === undefined) return x;
+  for (let j = 0; j < x.length; j++) x[j] -= t.pca.mean[j];
+  const y = vecMat(x, t.pca.components.data, t.pca.components.cols);
+  for (let j = 0; j < y.length; j++) y[j] /= t.post;
+  return y;
+}
+
+/** x (length r) times W (r x c, row-major): length c. */
+function vecMat(x: Float32Array, w: Float32Array, c: number): Float32Array {
+  const out = new Float32Array(c);
+  const r = x.length;
+  if (w.length !== r * c) throw new RangeError(`vector of ${r} values times a matrix of ${w.length} values with ${c} columns`);
+  for (let i = 0; i < r; i++) {
+    const xi = x[i];
+    if (xi === 0) continue;
+    const base = i * c;
+    for (let j = 0; j < c; j++) out[j] += xi * w[base + j];
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+/**
+ * @file Artists named in a request ("songs like Coldplay", "more radiohed"), matched exactly and fuzzily against
+ * the catalog's artist names, with the catalog rows of each match: the ranker turns them into an `entity`
+ * score component, because a sentence encoder alone does not know who an artist is.
+ */
+import { EntityIndex, normalizeName } from "../models/jam/entities.js";
+import type { CatalogItem } from "../store/catalog.js";
+
+/** An artist named in a request. */
+export interface ArtistMatch {
+  readonly artist: string;
+  /** 1 for an exact (normalised) match, else the fuzzy similarity (>= 0.85). */
+  readonly similarity: number;
+  /** Rows (in the ranker's item order) of this artist's items. */
+  readonly rows: readonly number[];
+}
+
+/** Words right before a name that say "this is an artist" ("songs like X", "by X", "more X", "similar to X"). */
+const CUES = new Set(["like", "by", "more", "from", "to", "artist", "band", "than"]);
+
+/**
+ * Looks up artist names of one catalog's items. A name made only of words the catalog also uses in its tags
+ * ("Love", "Electronic", "Orchestra") is ambiguous: it counts only right after a cue word ("songs by Love"),
+ * so "sad love songs" stays a mood request.
+ */
+export class CatalogEntities {
+  private readonly artists: string[];
+  private readonly rowsOf: number[][];
+  private readonly index: EntityIndex;
+  private readonly tagWords: ReadonlySet<string>;
+
+  /** @param items the catalog's items in the ranker's row order. */
+  constructor(items: readonly CatalogItem[]) {
+    const byName = new Map<string, number[]>();
+    items.forEach((it, row) => {
+      if (!it.artist) return;
+      const rows = byName.get(it.artist);
+      if (rows) rows.push(row);
+      else byName.set(it.artist, [row]);
+    });
+    this.artists = [...byName.keys()];
+    this.rowsOf = [...byName.values()];
+    this.index = new EntityIndex(this.artists);
+    const words = new Set<string>();
+    for (const it of items) for (const t of it.tags) for (const w of normalizeName(t).split(" ")) if (w) words.add(w);
+    this.tagWords = words;
+  }
+
+  /** True when the span reads like a tag and no cue word precedes it in the request. */
+  private ambiguous(span: string, artist: string, words: readonly string[]): boolean {
+    const tagLike = (s: string) => s.split(" ").every((w) => this.tagWords.has(w) || this.tagWords.has(w.replace(/s$/, "")));
+    if (!tagLike(span) && !tagLike(normalizeName(artist))) return false;
+    const n = span.split(" ").length;
+    for (let i = 0; i + n <= words.length; i++) {
+      if (words.slice(i, i + n).join(" ") === span && i > 0 && CUES.has(words[i - 1])) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Artists named in `text`, best first; an artist the request excludes ("not by X") is not a match. Only the
+   * best similarity is kept, so "songs like Coldplay" does not also pull in a fuzzy "Coldplayer".
+   */
+  find(text: string, excludedArtists: readonly string[] = []): ArtistMatch[] {
+    const excluded = new Set(excludedArtists.map((a) => a.toLowerCase()));
+    const words = normalizeName(text).split(" ");
+    const matches = this.index
+      .find(text)
+      .filter((m) => !excluded.has(this.artists[m.item].toLowerCase()) && !this.ambiguous(m.span, this.artists[m.item], words));
+    if (matches.length === 0) return [];
+    const best = matches[0].similarity;
+    return matches
+      .filter((m) => m.similarity === best)
+      .map((m) => ({ artist: this.artists[m.item], similarity: m.similarity, rows: this.rowsOf[m.item] }));
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { TextEncoder } from "../representations/text-encoder.js";
+import { MemoryCatalog } from "../store/memory/index.js";
+import { FAKE_DIMS, fakeEncode, syntheticItems } from "../store/testing.js";
+import { CatalogRanker } from "./catalog-ranker.js";
+import { handJamModel } from "./testing.js";
+
+const encoder: TextEncoder = { id: "trigram-8", dims: FAKE_DIMS, encode: async (texts) => fakeEncode(texts) };
+const items = syntheticItems(120);
+const catalog = new MemoryCatalog("t", items, { tagtext: fakeEncode(items.map((it) => it.text)) }, encoder.id);
+
+const handModel = (ids?: readonly string[]) => handJamModel(items, { id: encoder.id, dims: FAKE_DIMS, encode: fakeEncode }, { users: [["u7", 77]], ids });
+
+describe("CatalogRanker with a trained model", () => {
+  it("ranks by the model: its exact top k, its parts as components, its modality weights", async () => {
+    const model = handModel();
+    const ranker = await CatalogRanker.open(catalog, encoder, { model });
+    const answer = await ranker.ask("happy jazz piano", { k: 8 });
+    expect(answer.ranker).toBe("jam-cross");
+    const q = model.query((await encoder.encode(["happy jazz piano"])).data);
+    const all = model.score(q, Int32Array.from(items.keys()));
+    const best = Array.from(all.keys()).sort((a, b) => all[b] - all[a] || (items[a].id < items[b].id ? -1 : 1)).slice(0, 8);
+    expect(answer.results.map((r) => r.item.id)).toEqual(best.map((i) => items[i].id));
+    for (const r of answer.results) {
+      expect(Object.keys(r.components)).toEqual(["request", "prior"]);
+      expect(r.score).toBeCloseTo(r.components.request + r.components.prior, 6);
+      const w = Object.values(r.modalityWeights!);
+      expect(Object.keys(r.modalityWeights!)).toEqual(["tagtext", "name"]);
+      expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    }
+  });
+
+  it("keeps hard constraints and personalizes a user the model knows through its user part", async () => {
+    const ranker = await CatalogRanker.open(catalog, encoder, { model: handModel() });
+    const answer = await ranker.ask("Rock songs but no guitar", { k: 40 });
+    expect(answer.results.length).toBeGreaterThan(0);
+    for (const r of answer.results) expect(r.item.tags.map((t) => t.toLowerCase())).not.toContain("guitar");
+    const personal = await ranker.ask("songs", { k: 5, user: "u7" });
+    expect(personal.results.every((r) => typeof r.components.user === "number")).toBe(true);
+    const plain = await ranker.ask("songs", { k: 5 });
+    expect(personal.results.map((r) => r.item.id)).not.toEqual(plain.results.map((r) => r.item.id));
+  });
+
+  it("refuses a model trained on another build of the catalog, saying how to fix it", async () => {
+    const other = handModel(items.map((it, i) => (i === 5 ? "item_x" : it.id)));
+    await expect(CatalogRanker.open(catalog, encoder, { model: other })).rejects.toThrow(/does not know item item_0005 .*askmusic train t/);
+  });
+});
+
+describe("CatalogRanker entity awareness", () => {
+  for (const withModel of [false, true]) {
+    it(`${withModel ? "model" : "text match"}: a named artist's items come first, exact or with a typo; an excluded one never`, async () => {
+      const ranker = await CatalogRanker.open(catalog, encoder, withModel ? { model: handModel() } : {});
+      for (const request of ["songs like Artist 3", "more artst 3 please"]) {
+        const answer = await ranker.ask(request, { k: 5 });
+        expect(answer.entities.map((e) => e.artist)).toEqual(["Artist 3"]);
+        expect(answer.results.map((r) => r.item.artist)).toEqual(Array(5).fill("Artist 3"));
+        for (const r of answer.results) expect(r.score).toBeCloseTo(Object.values(r.components).reduce((a, b) => a + b, 0), 6);
+      }
+      const off = await CatalogRanker.open(catalog, encoder, { ...(withModel ? { model: handModel() } : {}), weights: { entity: 0 } });
+      const plain = await off.ask("more artst 3 please", { k: 5 });
+      expect(plain.entities).toEqual([]);
+      // The hand model sees tags and titles only: without entity awareness it cannot know who Artist 3 is.
+      if (withModel) expect(plain.results.filter((r) => r.item.artist === "Artist 3").length).toBeLessThan(5);
+      const excluded = await ranker.ask("jazz, not by Artist 3", { k: 20 });
+      expect(excluded.entities).toEqual([]);
+      expect(excluded.results.some((r) => r.item.artist === "Artist 3")).toBe(false);
+    });
+  }
+});
