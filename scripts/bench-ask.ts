@@ -1,18 +1,22 @@
 /**
  * @file Warm `ask` latency over a built catalog: the whole request path (constraint parsing, USE-lite encoding,
  * vector + full-text candidate search, exact rescoring), repeated over varied requests in one process.
- * Prints median and p99 per run, over several runs, and the machine.
- * Usage: `npx tsx scripts/bench-ask.ts [catalog=jamendo] [requests=100] [runs=3]`
+ * Prints median and p99 per run, over several runs, and the machine. With a trained model (ranker "auto", the
+ * default, as `ask` uses), also checks the model's shortlist: how often its top 100 is certified exact, and its
+ * top 10 against scoring every item.
+ * Usage: `npx tsx scripts/bench-ask.ts [catalog=jamendo] [requests=100] [runs=3] [ranker=auto|none|jam-cross|...]`
  */
 import os from "node:os";
 import { resolveConfig } from "../src/config.js";
-import { CatalogRanker } from "../src/ranking/catalog-ranker.js";
+import { openCatalogModel } from "../src/ranking/catalog-models.js";
+import { CatalogRanker, MODEL_SHORTLIST } from "../src/ranking/catalog-ranker.js";
 import { defaultQueryEncoder } from "../src/representations/default-encoder.js";
 import { LanceCatalog } from "../src/store/lancedb/index.js";
 
 const name = process.argv[2] ?? "jamendo";
 const n = Number(process.argv[3] ?? 100);
 const runs = Number(process.argv[4] ?? 3);
+const choice = process.argv[5] ?? "auto";
 const config = resolveConfig(process.env);
 
 const MOODS = ["calm", "energetic", "dark", "happy", "melancholic", "dreamy", "epic", "romantic", "upbeat", "sad"];
@@ -32,9 +36,10 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 
 const catalog = await LanceCatalog.open(config.homeDir, name);
 const encoder = defaultQueryEncoder();
-const ranker = await CatalogRanker.open(catalog, encoder);
+const model = await openCatalogModel(config, name, choice);
+const ranker = await CatalogRanker.open(catalog, encoder, { model });
 await ranker.ask("warm up the encoder and the indices", { k: 10 });
-console.log(`catalog ${name} (${await catalog.count()} items), ${n} requests x ${runs} runs, k=10`);
+console.log(`catalog ${name} (${await catalog.count()} items), ranked by ${model?.model ?? "text-match"}, ${n} requests x ${runs} runs, k=10`);
 console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
 const medians: number[] = [];
 const p99s: number[] = [];
@@ -50,5 +55,42 @@ for (let r = 0; r < runs; r++) {
   console.log(`run ${r + 1}: median ${quantile(ms, 0.5).toFixed(1)} ms, p99 ${quantile(ms, 0.99).toFixed(1)} ms`);
 }
 console.log(`median of runs: median ${quantile(medians, 0.5).toFixed(1)} ms, p99 ${quantile(p99s, 0.5).toFixed(1)} ms`);
+if (model !== undefined) {
+  // The shortlist against brute force: every item scored, same arithmetic.
+  const all = Int32Array.from(model.data.itemIds.keys());
+  let certified = 0;
+  let agree = 0;
+  let agreeFixed = 0;
+  let shortlisted = 0;
+  let shortlistedFixed = 0;
+  const fixedMs: number[] = [];
+  const topMs: number[] = [];
+  const fullMs: number[] = [];
+  const texts = requests(n, 0);
+  const raw = await encoder.encode(texts);
+  texts.forEach((_, i) => {
+    const q = model.query(raw.data.slice(i * raw.cols, (i + 1) * raw.cols));
+    let t0 = performance.now();
+    const top = model.top(q, 100);
+    topMs.push(performance.now() - t0);
+    t0 = performance.now();
+    const fixed = model.top(q, 100, undefined, { perList: Math.max(MODEL_SHORTLIST, 100), maxPerList: Math.max(MODEL_SHORTLIST, 100) }); // what ask reads
+    fixedMs.push(performance.now() - t0);
+    shortlistedFixed += fixed.shortlisted;
+    t0 = performance.now();
+    const scores = model.score(q, all);
+    const best = Array.from(all).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, 10);
+    fullMs.push(performance.now() - t0);
+    if (top.certified) certified++;
+    shortlisted += top.shortlisted;
+    agree += best.filter((r) => top.rows.slice(0, 10).includes(r)).length / 10;
+    agreeFixed += best.filter((r) => fixed.rows.slice(0, 10).includes(r)).length / 10;
+  });
+  console.log(
+    `${model.model} over ${n} requests, against scoring all ${all.length} items (median ${quantile(fullMs, 0.5).toFixed(1)} ms):\n` +
+      `  one round of ${Math.max(MODEL_SHORTLIST, 100)} per list (what ask reads): top-10 overlap ${(agreeFixed / n).toFixed(4)}, ${(shortlistedFixed / n).toFixed(0)} items scored, median ${quantile(fixedMs, 0.5).toFixed(2)} ms\n` +
+      `  widened until certified: certified ${certified}/${n}, top-10 overlap ${(agree / n).toFixed(4)}, ${(shortlisted / n).toFixed(0)} items scored, median ${quantile(topMs, 0.5).toFixed(2)} ms`,
+  );
+}
 catalog.close();
 encoder.dispose?.();

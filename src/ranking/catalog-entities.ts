@@ -19,14 +19,17 @@ export interface ArtistMatch {
 const CUES = new Set(["like", "by", "more", "from", "to", "artist", "band", "than"]);
 
 /**
- * Looks up artist names of one catalog's items. A name made only of words the catalog also uses in its tags
- * ("Love", "Electronic", "Orchestra") is ambiguous: it counts only right after a cue word ("songs by Love"),
- * so "sad love songs" stays a mood request.
+ * Looks up artist names of one catalog's items. A name made only of generic tag words — words in the tags of at
+ * least 20 items (and 0.2% of the catalog), like "Love", "Electronic", "Orchestra" — is ambiguous: it counts only
+ * right after a cue word ("songs by Love"), so "sad love songs" stays a mood request. Words that are tags of a
+ * few items only (Last.fm's "radiohead") stay names.
  */
 export class CatalogEntities {
   private readonly artists: string[];
   private readonly rowsOf: number[][];
   private readonly index: EntityIndex;
+  private readonly genericWords: ReadonlySet<string>;
+  /** Words in the tags of at least two items: a request word spelled exactly like one is not a typo of a name. */
   private readonly tagWords: ReadonlySet<string>;
 
   /** @param items the catalog's items in the ranker's row order. */
@@ -41,14 +44,23 @@ export class CatalogEntities {
     this.artists = [...byName.keys()];
     this.rowsOf = [...byName.values()];
     this.index = new EntityIndex(this.artists);
-    const words = new Set<string>();
-    for (const it of items) for (const t of it.tags) for (const w of normalizeName(t).split(" ")) if (w) words.add(w);
-    this.tagWords = words;
+    const itemsWith = new Map<string, number>();
+    for (const it of items) {
+      const words = new Set(it.tags.flatMap((t) => normalizeName(t).split(" ")).filter((w) => w !== ""));
+      for (const w of words) itemsWith.set(w, (itemsWith.get(w) ?? 0) + 1);
+    }
+    const threshold = Math.max(20, 0.002 * items.length);
+    this.genericWords = new Set([...itemsWith].filter(([, n]) => n >= threshold).map(([w]) => w));
+    this.tagWords = new Set([...itemsWith].filter(([, n]) => n >= 2).map(([w]) => w));
   }
 
-  /** True when the span reads like a tag and no cue word precedes it in the request. */
-  private ambiguous(span: string, artist: string, words: readonly string[]): boolean {
-    const tagLike = (s: string) => s.split(" ").every((w) => this.tagWords.has(w) || this.tagWords.has(w.replace(/s$/, "")));
+  /**
+   * True when the span reads like a tag and no cue word precedes it in the request, or when a fuzzy match's span is
+   * spelled exactly like tag words ("orchestral" is a word, not a typo of "Orchestra").
+   */
+  private ambiguous(span: string, artist: string, similarity: number, words: readonly string[]): boolean {
+    if (similarity < 1 && span.split(" ").every((w) => this.tagWords.has(w))) return true;
+    const tagLike = (s: string) => s.split(" ").every((w) => this.genericWords.has(w) || this.genericWords.has(w.replace(/s$/, "")));
     if (!tagLike(span) && !tagLike(normalizeName(artist))) return false;
     const n = span.split(" ").length;
     for (let i = 0; i + n <= words.length; i++) {
@@ -66,7 +78,7 @@ export class CatalogEntities {
     const words = normalizeName(text).split(" ");
     const matches = this.index
       .find(text)
-      .filter((m) => !excluded.has(this.artists[m.item].toLowerCase()) && !this.ambiguous(m.span, this.artists[m.item], words));
+      .filter((m) => !excluded.has(this.artists[m.item].toLowerCase()) && !this.ambiguous(m.span, this.artists[m.item], m.similarity, words));
     if (matches.length === 0) return [];
     const best = matches[0].similarity;
     return matches

@@ -22,16 +22,6 @@ export type ServableModel = (typeof SERVABLE_MODELS)[number];
 /** Catalogs with a training recipe (a domain built from the same source as the catalog). */
 export const TRAINABLE_CATALOGS = ["jamendo", "lastfm-2k"] as const;
 
-/**
- * Per catalog, JAM options that differ from the defaults (chosen on each domain's own selection queries):
- * Jamendo has no users and its requests are generated from tags, where learned item ID vectors would only
- * memorise the generator; 6 epochs reach the plateau of its selection NDCG@10 in ~5 minutes on 2 cores.
- */
-const CATALOG_OPTIONS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  jamendo: { idEmbeddings: "none", epochs: 6 },
-  "lastfm-2k": {},
-};
-
 /** Where a catalog's trained model lives. */
 export function modelDir(config: Config, catalog: string, model: string): string {
   return path.join(config.homeDir, "models", catalog, model);
@@ -94,7 +84,7 @@ export async function trainCatalogModel(config: Config, catalog: string, model: 
   const name = checkModelName(model);
   if (!(TRAINABLE_CATALOGS as readonly string[]).includes(catalog)) throw new NotFoundError("trainable catalog", catalog, [...TRAINABLE_CATALOGS]);
   const domain = await catalogDomain(config, catalog, options.encoder, options.progress);
-  const jam = new JamRecommender(name.slice("jam-".length) as Mixing, { ...CATALOG_OPTIONS[catalog], ...options.options });
+  const jam = new JamRecommender(name.slice("jam-".length) as Mixing, options.options);
   try {
     const seed = options.seed ?? 42;
     const report = await jam.fit(domain, { seed, log: options.log, onProgress: options.progress });

@@ -15,6 +15,9 @@ import { MemoryCatalog } from "../store/memory/index.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
 import { ConstraintMatcher, type ParsedRequest } from "./constraints.js";
 
+/** Rows read from each of the model's shortlist lists (per modality, and by prior) per request. */
+export const MODEL_SHORTLIST = 100;
+
 /** Longest request accepted, in characters: enough for a paragraph, not for a pasted document. */
 export const MAX_REQUEST_CHARS = 2000;
 
@@ -252,7 +255,10 @@ export class CatalogRanker {
    */
   private scoreWithModel(b: BoundModel, query: Float32Array, user: string | undefined, pool: number, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
     const q = b.model.query(query, user);
-    const top = b.model.top(q, pool, (m) => accept(b.rankerRow[m]));
+    // One fixed round of the model's shortlist (see JamServing.top): its top-10 agreement with scoring every item
+    // is measured by scripts/bench-ask.ts.
+    const perList = Math.max(MODEL_SHORTLIST, pool);
+    const top = b.model.top(q, pool, (m) => accept(b.rankerRow[m]), { perList, maxPerList: perList });
     const rows = new Set(top.rows.map((m) => b.rankerRow[m]));
     this.entityCandidates(named, pool, accept).forEach((r) => rows.add(r));
     return [...rows].map((row) => {

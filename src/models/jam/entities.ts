@@ -250,9 +250,22 @@ export class EntityAwareRecommender implements Recommender {
  * character of the name deleted: "something similar to {nme}"). Deterministic: no randomness.
  * @example entityRequests(domain, 1)[0] // { text: "songs like Britney Spears", item: 289, kind: "exact" }
  */
-export function entityRequests(domain: Domain, count: number): { text: string; item: number; kind: "exact" | "lowercase" | "typo" }[] {
-  const order = Array.from(domain.items.names.keys()).sort((a, b) => domain.items.popularity[b] - domain.items.popularity[a] || a - b);
-  const out: { text: string; item: number; kind: "exact" | "lowercase" | "typo" }[] = [];
+export function entityRequests(domain: Domain, count: number): EntityRequest[] {
+  return entityRequestsFor(domain.items.names, domain.items.popularity, count);
+}
+
+/** One request of the entity set: its text, the index (in `names`) of the name it uses, and its form. */
+export interface EntityRequest {
+  readonly text: string;
+  readonly item: number;
+  readonly kind: "exact" | "lowercase" | "typo";
+}
+
+/** {@link entityRequests} over any list of names and their popularity (e.g. a catalog's artists). */
+export function entityRequestsFor(names: readonly string[], popularity: ArrayLike<number>, count: number): EntityRequest[] {
+  const domain = { items: { names, popularity } };
+  const order = Array.from(names.keys()).sort((a, b) => domain.items.popularity[b] - domain.items.popularity[a] || a - b);
+  const out: EntityRequest[] = [];
   for (const i of order) {
     if (out.length >= count * 4) break;
     const name = domain.items.names[i];

@@ -85,13 +85,26 @@ describe("jam", () => {
     m.dispose();
   });
 
+  it("lays per-domain defaults under explicit options at fit time (jamendo: no item ID vectors)", async () => {
+    const domain = { ...makeSyntheticDomain({ withUsers: false }), name: "jamendo" };
+    const { idEmbeddings: _, ...rest } = small;
+    const byDefault = new JamRecommender("avg", { ...rest, epochs: 1 });
+    await byDefault.fit(domain, { seed: 1 });
+    expect(byDefault.toServing().data.modalities).toEqual(["tagtext", "name", "cf"]);
+    byDefault.dispose();
+    const explicit = new JamRecommender("avg", { ...rest, epochs: 1, idEmbeddings: "items" });
+    await explicit.fit(domain, { seed: 1 });
+    expect(explicit.toServing().data.modalities).toEqual(["tagtext", "name", "cf", "id"]);
+    explicit.dispose();
+  });
+
   it("keeps the tensor count flat across epochs and frees everything on dispose", async () => {
     const tf = await tfReady();
     const domain = makeSyntheticDomain();
     const before = tf.memory().numTensors;
     const counts: number[] = [];
     const m = new JamRecommender("moe", { ...small, epochs: 4, patience: 4 });
-    await m.fit(domain, { seed: 1, onProgress: () => counts.push(tf.memory().numTensors) });
+    await m.fit(domain, { seed: 1, onProgress: (phase) => void (phase.endsWith(" epochs") && counts.push(tf.memory().numTensors)) });
     expect(new Set(counts.slice(1)).size).toBe(1);
     await m.score([{ text: "rock" }]);
     m.dispose();

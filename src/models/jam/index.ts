@@ -16,7 +16,7 @@ import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { meanNdcgAt10 } from "../validation.js";
 import { applyTransform, fitTransform, popularityFeature, transformedDims, type InputTransform } from "./inputs.js";
 import { mixScores, mixWeights } from "./mixing.js";
-import { JAM_DEFAULTS, JamOptionsSchema, parseJamOptions, type JamOptions, type Mixing } from "./options.js";
+import { DOMAIN_DEFAULTS, JAM_DEFAULTS, JamOptionsSchema, parseJamOptions, type JamOptions, type Mixing } from "./options.js";
 import { JamParams, project, type ParamShapes } from "./params.js";
 import { JamServing } from "./serving.js";
 
@@ -90,19 +90,23 @@ export class JamRecommender implements Recommender {
   readonly name: string;
   readonly mixing: Mixing;
   private options: JamOptions;
+  /** Options as given; fit() lays them over the fitted domain's defaults (DOMAIN_DEFAULTS). */
+  private readonly requested: Readonly<Record<string, unknown>>;
   private fitted: Fitted | undefined;
   private cache: ItemCache | undefined;
 
   constructor(mixing: Mixing, options: Readonly<Record<string, unknown>> = {}) {
     this.mixing = mixing;
     this.name = `jam-${mixing}`;
-    this.options = parseJamOptions(options);
+    this.requested = options;
+    this.options = parseJamOptions(options); // validates now: bad options fail before any data loads
   }
 
   async fit(domain: Domain, fitOptions: FitOptions): Promise<FitReport> {
     await tfReady();
     const t0 = performance.now();
     this.dispose();
+    this.options = parseJamOptions({ ...DOMAIN_DEFAULTS[domain.name], ...this.requested });
     try {
       return await this.train(domain, fitOptions, t0);
     } catch (err) {

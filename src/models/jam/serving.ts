@@ -93,6 +93,8 @@ export class JamServing {
   private readonly rowOfUser: ReadonlyMap<string, number>;
   private indices: DenseIndex[] | undefined;
   private biasOrder: Int32Array | undefined;
+  /** Per-pair scratch (one set per instance: pair() is synchronous, so calls never interleave). */
+  private readonly scratch: { qs: Float64Array; us: Float64Array; logits: Float64Array };
 
   constructor(readonly data: JamServingData) {
     const { itemIds, itemVectors, dims, modalities, bias } = data;
@@ -101,6 +103,8 @@ export class JamServing {
     if (bias.length !== itemIds.length) throw new RangeError(`bias has ${bias.length} values, expected ${itemIds.length}`);
     this.rowOfItem = new Map(itemIds.map((id, i) => [id, i]));
     this.rowOfUser = new Map((data.userIds ?? []).map((id, i) => [id, i]));
+    const M = modalities.length;
+    this.scratch = { qs: new Float64Array(M), us: new Float64Array(M), logits: new Float64Array(M) };
   }
 
   get model(): string {
@@ -142,10 +146,20 @@ export class JamServing {
    * scoring every item. Every list below is read best-first: per modality, rows by (user + request)·v_m (the exact
    * inner-product index), and rows by item bias. The fused score is Σ_m w_m (user + request)·v_m + bias with
    * weights w summing to 1, so a row outside every list scores at most max_m τ_m + τ_bias, where τ is the last
-   * score each list returned. The lists are widened (x4) until the k-th best shortlisted score reaches that
-   * bound, which makes the top k exact (`certified`), or until `maxPerList` rows per list have been read.
+   * score each list returned. The lists start at `perList` rows and are widened (x4) until the k-th best
+   * shortlisted score reaches that bound, which makes the top k provably exact (`certified`), or until
+   * `maxPerList` rows per list have been read. The bound is loose (on Jamendo, certifying a top 100 read ~18k of
+   * 55k items, slower than scoring them all), so the request path reads one fixed-size round (maxPerList =
+   * perList) and BENCHMARKS.md reports how often that round already holds the exact top 10.
    */
-  top(query: JamQuery, k: number, accept: (row: number) => boolean = () => true, maxPerList = 4096): { rows: number[]; scores: number[]; certified: boolean; shortlisted: number } {
+  top(
+    query: JamQuery,
+    k: number,
+    accept: (row: number) => boolean = () => true,
+    options: { perList?: number; maxPerList?: number } = {},
+  ): { rows: number[]; scores: number[]; certified: boolean; shortlisted: number } {
+    const start = Math.max(k, options.perList ?? 32);
+    const maxPerList = options.maxPerList ?? 4096;
     const d = this.data;
     const n = d.itemIds.length;
     this.indices ??= d.itemVectors.map((v) => DenseIndex.build(matrix(n, d.dims, v), "ip"));
@@ -153,7 +167,7 @@ export class JamServing {
     const left = query.user !== undefined ? query.request.map((v, j) => v + query.user![j]) : query.request;
     const w = new Float64Array(d.modalities.length);
     const scored = new Map<number, number>();
-    for (let per = Math.max(k, 32); ; per *= 4) {
+    for (let per = start; ; per *= 4) {
       let bound = -Infinity;
       let exhausted = true;
       for (const index of this.indices) {
@@ -207,9 +221,7 @@ export class JamServing {
     const M = d.modalities.length;
     const dims = d.dims;
     const scale = 1 / Math.sqrt(dims);
-    const qs = new Float64Array(M);
-    const us = new Float64Array(M);
-    const logits = new Float64Array(M);
+    const { qs, us, logits } = this.scratch;
     for (let m = 0; m < M; m++) {
       const v = d.itemVectors[m];
       const base = row * dims;

@@ -97,12 +97,19 @@ export class DenseIndex {
     // Quantization moves cosines by ~1e-2 at most: a shortlist of 4k + 64 distinct vectors absorbs that.
     for (let want = Math.min(this.size, 4 * k + 64); ; want = Math.min(this.size, want * 4)) {
       const found = usearch.exactSearch(this.quantized, q8, dims, want, usearch.MetricKind.IP, 1) as { keys: BigUint64Array };
-      const hits: DenseHit[] = [];
-      for (let j = 0; j < found.keys.length; j++) {
-        const d = Number(found.keys[j]);
+      const groups = Array.from(found.keys, (key) => {
+        const d = Number(key);
         let dot = 0;
         for (let c = 0; c < dims; c++) dot += this.distinct[d * dims + c] * q[c];
-        const score = dot * back;
+        return { d, score: dot * back };
+      });
+      groups.sort((a, b) => b.score - a.score || this.rowsOf[this.start[a.d]] - this.rowsOf[this.start[b.d]]);
+      // Expand best-first and stop once k rows pass: one vector can stand for tens of thousands of rows (every
+      // untitled Jamendo track shares one title vector). Groups tied with the k-th score still join, so ties keep
+      // their row order.
+      const hits: DenseHit[] = [];
+      for (const { d, score } of groups) {
+        if (hits.length >= k && score < hits[hits.length - 1].score) break;
         for (let p = this.start[d]; p < this.start[d + 1]; p++) if (accept(this.rowsOf[p])) hits.push({ row: this.rowsOf[p], score });
       }
       if (hits.length >= k || want >= this.size) {
