@@ -26,6 +26,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: "Invalid request (the problem's `field` names the member)",
   401: "Missing or invalid bearer token",
   404: "Unknown catalog or item",
+  409: "The user's feedback list is full: clear some first",
   413: "Request body too large",
   415: "Content-Type must be application/json",
   429: "Rate limit exceeded (see Retry-After)",

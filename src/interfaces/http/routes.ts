@@ -45,6 +45,8 @@ export interface RouteContext {
    * caller's feedback), so a like or dislike can never be answered from a stale entry.
    */
   readonly answers: Lru<string, AskAnswer>;
+  /** Likes + dislikes one user may hold per catalog. */
+  readonly maxFeedback: number;
 }
 
 /** The body of an answer to POST /v1/ask, without its timing. */
@@ -143,7 +145,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       spec: {
         method: "POST", url: "/v1/feedback", operationId: "setFeedback", auth: "required",
         summary: "Like, dislike or clear an item for the token's user (used by that user's next requests)",
-        body: feedbackBody, success: { status: 200, schema: feedbackResponse, description: "The feedback now stored" }, errors: [400, 401, 404, 413, 415],
+        body: feedbackBody, success: { status: 200, schema: feedbackResponse, description: "The feedback now stored" }, errors: [400, 401, 404, 409, 413, 415],
       },
       handler: async (request) => {
         const body = request.body as { catalog?: string; itemId: string; value: FeedbackValue };
@@ -151,6 +153,13 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const { catalog } = pick(body.catalog, "/body/catalog");
         if ((await catalog.get([body.itemId])).length === 0) {
           throw new HttpProblem(404, "not_found", `catalog "${catalog.name}" has no item "${body.itemId}"`, "/body/itemId");
+        }
+        if (body.value !== "clear") {
+          // Every answer reads the whole list (dislikes become filters): bound it, so one user cannot slow every ask.
+          const existing = await ctx.state.listFeedback(user.id, catalog.name);
+          if (existing.length >= ctx.maxFeedback && !existing.some((f) => f.itemId === body.itemId)) {
+            throw new HttpProblem(409, "feedback_limit", `user "${user.id}" already has ${existing.length} likes and dislikes in catalog "${catalog.name}", the limit; clear some first`, "/body/itemId");
+          }
         }
         await ctx.state.setFeedback(user.id, catalog.name, body.itemId, VALUE[body.value]);
         return { catalog: catalog.name, itemId: body.itemId, feedback: body.value === "clear" ? null : body.value };

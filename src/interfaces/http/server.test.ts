@@ -136,6 +136,17 @@ describe("auth, feedback and personalization", () => {
     expectProblem(await ask(app, { request: "jazz" }, "wrong-token-123"), 401, "authorization");
   });
 
+  it("bounds a user's feedback list: 409 past the limit, changing or clearing an existing entry still works", async () => {
+    const { app, alice } = await setup({ maxFeedbackPerCatalog: 2 });
+    for (const id of ["track_0001000", "track_0001001"]) expect((await feedback(app, alice, { itemId: id, value: "dislike" })).statusCode).toBe(200);
+    const full = await feedback(app, alice, { itemId: "track_0001002", value: "like" });
+    expectProblem(full, 409, "/body/itemId");
+    expect(full.json().detail).toMatch(/already has 2 likes and dislikes .* clear some first/);
+    expect((await feedback(app, alice, { itemId: "track_0001000", value: "like" })).statusCode).toBe(200);
+    expect((await feedback(app, alice, { itemId: "track_0001001", value: "clear" })).statusCode).toBe(200);
+    expect((await feedback(app, alice, { itemId: "track_0001002", value: "like" })).statusCode).toBe(200);
+  });
+
   it("validates feedback and refuses unknown items", async () => {
     const { app, alice } = await setup();
     expectProblem(await feedback(app, alice, { itemId: "track_0001000", value: "love" }), 400, "/body/value");

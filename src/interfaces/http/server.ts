@@ -45,6 +45,11 @@ export interface ServerOptions {
   readonly maxConcurrentAsks?: number;
   /** Answers kept for repeated identical requests (0 turns the cache off). [answerCacheSize=2000] */
   readonly answerCacheSize?: number;
+  /**
+   * Likes + dislikes one user may hold per catalog; more are refused with 409 until some are cleared. Every answer
+   * to that user reads the whole list (dislikes are filters), so it is bounded. [maxFeedbackPerCatalog=5000]
+   */
+  readonly maxFeedbackPerCatalog?: number;
   /** Version reported in the OpenAPI document. [version="0.1.0"] */
   readonly version?: string;
 }
@@ -162,7 +167,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const web = options.webDir === false ? undefined : loadWebAssets(options.webDir ?? WEB_DIR);
   const limit = concurrencyLimit(options.maxConcurrentAsks ?? 4);
   const answers = new Lru<string, AskAnswer>(options.answerCacheSize ?? 2000);
-  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, limit, answers });
+  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, limit, answers, maxFeedback: options.maxFeedbackPerCatalog ?? 5000 });
   const openapi = JSON.stringify(buildOpenApi(routes.map((r) => r.spec), options.version ?? "0.1.0"));
   for (const { spec, handler } of routes) {
     app.route({

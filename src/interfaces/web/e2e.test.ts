@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, hashToken } from "../../store/state/tokens.js";
 import { buildServer } from "../http/server.js";
 import { fakeQueryEncoder, MemoryStateRepository, testCatalog } from "../http/testing.js";
+import { handJamModel } from "../../ranking/testing.js";
+import { fakeEncode, FAKE_DIMS } from "../../store/testing.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = process.env.ASKMUSIC_SCREENSHOTS ?? "/tmp/askmusic-e2e";
@@ -29,7 +31,10 @@ beforeAll(async () => {
   const state = new MemoryStateRepository();
   token = createToken();
   await state.createUser({ id: "alice", name: "Alice", tokenHash: hashToken(token) });
-  app = await buildServer({ catalogs: [testCatalog()], queryEncoder: fakeQueryEncoder(), state, rateLimit: false });
+  // Ranked by a (hand-built) JAM model, as the product is once `askmusic train` has run.
+  const catalog = testCatalog();
+  const model = handJamModel(await catalog.allItems(), { id: "fake-8", dims: FAKE_DIMS, encode: fakeEncode });
+  app = await buildServer({ catalogs: [catalog], queryEncoder: fakeQueryEncoder(), state, rateLimit: false, models: { jamendo: model } });
   base = await app.listen({ port: 0, host: "127.0.0.1" });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }, 60_000);
@@ -60,15 +65,22 @@ describe("web app in chromium", () => {
     expect(await page.locator(".result").first().locator(".tag").count()).toBeGreaterThan(0);
     await shot(page, "1-results.png");
 
-    // Open the first explanation: one bar per score component, values that sum to the score.
+    // Open the first explanation: one bar per score component (the model's request and prior), values that sum to
+    // the score, and the model's modality weights as a stacked bar that fills the track.
     const why = page.locator(".result").first().getByRole("button", { name: /Why is/ });
     await why.focus();
     await page.keyboard.press("Enter");
     await expect(why.getAttribute("aria-expanded")).resolves.toBe("true");
     const panel = page.locator(".result").first().locator(".explanation");
     await panel.waitFor({ state: "visible" });
-    expect(await panel.locator(".component").count()).toBe(3);
+    expect(await panel.locator(".component-name").allTextContents()).toEqual(["request", "prior"]);
     expect(await panel.locator(".bar").first().evaluate((e) => e.getBoundingClientRect().width)).toBeGreaterThan(0);
+    const legend = await panel.locator(".modality-item").allTextContents();
+    expect(legend.map((t) => t.replace(/ \d+%$/, ""))).toEqual(["tags", "title and artist"]);
+    expect(legend.map((t) => Number(/(\d+)%$/.exec(t)![1])).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(99);
+    const widths = await panel.locator(".modality").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    const track = await panel.locator(".modality-stack").evaluate((e) => e.getBoundingClientRect().width);
+    expect(widths.reduce((a, b) => a + b, 0)).toBeCloseTo(track, 0);
     await shot(page, "2-explanation.png");
 
     // Without a token, liking explains what to do.
