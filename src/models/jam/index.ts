@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { matrix, type Matrix } from "../../core/matrix.js";
-import { mulberry32, shuffleInPlace } from "../../core/random.js";
+import { mulberry32 } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
 import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
@@ -12,6 +12,7 @@ import { requestVectors } from "../request-vectors.js";
 import { tf, tfReady } from "../tf/backend.js";
 import { bprBatches } from "../tf/bpr.js";
 import { gatherRows, matMulFast } from "../tf/ops.js";
+import { runEpochs, samplePairs } from "../tf/training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { meanNdcgAt10 } from "../validation.js";
 import { applyTransform, fitTransform, popularityFeature, transformedDims, type InputTransform } from "./inputs.js";
@@ -205,19 +206,8 @@ export class JamRecommender implements Recommender {
     const positivesOf = queries.map((q) => new Set(q.relevant));
     const cap = domain.positivesPerQuery;
     const rng = mulberry32(fitOptions.seed);
-    const epochPairs = () => {
-      const lefts: number[] = [];
-      const items: number[] = [];
-      queries.forEach((q, qi) => {
-        const chosen = cap !== undefined && q.relevant.length > cap ? shuffleInPlace(rng, [...q.relevant]).slice(0, cap) : q.relevant;
-        for (const it of chosen) {
-          lefts.push(qi);
-          items.push(it);
-        }
-      });
-      return { left: Int32Array.from(lefts), item: Int32Array.from(items) };
-    };
-    let pairs = epochPairs();
+    const byQuery = queries.map((q, qi) => ({ row: qi, relevant: q.relevant }));
+    let pairs = samplePairs(byQuery, cap, rng);
     const drawPoolItem = poolSampler(domain.items.popularity, o.popularNegatives);
     const stepsPerEpoch = Math.ceil(pairs.left.length / o.batchSize);
     const totalSteps = stepsPerEpoch * o.epochs;
@@ -227,69 +217,54 @@ export class JamRecommender implements Recommender {
     const usableVal = domain.val.filter((q) => q.relevant.length > 0);
     const stride = o.selectionQueries > 0 ? Math.max(1, usableVal.length / o.selectionQueries) : 1;
     const selection = o.selectionQueries > 0 && usableVal.length > o.selectionQueries ? Array.from({ length: o.selectionQueries }, (_, i) => usableVal[Math.floor(i * stride)]) : usableVal;
-    const hasVal = selection.length > 0;
-    let best = { val: -Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
-    let epochsRun = 0;
-    let lastLoss = Number.NaN;
     let step = 0;
-    let trainSeconds = 0;
-    let valSeconds = 0;
     try {
-      for (let epoch = 1; epoch <= o.epochs; epoch++) {
-        const e0 = performance.now();
-        if (epoch > 1 && cap !== undefined) pairs = epochPairs();
-        let lossSum = 0;
-        let steps = 0;
-        for (const batch of bprBatches(pairs, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems, drawPoolItem }, rng)) {
-          const lr = o.schedule === "cosine" ? o.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)) : o.learningRate;
-          setLr(lr);
-          const loss = this.trainStep(fitted, batch, reqX, qText, qUser, optimizer);
-          if (!Number.isFinite(loss)) {
-            throw new ModelFitError(`${this.name}: loss is ${loss} at epoch ${epoch}, step ${steps + 1}; lower learningRate (now ${o.learningRate})`);
-          }
-          if (o.weightDecay > 0) {
-            const keep = 1 - lr * o.weightDecay;
-            tf.tidy(() => params.decayed.forEach((v) => v.assign(tf.mul(v, keep))));
-          }
-          lossSum += loss;
-          steps++;
-          step++;
-          fitOptions.onProgress?.(`${this.name} epoch ${epoch}/${o.epochs} steps`, steps, stepsPerEpoch);
-        }
-        this.invalidate();
-        const e1 = performance.now();
-        trainSeconds += (e1 - e0) / 1000;
-        epochsRun = epoch;
-        lastLoss = lossSum / Math.max(steps, 1);
-        const val = hasVal ? await meanNdcgAt10(this, selection, domain) : Number.NaN;
-        valSeconds += (performance.now() - e1) / 1000;
-        fitOptions.log?.(`${this.name} epoch ${epoch}: loss ${lastLoss.toFixed(4)}, selection ndcg@10 ${val.toFixed(4)}, train ${((e1 - e0) / 1000).toFixed(1)} s + selection ${((performance.now() - e1) / 1000).toFixed(1)} s`);
-        fitOptions.onProgress?.(`${this.name} epochs`, epoch, o.epochs);
-        if (!hasVal) continue; // no model selection possible: train all epochs, keep the last weights
-        if (val > best.val) best = { val, epoch, weights: params.snapshot() };
-        else if (epoch - best.epoch >= o.patience) break;
-      }
-      if (best.weights !== undefined) {
-        params.restore(best.weights);
-        this.invalidate();
-      }
+      const result = await runEpochs(
+        {
+          name: this.name,
+          epochs: o.epochs,
+          patience: o.patience,
+          learningRate: o.learningRate,
+          pairs: (epoch) => (epoch > 1 && cap !== undefined ? (pairs = samplePairs(byQuery, cap, rng)) : pairs),
+          batches: (p) => ({ count: stepsPerEpoch, batches: bprBatches(p, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems, drawPoolItem }, rng) }),
+          step: (batch) => {
+            const lr = o.schedule === "cosine" ? o.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)) : o.learningRate;
+            setLr(lr);
+            const loss = this.trainStep(fitted, batch, reqX, qText, qUser, optimizer);
+            if (o.weightDecay > 0) {
+              const keep = 1 - lr * o.weightDecay;
+              tf.tidy(() => params.decayed.forEach((v) => v.assign(tf.mul(v, keep))));
+            }
+            step++;
+            return loss;
+          },
+          afterEpoch: () => this.invalidate(),
+          select: selection.length > 0 ? () => meanNdcgAt10(this, selection, domain) : undefined,
+          snapshot: () => params.snapshot(),
+          restore: (w) => {
+            params.restore(w);
+            this.invalidate();
+          },
+        },
+        fitOptions,
+      );
+      return {
+        trainSeconds: (performance.now() - t0) / 1000,
+        notes: {
+          epochs: result.epochs,
+          bestEpoch: result.bestEpoch,
+          valNdcg10: result.bestVal ?? "n/a (no val queries)",
+          secondsPerEpoch: result.trainSeconds / Math.max(result.epochs, 1),
+          selectionSecondsPerEpoch: result.selectionSeconds / Math.max(result.epochs, 1),
+          examplesPerSecond: (result.positives * result.epochs) / Math.max(result.trainSeconds, 1e-9),
+          lastLoss: result.lastLoss,
+          positives: result.positives,
+        },
+      };
     } finally {
       optimizer.dispose();
       reqX.dispose();
     }
-    return {
-      trainSeconds: (performance.now() - t0) / 1000,
-      notes: {
-        epochs: epochsRun,
-        bestEpoch: hasVal ? best.epoch : epochsRun,
-        valNdcg10: hasVal ? best.val : "n/a (no val queries)",
-        secondsPerEpoch: trainSeconds / Math.max(epochsRun, 1),
-        selectionSecondsPerEpoch: valSeconds / Math.max(epochsRun, 1),
-        examplesPerSecond: (pairs.left.length * epochsRun) / Math.max(trainSeconds, 1e-9),
-        lastLoss,
-        positives: pairs.left.length,
-      },
-    };
   }
 
   /**

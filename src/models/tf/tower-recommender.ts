@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { matrix, meanRowNorm, type Matrix } from "../../core/matrix.js";
-import { mulberry32, shuffleInPlace } from "../../core/random.js";
+import { mulberry32 } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
 import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
@@ -12,6 +12,7 @@ import { meanNdcgAt10 } from "../validation.js";
 import { tf, tfReady } from "./backend.js";
 import { bprBatches, bprLoss } from "./bpr.js";
 import { Tower } from "./tower.js";
+import { runEpochs, samplePairs } from "./training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "./weights-io.js";
 
 /** Options of a two-tower BPR model. Defaults differ per model; see each subclass. */
@@ -135,20 +136,7 @@ export abstract class TowerRecommender implements Recommender {
     if (usable.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has no usable training positives (train queries: ${domain.train.length})`);
     const cap = domain.positivesPerQuery;
     const rng = mulberry32(fitOptions.seed);
-    /** (left row, item) pairs of one epoch: every relevant item, or a fresh sample of `cap` per query. */
-    const epochPairs = () => {
-      const lefts: number[] = [];
-      const items: number[] = [];
-      for (const { row, relevant } of usable) {
-        const chosen = cap !== undefined && relevant.length > cap ? shuffleInPlace(rng, [...relevant]).slice(0, cap) : relevant;
-        for (const it of chosen) {
-          lefts.push(row);
-          items.push(it);
-        }
-      }
-      return { left: Int32Array.from(lefts), item: Int32Array.from(items) };
-    };
-    let pairs = epochPairs();
+    let pairs = samplePairs(usable, cap, rng);
 
     this.leftTower = new Tower(`${this.name}/left`, leftDims, o.leftLayers, fitOptions.seed + 1);
     this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], o.itemLayers, fitOptions.seed + 2);
@@ -157,76 +145,62 @@ export abstract class TowerRecommender implements Recommender {
     const leftT = tf.tidy(() => tf.mul(tf.tensor2d(inputs.data, [inputs.rows, inputs.cols]), 1 / this.leftScale) as tf.Tensor2D);
     const optimizer = tf.train.adam(o.learningRate);
     const hasVal = domain.val.some((q) => q.relevant.length > 0);
-    let best = { val: -Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
-    let epochsRun = 0;
-    let trainSecondsTotal = 0;
-    let lastLoss = Number.NaN;
     try {
-      for (let epoch = 1; epoch <= o.epochs; epoch++) {
-        const e0 = performance.now();
-        if (epoch > 1 && cap !== undefined) pairs = epochPairs();
-        let lossSum = 0;
-        let steps = 0;
-        for (const batch of bprBatches(pairs, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng)) {
-          const cost = tf.tidy(() => {
-            const leftIdx = tf.tensor1d(batch.left, "int32");
-            const itemIdx = tf.tensor1d(Int32Array.from([...batch.pos, ...batch.pool]), "int32");
-            const negWeights = tf.tensor2d(batch.negWeights, [batch.pos.length, batch.pool.length]);
-            const B = batch.pos.length;
-            return optimizer.minimize(() => {
-              const L = this.leftTower!.apply(tf.gather(leftT, leftIdx));
-              const I = this.itemTower!.apply(tf.gather(this.itemInputs!, itemIdx));
-              const pos = tf.slice(I, [0, 0], [B, -1]);
-              const pool = tf.slice(I, [B, 0], [-1, -1]);
-              return bprLoss(L, pos, pool, negWeights, o.negatives);
-            }, true, variables)!;
-          });
-          const loss = cost.dataSync()[0];
-          cost.dispose();
-          if (!Number.isFinite(loss)) {
-            throw new ModelFitError(`${this.name}: loss is ${loss} at epoch ${epoch}, step ${steps + 1}; lower learningRate (now ${o.learningRate})`);
-          }
-          if (o.weightDecay > 0) {
-            const keep = 1 - o.learningRate * o.weightDecay;
-            tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, keep))));
-          }
-          lossSum += loss;
-          steps++;
-          this.invalidateItemEmbeddings();
-        }
-        trainSecondsTotal += (performance.now() - e0) / 1000;
-        epochsRun = epoch;
-        lastLoss = lossSum / Math.max(steps, 1);
-        const val = hasVal ? await meanNdcgAt10(this, domain.val, domain) : Number.NaN;
-        fitOptions.log?.(`${this.name} epoch ${epoch}: loss ${lastLoss.toFixed(4)}, val ndcg@10 ${val.toFixed(4)}, ${((performance.now() - e0) / 1000).toFixed(1)} s`);
-        fitOptions.onProgress?.(`${this.name} epochs`, epoch, o.epochs);
-        if (!hasVal) continue; // no model selection possible: train all epochs, keep the last weights
-        if (val > best.val) {
-          best = { val, epoch, weights: variables.map((v) => v.dataSync().slice() as Float32Array) };
-        } else if (epoch - best.epoch >= o.patience) {
-          break;
-        }
-      }
-      if (best.weights !== undefined) {
-        const w = best.weights;
-        tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(w[i], v.shape))));
-        this.invalidateItemEmbeddings();
-      }
+      const result = await runEpochs(
+        {
+          name: this.name,
+          epochs: o.epochs,
+          patience: o.patience,
+          learningRate: o.learningRate,
+          pairs: (epoch) => (epoch > 1 && cap !== undefined ? (pairs = samplePairs(usable, cap, rng)) : pairs),
+          batches: (p) => ({ count: Math.ceil(p.left.length / o.batchSize), batches: bprBatches(p, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng) }),
+          step: (batch) => {
+            const cost = tf.tidy(() => {
+              const leftIdx = tf.tensor1d(batch.left, "int32");
+              const itemIdx = tf.tensor1d(Int32Array.from([...batch.pos, ...batch.pool]), "int32");
+              const negWeights = tf.tensor2d(batch.negWeights, [batch.pos.length, batch.pool.length]);
+              const B = batch.pos.length;
+              return optimizer.minimize(() => {
+                const L = this.leftTower!.apply(tf.gather(leftT, leftIdx));
+                const I = this.itemTower!.apply(tf.gather(this.itemInputs!, itemIdx));
+                const pos = tf.slice(I, [0, 0], [B, -1]);
+                const pool = tf.slice(I, [B, 0], [-1, -1]);
+                return bprLoss(L, pos, pool, negWeights, o.negatives);
+              }, true, variables)!;
+            });
+            const loss = cost.dataSync()[0];
+            cost.dispose();
+            if (o.weightDecay > 0) {
+              const keep = 1 - o.learningRate * o.weightDecay;
+              tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, keep))));
+            }
+            this.invalidateItemEmbeddings();
+            return loss;
+          },
+          select: hasVal ? () => meanNdcgAt10(this, domain.val, domain) : undefined,
+          snapshot: () => variables.map((v) => v.dataSync().slice() as Float32Array),
+          restore: (w) => {
+            tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(w[i], v.shape))));
+            this.invalidateItemEmbeddings();
+          },
+        },
+        fitOptions,
+      );
+      return {
+        trainSeconds: (performance.now() - t0) / 1000,
+        notes: {
+          epochs: result.epochs,
+          bestEpoch: result.bestEpoch,
+          valNdcg10: result.bestVal ?? "n/a (no val queries)",
+          secondsPerEpoch: result.trainSeconds / Math.max(result.epochs, 1),
+          lastLoss: result.lastLoss,
+          positives: result.positives,
+        },
+      };
     } finally {
       optimizer.dispose();
       leftT.dispose();
     }
-    return {
-      trainSeconds: (performance.now() - t0) / 1000,
-      notes: {
-        epochs: epochsRun,
-        bestEpoch: hasVal ? best.epoch : epochsRun,
-        valNdcg10: hasVal ? best.val : "n/a (no val queries)",
-        secondsPerEpoch: trainSecondsTotal / Math.max(epochsRun, 1),
-        lastLoss,
-        positives: pairs.left.length,
-      },
-    };
   }
 
   async score(requests: readonly ScoreRequest[]): Promise<Matrix> {

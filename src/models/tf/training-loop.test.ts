@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../core/random.js";
+import { runEpochs, samplePairs, type EpochLoop } from "./training-loop.js";
+
+/** A loop over a fake model whose "weights" are the epoch number and whose selection scores are given. */
+function fakeLoop(scores: number[] | undefined, losses: (epoch: number) => number = () => 1): EpochLoop<number> & { weight: number } {
+  const loop = {
+    name: "fake",
+    epochs: 6,
+    patience: 2,
+    learningRate: 0.1,
+    weight: 0,
+    pairs: () => ({ left: Int32Array.of(0, 0, 1), item: Int32Array.of(1, 2, 3) }),
+    batches: () => ({ count: 2, batches: [0, 1] }),
+    step: (_b: number, _s: number, epoch: number) => {
+      loop.weight = epoch;
+      return losses(epoch);
+    },
+    select: scores ? async () => scores[loop.weight - 1] : undefined,
+    snapshot: () => [Float32Array.of(loop.weight)],
+    restore: (w: Float32Array[]) => {
+      loop.weight = w[0][0];
+    },
+  };
+  return loop;
+}
+
+describe("runEpochs", () => {
+  it("stops after `patience` epochs without improvement and restores the best epoch's weights", async () => {
+    const loop = fakeLoop([0.1, 0.3, 0.2, 0.25, 0.9, 1]);
+    const r = await runEpochs(loop, {});
+    expect(r).toMatchObject({ epochs: 4, bestEpoch: 2, bestVal: 0.3, positives: 3, lastLoss: 1 });
+    expect(loop.weight).toBe(2);
+  });
+  it("without selection runs every epoch and keeps the last weights", async () => {
+    const loop = fakeLoop(undefined);
+    const r = await runEpochs(loop, {});
+    expect(r).toMatchObject({ epochs: 6, bestEpoch: 6, bestVal: undefined });
+    expect(loop.weight).toBe(6);
+  });
+  it("fails on a non-finite loss, naming the epoch and step", async () => {
+    await expect(runEpochs(fakeLoop([1, 1, 1], (e) => (e === 2 ? Number.NaN : 1)), {})).rejects.toThrow(/fake: loss is NaN at epoch 2, step 1; lower learningRate \(now 0.1\)/);
+  });
+  it("samplePairs keeps every positive, or a fresh deterministic sample of `cap` per query", () => {
+    const queries = [{ row: 0, relevant: [1, 2, 3, 4] }, { row: 1, relevant: [5] }];
+    expect(Array.from(samplePairs(queries, undefined, mulberry32(1)).item)).toEqual([1, 2, 3, 4, 5]);
+    const a = samplePairs(queries, 2, mulberry32(7));
+    expect(Array.from(a.left)).toEqual([0, 0, 1]);
+    expect(new Set(a.item).size).toBe(3);
+    expect(Array.from(samplePairs(queries, 2, mulberry32(7)).item)).toEqual(Array.from(a.item));
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * @file The epoch loop every BPR-trained model shares: fresh (query, positive) pairs per epoch, steps over
+ * batches, a finite-loss check, model selection by NDCG@10 after each epoch with patience, and the best epoch's
+ * weights restored at the end. The model supplies the step and its weights; the loop owns the bookkeeping.
+ */
+import { shuffleInPlace, type Rng } from "../../core/random.js";
+import { ModelFitError } from "../../errors.js";
+import type { FitOptions } from "../recommender.js";
+
+/** (left row, item) training pairs of one epoch. */
+export interface EpochPairs {
+  readonly left: Int32Array;
+  readonly item: Int32Array;
+}
+
+/**
+ * The pairs of one epoch: every relevant item of every query, or, when a query lists more than `cap`, a fresh
+ * random sample of `cap` of them (drawn from `rng`, so epochs see different positives, deterministically).
+ */
+export function samplePairs(queries: readonly { readonly row: number; readonly relevant: readonly number[] }[], cap: number | undefined, rng: Rng): EpochPairs {
+  const lefts: number[] = [];
+  const items: number[] = [];
+  for (const { row, relevant } of queries) {
+    const chosen = cap !== undefined && relevant.length > cap ? shuffleInPlace(rng, [...relevant]).slice(0, cap) : relevant;
+    for (const it of chosen) {
+      lefts.push(row);
+      items.push(it);
+    }
+  }
+  return { left: Int32Array.from(lefts), item: Int32Array.from(items) };
+}
+
+/** What a model hands the loop. */
+export interface EpochLoop<B> {
+  /** For messages: "jam-cross". */
+  readonly name: string;
+  readonly epochs: number;
+  readonly patience: number;
+  /** The pairs of epoch `epoch` (1-based). Called once per epoch, in order. */
+  pairs(epoch: number): EpochPairs;
+  /** The batches of one epoch's pairs, and how many there will be (for progress). */
+  batches(pairs: EpochPairs): { readonly count: number; readonly batches: Iterable<B> };
+  /** One optimisation step; returns its mean loss. */
+  step(batch: B, stepInEpoch: number, epoch: number): number;
+  /** After each epoch's last step, before selection (e.g. drop caches of item embeddings). */
+  afterEpoch?(): void;
+  /** Selection NDCG@10 of the current weights; undefined when there is nothing to select on. */
+  select: (() => Promise<number>) | undefined;
+  snapshot(): Float32Array[];
+  restore(weights: Float32Array[]): void;
+  /** Learning rate shown in the non-finite-loss message. */
+  readonly learningRate: number;
+}
+
+/** What the loop measured, for FitReport.notes. */
+export interface EpochLoopResult {
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  /** Best selection NDCG@10, or undefined without selection. */
+  readonly bestVal: number | undefined;
+  readonly trainSeconds: number;
+  readonly selectionSeconds: number;
+  readonly lastLoss: number;
+  /** Pairs in the last epoch. */
+  readonly positives: number;
+}
+
+/**
+ * Runs the loop: at most `epochs` epochs, stopping once `patience` epochs pass without a better selection score,
+ * and leaves the best epoch's weights in place (the last epoch's without selection).
+ */
+export async function runEpochs<B>(loop: EpochLoop<B>, fit: Pick<FitOptions, "log" | "onProgress">): Promise<EpochLoopResult> {
+  let best = { val: -Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
+  let epochsRun = 0;
+  let lastLoss = Number.NaN;
+  let trainSeconds = 0;
+  let selectionSeconds = 0;
+  let positives = 0;
+  for (let epoch = 1; epoch <= loop.epochs; epoch++) {
+    const e0 = performance.now();
+    const pairs = loop.pairs(epoch);
+    positives = pairs.left.length;
+    const { count, batches } = loop.batches(pairs);
+    let lossSum = 0;
+    let steps = 0;
+    for (const batch of batches) {
+      const loss = loop.step(batch, steps, epoch);
+      if (!Number.isFinite(loss)) {
+        throw new ModelFitError(`${loop.name}: loss is ${loss} at epoch ${epoch}, step ${steps + 1}; lower learningRate (now ${loop.learningRate})`);
+      }
+      lossSum += loss;
+      steps++;
+      fit.onProgress?.(`${loop.name} epoch ${epoch}/${loop.epochs} steps`, steps, count);
+    }
+    loop.afterEpoch?.();
+    const e1 = performance.now();
+    trainSeconds += (e1 - e0) / 1000;
+    epochsRun = epoch;
+    lastLoss = lossSum / Math.max(steps, 1);
+    const val = loop.select !== undefined ? await loop.select() : Number.NaN;
+    const e2 = performance.now();
+    selectionSeconds += (e2 - e1) / 1000;
+    fit.log?.(`${loop.name} epoch ${epoch}: loss ${lastLoss.toFixed(4)}, selection ndcg@10 ${val.toFixed(4)}, train ${((e1 - e0) / 1000).toFixed(1)} s + selection ${((e2 - e1) / 1000).toFixed(1)} s`);
+    fit.onProgress?.(`${loop.name} epochs`, epoch, loop.epochs);
+    if (loop.select === undefined) continue; // no model selection possible: train all epochs, keep the last weights
+    if (val > best.val) best = { val, epoch, weights: loop.snapshot() };
+    else if (epoch - best.epoch >= loop.patience) break;
+  }
+  if (best.weights !== undefined) loop.restore(best.weights);
+  return {
+    epochs: epochsRun,
+    bestEpoch: loop.select !== undefined ? best.epoch : epochsRun,
+    bestVal: loop.select !== undefined ? best.val : undefined,
+    trainSeconds,
+    selectionSeconds,
+    lastLoss,
+    positives,
+  };
+}
