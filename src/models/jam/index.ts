@@ -12,7 +12,7 @@ import { requestVectors } from "../request-vectors.js";
 import { tf, tfReady } from "../tf/backend.js";
 import { bprBatches } from "../tf/bpr.js";
 import { gatherRows, matMulFast } from "../tf/ops.js";
-import { runEpochs, samplePairs } from "../tf/training-loop.js";
+import { epochNotes, runEpochs, samplePairs } from "../tf/training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { meanNdcgAt10 } from "../validation.js";
 import { applyTransform, fitTransform, popularityFeature, transformedDims, type InputTransform } from "./inputs.js";
@@ -250,16 +250,7 @@ export class JamRecommender implements Recommender {
       );
       return {
         trainSeconds: (performance.now() - t0) / 1000,
-        notes: {
-          epochs: result.epochs,
-          bestEpoch: result.bestEpoch,
-          valNdcg10: result.bestVal ?? "n/a (no val queries)",
-          secondsPerEpoch: result.trainSeconds / Math.max(result.epochs, 1),
-          selectionSecondsPerEpoch: result.selectionSeconds / Math.max(result.epochs, 1),
-          examplesPerSecond: (result.positives * result.epochs) / Math.max(result.trainSeconds, 1e-9),
-          lastLoss: result.lastLoss,
-          positives: result.positives,
-        },
+        notes: epochNotes(result),
       };
     } finally {
       optimizer.dispose();

@@ -12,7 +12,7 @@ import { meanNdcgAt10 } from "../validation.js";
 import { tf, tfReady } from "./backend.js";
 import { bprBatches, bprLoss } from "./bpr.js";
 import { Tower } from "./tower.js";
-import { runEpochs, samplePairs } from "./training-loop.js";
+import { epochNotes, runEpochs, samplePairs } from "./training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "./weights-io.js";
 
 /** Options of a two-tower BPR model. Defaults differ per model; see each subclass. */
@@ -188,14 +188,7 @@ export abstract class TowerRecommender implements Recommender {
       );
       return {
         trainSeconds: (performance.now() - t0) / 1000,
-        notes: {
-          epochs: result.epochs,
-          bestEpoch: result.bestEpoch,
-          valNdcg10: result.bestVal ?? "n/a (no val queries)",
-          secondsPerEpoch: result.trainSeconds / Math.max(result.epochs, 1),
-          lastLoss: result.lastLoss,
-          positives: result.positives,
-        },
+        notes: epochNotes(result),
       };
     } finally {
       optimizer.dispose();

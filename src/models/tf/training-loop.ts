@@ -117,3 +117,17 @@ export async function runEpochs<B>(loop: EpochLoop<B>, fit: Pick<FitOptions, "lo
     positives,
   };
 }
+
+/** The loop's figures as FitReport notes (the same keys for every model). */
+export function epochNotes(r: EpochLoopResult): Record<string, number | string> {
+  return {
+    epochs: r.epochs,
+    bestEpoch: r.bestEpoch,
+    valNdcg10: r.bestVal ?? "n/a (no val queries)",
+    secondsPerEpoch: r.trainSeconds / Math.max(r.epochs, 1),
+    selectionSecondsPerEpoch: r.selectionSeconds / Math.max(r.epochs, 1),
+    examplesPerSecond: (r.positives * r.epochs) / Math.max(r.trainSeconds, 1e-9),
+    lastLoss: r.lastLoss,
+    positives: r.positives,
+  };
+}
