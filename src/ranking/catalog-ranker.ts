@@ -97,7 +97,7 @@ export function checkRequest(request: string): string {
 /** One scored candidate before ranking. */
 interface Scored {
   readonly row: number;
-  /** Unweighted-by-taste/entity base: the components the ranker itself computes. */
+  /** The ranker's own components (model parts or text match); taste and entity are added to it later. */
   readonly components: Record<string, number>;
   readonly modalityWeights?: Record<string, number>;
 }
@@ -172,6 +172,7 @@ export class CatalogRanker {
     // Rows follow the vector matrix, whatever order allItems() used.
     const items = ids.map((id) => byId.get(id)!);
     const search = (options.search ?? "memory") === "memory" ? new MemoryCatalog(info.name, items, { [column]: matrix }, info.encoderId) : catalog;
+    options.model?.lists(); // build the model's shortlist indices now, not during the first request
     return new CatalogRanker(
       catalog,
       search,
@@ -228,7 +229,7 @@ export class CatalogRanker {
       const similarity = new Map(named.flatMap((m) => m.rows.map((r) => [r, m.similarity] as const)));
       scored.forEach((c) => {
         const sim = similarity.get(c.row);
-        const neighbour = centroid !== undefined ? this.cosineRow(c.row, centroid) : 0;
+        const neighbour = centroid !== undefined ? this.dot(c.row, centroid) : 0;
         c.components.entity = w.entity * ((sim !== undefined ? (range + spread) * sim : 0) + spread * neighbour);
       });
     }
@@ -312,10 +313,6 @@ export class CatalogRanker {
     const n = Math.hypot(...c);
     if (n < 1e-10) return undefined;
     return c.map((v) => v / n);
-  }
-
-  private cosineRow(row: number, unit: Float32Array): number {
-    return this.dot(row, unit);
   }
 
   /** Dot product of a row's unit text vector with `v`. */

@@ -162,15 +162,14 @@ export class JamServing {
     const maxPerList = options.maxPerList ?? 4096;
     const d = this.data;
     const n = d.itemIds.length;
-    this.indices ??= d.itemVectors.map((v) => DenseIndex.build(matrix(n, d.dims, v), "ip"));
-    this.biasOrder ??= Int32Array.from(d.itemIds.keys()).sort((a, b) => d.bias[b] - d.bias[a] || a - b);
+    const { indices, biasOrder } = this.lists();
     const left = query.user !== undefined ? query.request.map((v, j) => v + query.user![j]) : query.request;
     const w = new Float64Array(d.modalities.length);
     const scored = new Map<number, number>();
     for (let per = start; ; per *= 4) {
       let bound = -Infinity;
       let exhausted = true;
-      for (const index of this.indices) {
+      for (const index of indices) {
         const hits = index.search(left, per, accept);
         for (const h of hits) if (!scored.has(h.row)) scored.set(h.row, this.pair(query, h.row, w).total);
         if (hits.length === per) {
@@ -180,7 +179,7 @@ export class JamServing {
       }
       let taken = 0;
       let lastBias = -Infinity;
-      for (const r of this.biasOrder) {
+      for (const r of biasOrder) {
         if (taken >= per) break;
         if (!accept(r)) continue;
         if (!scored.has(r)) scored.set(r, this.pair(query, r, w).total);
@@ -196,6 +195,17 @@ export class JamServing {
         return { rows: ranked.map((r) => r[0]), scores: ranked.map((r) => r[1]), certified: certified || per >= n, shortlisted: scored.size };
       }
     }
+  }
+
+  /**
+   * The lists {@link top} reads (an inner-product index per modality, rows by bias), built on first use: about a
+   * second for 55k items. Call once at startup so no request waits for it.
+   */
+  lists(): { indices: readonly DenseIndex[]; biasOrder: Int32Array } {
+    const d = this.data;
+    this.indices ??= d.itemVectors.map((v) => DenseIndex.build(matrix(d.itemIds.length, d.dims, v), "ip"));
+    this.biasOrder ??= Int32Array.from(d.itemIds.keys()).sort((a, b) => d.bias[b] - d.bias[a] || a - b);
+    return { indices: this.indices, biasOrder: this.biasOrder };
   }
 
   /** Exact scores of the given rows. */
