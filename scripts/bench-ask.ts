@@ -74,7 +74,7 @@ if (model !== undefined) {
     const top = model.top(q, 100);
     topMs.push(performance.now() - t0);
     t0 = performance.now();
-    const fixed = model.top(q, 100, undefined, { perList: Math.max(MODEL_SHORTLIST, 100), maxPerList: Math.max(MODEL_SHORTLIST, 100) }); // what ask reads
+    const fixed = model.shortlist(q, 100, Math.max(MODEL_SHORTLIST, 100)); // what ask reads
     fixedMs.push(performance.now() - t0);
     shortlistedFixed += fixed.shortlisted;
     t0 = performance.now();
@@ -88,7 +88,7 @@ if (model !== undefined) {
   });
   console.log(
     `${model.model} over ${n} requests, against scoring all ${all.length} items (median ${quantile(fullMs, 0.5).toFixed(1)} ms):\n` +
-      `  one round of ${Math.max(MODEL_SHORTLIST, 100)} per list (what ask reads): top-10 overlap ${(agreeFixed / n).toFixed(4)}, ${(shortlistedFixed / n).toFixed(0)} items scored, median ${quantile(fixedMs, 0.5).toFixed(2)} ms\n` +
+      `  shortlist of ${Math.max(MODEL_SHORTLIST, 100)} per list, int8 order (what ask reads): top-10 overlap ${(agreeFixed / n).toFixed(4)}, ${(shortlistedFixed / n).toFixed(0)} items scored, median ${quantile(fixedMs, 0.5).toFixed(2)} ms\n` +
       `  widened until certified: certified ${certified}/${n}, top-10 overlap ${(agree / n).toFixed(4)}, ${(shortlisted / n).toFixed(0)} items scored, median ${quantile(topMs, 0.5).toFixed(2)} ms`,
   );
 }

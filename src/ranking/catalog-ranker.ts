@@ -256,10 +256,9 @@ export class CatalogRanker {
    */
   private scoreWithModel(b: BoundModel, query: Float32Array, user: string | undefined, pool: number, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
     const q = b.model.query(query, user);
-    // One fixed round of the model's shortlist (see JamServing.top): its top-10 agreement with scoring every item
-    // is measured by scripts/bench-ask.ts.
-    const perList = Math.max(MODEL_SHORTLIST, pool);
-    const top = b.model.top(q, pool, (m) => accept(b.rankerRow[m]), { perList, maxPerList: perList });
+    // The model's fast shortlist (see JamServing.shortlist); scripts/bench-ask.ts measures its top-10 agreement
+    // with scoring every item.
+    const top = b.model.shortlist(q, pool, Math.max(MODEL_SHORTLIST, pool), (m) => accept(b.rankerRow[m]));
     const rows = new Set(top.rows.map((m) => b.rankerRow[m]));
     this.entityCandidates(named, pool, accept).forEach((r) => rows.add(r));
     return [...rows].map((row) => {

@@ -57,6 +57,22 @@ describe("DenseIndex", () => {
     // The cosine ranking of the same data differs: norms matter only for ip.
     expect(DenseIndex.build(m).search(q, 10).map((h) => h.row)).not.toEqual(hits.map((h) => h.row));
   });
+  it("candidates: the int8-order shortlist holds the exact top rows, passes the filter, and stops at k rows", () => {
+    let s = 9;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const m = matrix(600, 16);
+    for (let i = 0; i < m.data.length; i++) m.data[i] = rand();
+    for (let i = 0; i < 200; i++) m.data.set(m.data.subarray(0, 16), (400 + i) * 16); // rows 400..599 repeat row 0
+    const q = Float32Array.from({ length: 16 }, rand);
+    const idx = DenseIndex.build(m, "ip");
+    const exact = idx.search(q, 5).map((h) => h.row);
+    const rows = idx.candidates(q, 40);
+    expect(rows).toHaveLength(40);
+    for (const r of exact) expect(rows).toContain(r);
+    const even = idx.candidates(q, 40, (r) => r % 2 === 0);
+    expect(even.every((r) => r % 2 === 0)).toBe(true);
+    expect(idx.candidates(q, 10_000).length).toBe(600);
+  });
   it("accepts a query that is a view into a larger buffer", () => {
     const buf = Float32Array.of(9, 9, 0, 1, 9);
     const idx = DenseIndex.build(fromRows([[1, 0], [0, 1]]));
