@@ -76,8 +76,9 @@ export class CatalogEntities {
   find(text: string, excludedArtists: readonly string[] = []): ArtistMatch[] {
     const excluded = new Set(excludedArtists.map((a) => a.toLowerCase()));
     const words = normalizeName(text).split(" ");
+    // A span spelled exactly like tag words is never a typo of a name (see ambiguous()): skip its fuzzy lookup.
     const matches = this.index
-      .find(text)
+      .find(text, (span) => !span.split(" ").every((w) => this.tagWords.has(w)))
       .filter((m) => !excluded.has(this.artists[m.item].toLowerCase()) && !this.ambiguous(m.span, this.artists[m.item], m.similarity, words));
     if (matches.length === 0) return [];
     const best = matches[0].similarity;

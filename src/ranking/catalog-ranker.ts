@@ -215,7 +215,9 @@ export class CatalogRanker {
       ? this.scoreWithModel(this.bound, query, modelUser, pool, accept, named)
       : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named);
 
-    // Scale of the optional components: the spread of the base scores, so they mean the same with any ranker.
+    // Scale of taste and entity: the spread (standard deviation) of a model's scores over the candidates, whose
+    // logits have no fixed range; text-match components are already on a unit scale, so there it is fixed at 0.5
+    // (taste = weight x affinity).
     const base = scored.map((c) => Object.values(c.components).reduce((a, b) => a + b, 0));
     const spread = this.bound ? Math.max(stdev(base), 1e-6) : 0.5;
     const w = this.weights;

@@ -34,6 +34,20 @@ describe("coalescingEncoder", () => {
     expect((await enc.encode([])).rows).toBe(0);
   });
 
+  it("runs passes side by side on a pool of encoders, each at most maxBatch texts", async () => {
+    const a = slowFake();
+    const b = slowFake();
+    const enc = coalescingEncoder([a, b], 2);
+    const inputs = ["one", "two", "three", "four", "five", "six", "seven"].map((t) => [t]);
+    const outs = await Promise.all(inputs.map((t) => enc.encode(t)));
+    outs.forEach((m, i) => expect(m).toEqual(fakeEncode(inputs[i])));
+    expect(a.batches.length).toBeGreaterThan(0);
+    expect(b.batches.length).toBeGreaterThan(0);
+    expect([...a.batches, ...b.batches].every((n) => n <= 2)).toBe(true);
+    expect([...a.batches, ...b.batches].reduce((x, y) => x + y, 0)).toBe(7);
+    expect(() => coalescingEncoder([a, { ...b, id: "other" }])).toThrow(/pooled encoders differ/);
+  });
+
   it("rejects every caller of a failed pass and keeps working afterwards", async () => {
     const enc = coalescingEncoder(slowFake());
     const results = await Promise.allSettled([enc.encode(["ok"]), enc.encode(["boom"])]);

@@ -104,8 +104,11 @@ export class EntityIndex {
     });
   }
 
-  /** Items named in `text`, best first (similarity descending, then item index); one entry per item. */
-  find(text: string): EntityMatch[] {
+  /**
+   * Items named in `text`, best first (similarity descending, then item index); one entry per item. `fuzzy` may
+   * veto fuzzy matching of a span (exact matches are always looked up): the costly part of a lookup.
+   */
+  find(text: string, fuzzy: (span: string) => boolean = () => true): EntityMatch[] {
     const words = normalizeName(text).split(" ").filter((w) => w !== "");
     const best = new Map<number, EntityMatch>();
     const offer = (m: EntityMatch) => {
@@ -118,7 +121,7 @@ export class EntityIndex {
         if (spanWords.every((w) => STOP.has(w))) continue;
         const span = spanWords.join(" ");
         for (const item of this.exact.get(span) ?? []) offer({ item, similarity: 1, span });
-        if (span.length < this.minFuzzyLength) continue;
+        if (span.length < this.minFuzzyLength || !fuzzy(span)) continue;
         const maxEdits = Math.floor((1 - this.minSimilarity) * (span.length + 2));
         const shared = new Map<number, number>();
         for (const g of new Set(trigrams(span))) for (const i of this.byTrigram.get(g) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);

@@ -11,25 +11,22 @@ import type { Mixing } from "./options.js";
 export function mixWeights(mixing: Mixing, logits: ArrayLike<number>, topK: number, out: Float64Array): Float64Array {
   const m = out.length;
   if (mixing === "avg" || m === 1) return out.fill(1 / m);
-  // Experts outside the top k get -Infinity (weight 0); allocation-free: this runs per (request, item) pair.
-  const kept = mixing === "moe" && topK < m ? keptLogit(logits, topK, m) : undefined;
-  const at = (i: number) => (kept === undefined || kept(i) ? logits[i] : -Infinity);
+  const gated = mixing === "moe" && topK < m;
+  // Written without closures or allocation: this runs once per (request, item) pair on the request path.
   let max = -Infinity;
-  for (let i = 0; i < m; i++) if (at(i) > max) max = at(i);
+  for (let i = 0; i < m; i++) if ((!gated || inTopK(logits, i, topK, m)) && logits[i] > max) max = logits[i];
   let sum = 0;
   for (let i = 0; i < m; i++) {
-    out[i] = at(i) === -Infinity ? 0 : Math.exp(at(i) - max);
+    out[i] = !gated || inTopK(logits, i, topK, m) ? Math.exp(logits[i] - max) : 0;
     sum += out[i];
   }
   for (let i = 0; i < m; i++) out[i] /= sum;
   return out;
 }
 
-/** Whether expert i is among the top k logits (ties keep the lower index). */
-function keptLogit(logits: ArrayLike<number>, k: number, m: number): (i: number) => boolean {
-  return (i) => {
-    let better = 0;
-    for (let j = 0; j < m; j++) if (logits[j] > logits[i] || (logits[j] === logits[i] && j < i)) better++;
-    return better < k;
-  };
+/** Whether expert i is among the top k logits (ties keep the lower index); experts outside get weight 0. */
+function inTopK(logits: ArrayLike<number>, i: number, k: number, m: number): boolean {
+  let better = 0;
+  for (let j = 0; j < m; j++) if (logits[j] > logits[i] || (logits[j] === logits[i] && j < i)) better++;
+  return better < k;
 }

@@ -171,7 +171,7 @@ export class JamServing {
       let exhausted = true;
       for (const index of indices) {
         const hits = index.search(left, per, accept);
-        for (const h of hits) if (!scored.has(h.row)) scored.set(h.row, this.pair(query, h.row, w).total);
+        for (const h of hits) if (!scored.has(h.row)) scored.set(h.row, this.pair(query, h.row, w));
         if (hits.length === per) {
           exhausted = false;
           bound = Math.max(bound, hits[per - 1].score);
@@ -182,7 +182,7 @@ export class JamServing {
       for (const r of biasOrder) {
         if (taken >= per) break;
         if (!accept(r)) continue;
-        if (!scored.has(r)) scored.set(r, this.pair(query, r, w).total);
+        if (!scored.has(r)) scored.set(r, this.pair(query, r, w));
         lastBias = d.bias[r];
         taken++;
       }
@@ -235,21 +235,31 @@ export class JamServing {
   score(query: JamQuery, rows: ArrayLike<number>): Float32Array {
     const out = new Float32Array(rows.length);
     const w = new Float64Array(this.data.modalities.length);
-    for (let i = 0; i < rows.length; i++) out[i] = this.pair(query, rows[i], w).total;
+    for (let i = 0; i < rows.length; i++) out[i] = this.pair(query, rows[i], w);
     return out;
   }
 
   /** The parts of one row's score and its modality weights. */
   explain(query: JamQuery, row: number): JamExplanation {
     const w = new Float64Array(this.data.modalities.length);
-    const p = this.pair(query, row, w);
+    this.pair(query, row, w);
+    const { qs, us } = this.scratch;
+    let request = 0;
+    let user = 0;
     const modalityWeights: Record<string, number> = {};
-    this.data.modalities.forEach((name, m) => (modalityWeights[name] = w[m]));
-    return { request: p.request, user: p.user, bias: this.data.bias[row], modalityWeights };
+    this.data.modalities.forEach((name, m) => {
+      modalityWeights[name] = w[m];
+      request += w[m] * qs[m];
+      user += w[m] * us[m];
+    });
+    return { request, user, bias: this.data.bias[row], modalityWeights };
   }
 
-  /** One (request, item) pair: fills `w` with the fusion weights; same arithmetic as JamRecommender's scoring. */
-  private pair(query: JamQuery, row: number, w: Float64Array): { request: number; user: number; total: number } {
+  /**
+   * One (request, item) pair: returns its score and leaves the fusion weights in `w` and the per-modality request
+   * and user dot products in the scratch arrays; same arithmetic as JamRecommender's scoring. Allocation-free.
+   */
+  private pair(query: JamQuery, row: number, w: Float64Array): number {
     const d = this.data;
     const M = d.modalities.length;
     const dims = d.dims;
@@ -274,13 +284,9 @@ export class JamServing {
       }
     }
     mixWeights(d.mixing, logits, d.topK, w);
-    let request = 0;
-    let user = 0;
-    for (let m = 0; m < M; m++) {
-      request += w[m] * qs[m];
-      user += w[m] * us[m];
-    }
-    return { request, user, total: request + user + d.bias[row] };
+    let total = d.bias[row];
+    for (let m = 0; m < M; m++) total += w[m] * (qs[m] + us[m]);
+    return total;
   }
 
   /** Writes the model into `dir` (model.json + weights.f32, each atomically). */
