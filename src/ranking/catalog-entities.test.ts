@@ -5,9 +5,9 @@ import { CatalogEntities } from "./catalog-entities.js";
 /** Artists "Love", "Orchestra", "Radiohead", "Daft Punk" among 60 items: "love" and "orchestral" are common tags, "radiohead" a rare one. */
 function items(): CatalogItem[] {
   const out: CatalogItem[] = [];
-  const artists = ["Love", "Orchestra", "Radiohead", "Daft Punk"];
+  const artists = ["Love", "Orchestra", "Radiohead", "Daft Punk", "Pink", "Pink Floyd", "The Black Eyed Peas", "Black Eyed Peas"];
   for (let i = 0; i < 60; i++) {
-    const artist = i < 4 ? artists[i] : `Band ${i}`;
+    const artist = i < artists.length ? artists[i] : `Band ${i}`;
     const tags = i % 2 === 0 ? ["love", "orchestral"] : ["rock", ...(i === 3 ? ["radiohead"] : [])];
     out.push({ id: `a${i}`, name: artist, artist, tags, popularity: i, text: artist });
   }
@@ -22,6 +22,10 @@ describe("CatalogEntities", () => {
     expect(names("songs like Radiohead")).toEqual([["Radiohead", 1]]);
     expect(names("more daft pnk please")).toEqual([["Daft Punk", 0.89]]);
     expect(e.find("Radiohead")[0].rows).toEqual([2]);
+  });
+  it("overlapping matches resolve to the longest span; a span starting with a cue word is not fuzzy-matched", () => {
+    expect(names("something similar to Pink loyd")).toEqual([["Pink Floyd", 0.9]]);
+    expect(names("songs like Black Eyed Peas")).toEqual([["Black Eyed Peas", 1]]);
   });
   it("a name made of common tag words needs a cue word before it", () => {
     expect(names("sad love songs")).toEqual([]);

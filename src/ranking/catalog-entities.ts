@@ -70,20 +70,30 @@ export class CatalogEntities {
   }
 
   /**
-   * Artists named in `text`, best first; an artist the request excludes ("not by X") is not a match. Only the
-   * best similarity is kept, so "songs like Coldplay" does not also pull in a fuzzy "Coldplayer".
+   * Artists named in `text`; an artist the request excludes ("not by X") is not a match. Overlapping matches
+   * resolve to the longest span, then the best similarity, and only the winners are kept, so "songs like
+   * Coldplay" does not also pull in a fuzzy "Coldplayer", nor "Pink Floyd" the artist "Pink".
    */
   find(text: string, excludedArtists: readonly string[] = []): ArtistMatch[] {
     const excluded = new Set(excludedArtists.map((a) => a.toLowerCase()));
     const words = normalizeName(text).split(" ");
-    // A span spelled exactly like tag words is never a typo of a name (see ambiguous()): skip its fuzzy lookup.
+    // Fuzzy lookups skip spans spelled exactly like tag words (never a typo of a name, see ambiguous()) and spans
+    // that start or end with a cue word ("like black eyed peas" is not a typo of "The Black Eyed Peas").
+    const fuzzy = (span: string) => {
+      const w = span.split(" ");
+      return !CUES.has(w[0]) && !CUES.has(w[w.length - 1]) && !w.every((x) => this.tagWords.has(x));
+    };
     const matches = this.index
-      .find(text, (span) => !span.split(" ").every((w) => this.tagWords.has(w)))
+      .find(text, fuzzy)
       .filter((m) => !excluded.has(this.artists[m.item].toLowerCase()) && !this.ambiguous(m.span, this.artists[m.item], m.similarity, words));
     if (matches.length === 0) return [];
-    const best = matches[0].similarity;
-    return matches
-      .filter((m) => m.similarity === best)
+    // Longest span first: "pink loyd" (a typo of Pink Floyd) beats the exact but shorter "pink" inside it.
+    const wordsOf = (span: string) => span.split(" ").length;
+    matches.sort((a, b) => wordsOf(b.span) - wordsOf(a.span) || b.similarity - a.similarity || a.item - b.item);
+    const kept = matches.filter((m, i) => !matches.slice(0, i).some((o) => o.span !== m.span && ` ${o.span} `.includes(` ${m.span} `)));
+    const best = kept[0];
+    return kept
+      .filter((m) => wordsOf(m.span) === wordsOf(best.span) && m.similarity === best.similarity)
       .map((m) => ({ artist: this.artists[m.item], similarity: m.similarity, rows: this.rowsOf[m.item] }));
   }
 }
