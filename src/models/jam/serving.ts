@@ -149,8 +149,8 @@ export class JamServing {
    * score each list returned. The lists start at `perList` rows and are widened (x4) until the k-th best
    * shortlisted score reaches that bound, which makes the top k provably exact (`certified`), or until
    * `maxPerList` rows per list have been read. The bound is loose (on Jamendo, certifying a top 100 read ~18k of
-   * 55k items, slower than scoring them all), so the request path reads one fixed-size round (maxPerList =
-   * perList) and BENCHMARKS.md reports how often that round already holds the exact top 10.
+   * 55k items, slower than scoring them all), so requests use {@link shortlist}, and scripts/bench-ask.ts checks
+   * both against scoring every item.
    */
   top(
     query: JamQuery,
