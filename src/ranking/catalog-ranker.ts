@@ -15,8 +15,15 @@ import { MemoryCatalog } from "../store/memory/index.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
 import { ConstraintMatcher, type ParsedRequest } from "./constraints.js";
 
-/** Rows read from each of the model's shortlist lists (per modality, and by prior) per request. */
-export const MODEL_SHORTLIST = 100;
+/**
+ * Rows read from each of the model's shortlist lists (per modality, and by prior) per request: enough for a pool of
+ * 100 candidates when taste or an entity re-ranks them, else 4k (at least 64: 40 lost 1.4% of the top 10) when the
+ * model's order is final.
+ * scripts/bench-ask.ts measures both against scoring every item.
+ */
+export function modelShortlist(k: number, reranked: boolean): number {
+  return reranked ? Math.max(100, 5 * k) : Math.max(64, 4 * k);
+}
 
 /** Longest request accepted, in characters: enough for a paragraph, not for a pasted document. */
 export const MAX_REQUEST_CHARS = 2000;
@@ -211,8 +218,10 @@ export class CatalogRanker {
     const pool = Math.max(100, 5 * k);
     const named = this.weights.entity > 0 ? this.entities.find(parsed.text, parsed.excludeArtists) : [];
     const modelUser = options.user !== undefined && this.bound?.model.hasUser(options.user) ? options.user : undefined;
+    // Taste and entity components can lift any candidate: only then does the model need to hand over a wide pool.
+    const reranked = (options.user !== undefined && modelUser === undefined) || named.length > 0;
     const scored = this.bound
-      ? this.scoreWithModel(this.bound, query, modelUser, pool, accept, named)
+      ? this.scoreWithModel(this.bound, query, modelUser, reranked ? pool : k, modelShortlist(k, reranked), accept, named)
       : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named);
 
     // Scale of taste and entity: the spread (standard deviation) of a model's scores over the candidates, whose
@@ -253,16 +262,16 @@ export class CatalogRanker {
   }
 
   /**
-   * Candidates from the model's exact top `pool` (see JamServing.top), plus the named artists' items and their
+   * Candidates from the model's best `pool` (see JamServing.shortlist), plus the named artists' items and their
    * text neighbourhood; components are the model's parts: request, user (a trained user), prior (item bias).
    */
-  private scoreWithModel(b: BoundModel, query: Float32Array, user: string | undefined, pool: number, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
+  private scoreWithModel(b: BoundModel, query: Float32Array, user: string | undefined, pool: number, perList: number, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
     const q = b.model.query(query, user);
     // The model's fast shortlist (see JamServing.shortlist); scripts/bench-ask.ts measures its top-10 agreement
     // with scoring every item.
-    const top = b.model.shortlist(q, pool, Math.max(MODEL_SHORTLIST, pool), (m) => accept(b.rankerRow[m]));
+    const top = b.model.shortlist(q, pool, perList, (m) => accept(b.rankerRow[m]));
     const rows = new Set(top.rows.map((m) => b.rankerRow[m]));
-    this.entityCandidates(named, pool, accept).forEach((r) => rows.add(r));
+    this.entityCandidates(named, Math.max(pool, 100), accept).forEach((r) => rows.add(r));
     return [...rows].map((row) => {
       const e = b.model.explain(q, b.modelRow[row]);
       const components: Record<string, number> = { request: e.request };
