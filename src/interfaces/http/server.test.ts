@@ -180,6 +180,17 @@ describe("auth, feedback and personalization", () => {
     expect(named.results.map((r: { item: { artist: string } }) => r.item.artist)).toEqual(["Nordlicht", "Nordlicht", "Nordlicht"]);
   });
 
+  it("a model that does not fit its catalog: text match and a warning when asked for, else an error", async () => {
+    const catalog = testCatalog();
+    const items = await catalog.allItems();
+    const stale = handJamModel(items, { id: "fake-8", dims: FAKE_DIMS, encode: fakeEncode }, { ids: items.map((it, i) => (i === 0 ? "track_gone" : it.id)) });
+    const warnings: string[] = [];
+    const { app } = await setup({ catalogs: [catalog], models: { jamendo: stale }, onModelRejected: (name, reason) => warnings.push(`${name}: ${reason}`) });
+    expect(warnings).toEqual([expect.stringMatching(/^jamendo: model jam-cross does not know item track_0001000 .*askmusic train jamendo/)]);
+    expect((await ask(app, { request: "calm piano" })).json().ranker).toBe("text-match");
+    await expect(setup({ catalogs: [testCatalog()], models: { jamendo: stale } })).rejects.toThrow(/does not know item/);
+  });
+
   it("a like changes the next answer, a dislike removes the item, clear undoes both", async () => {
     const { app, alice } = await setup();
     const request = { request: "happy rock", k: 5 };

@@ -3,6 +3,7 @@
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { InputError } from "../../errors.js";
 import type { JamServing } from "../../models/jam/serving.js";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
 import { FeedbackTaste } from "../../ranking/feedback-taste.js";
@@ -38,6 +39,10 @@ export interface ServerOptions {
   readonly webDir?: string | false;
   /** Trained models by catalog name (see ranking/catalog-models.ts); a catalog without one is ranked by text match. */
   readonly models?: Readonly<Record<string, JamServing>>;
+  /**
+   * Called when a catalog's model does not fit it (trained on another build of the catalog, or another encoder);
+   * that catalog is then ranked by text match. Without it such a model is an error. */
+  readonly onModelRejected?: (catalog: string, reason: string) => void;
   /** Ranker weights (taste weight drives how much likes move answers). */
   readonly weights?: Partial<RankerWeights>;
   /** Fastify logger: false in tests; the serve command logs warnings and errors. [logger=false] */
@@ -103,7 +108,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const column = catalog.info().defaultVectorColumn;
     const vectors = await catalog.vectors(column);
     const taste = new FeedbackTaste(vectors, likes);
-    const ranker = await CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, { taste, weights: options.weights, column, model: options.models?.[catalog.name] });
+    const open = (model: JamServing | undefined) => CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, { taste, weights: options.weights, column, model });
+    const model = options.models?.[catalog.name];
+    let ranker: CatalogRanker;
+    try {
+      ranker = await open(model);
+    } catch (err) {
+      // A model trained on another build of the catalog (or another encoder): serve by text match, and say so.
+      if (model === undefined || !(err instanceof InputError) || options.onModelRejected === undefined) throw err;
+      options.onModelRejected(catalog.name, err.message);
+      ranker = await open(undefined);
+    }
     served.set(catalog.name, { catalog, ranker });
   }
   const defaultCatalog = options.defaultCatalog ?? options.catalogs[0].name;

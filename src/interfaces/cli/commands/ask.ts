@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError, NotFoundError } from "../../../errors.js";
-import type { Answer } from "../../../ranking/catalog-ranker.js";
+import type { Answer, CatalogRanker } from "../../../ranking/catalog-ranker.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import { parseIntFlag } from "../options.js";
 
@@ -73,7 +73,15 @@ export function registerAskCommand(program: Command, config: Config): void {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
         // A user the model was trained with is personalized by the model itself; others by their listening history.
         const taste = opts.user !== undefined && !model?.hasUser(opts.user) ? await openTasteSource(config, catalog) : undefined;
-        const ranker = await CatalogRanker.open(catalog, encoder, { taste, model });
+        let ranker: CatalogRanker;
+        try {
+          ranker = await CatalogRanker.open(catalog, encoder, { taste, model });
+        } catch (err) {
+          // --model auto: a stale model must not make `ask` unusable; a model asked for by name must fit.
+          if (model === undefined || opts.model !== "auto" || !(err instanceof InputError)) throw err;
+          process.stderr.write(`askmusic: warning: ${err.message}; ranking by text match meanwhile\n`);
+          ranker = await CatalogRanker.open(catalog, encoder, { taste });
+        }
         const answer = await ranker.ask(request, { k, user: opts.user });
         process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
       } finally {

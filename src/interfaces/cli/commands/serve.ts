@@ -69,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       catalogs,
       queryEncoder: encoders,
       models,
+      onModelRejected: (catalog, reason) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`),
       state,
       rateLimit: rate > 0 ? { capacity: 3 * rate, refillPerSecond: rate } : false,
       answerCacheSize: options.answerCache ?? 2000,
