@@ -5,7 +5,8 @@
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError, NotFoundError } from "../../../errors.js";
-import type { Answer, CatalogRanker } from "../../../ranking/catalog-ranker.js";
+import type { Answer, CatalogRanker, TasteSource } from "../../../ranking/catalog-ranker.js";
+import type { Catalog } from "../../../store/catalog.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import { parseIntFlag } from "../options.js";
 
@@ -47,6 +48,32 @@ export function formatAnswer(answer: Answer): string {
   return lines.join("\n");
 }
 
+/**
+ * How `--user` personalizes when the catalog's model was not trained with that user: on lastfm-2k the user's Last.fm
+ * listening history (CF taste); on other catalogs the askmusic user's likes (taste) and dislikes (never returned),
+ * as in the web app.
+ */
+async function personalization(config: Config, catalog: Catalog, user: string): Promise<{ taste: TasteSource; hasTaste: boolean; dislikes: string[] }> {
+  if (catalog.name === "lastfm-2k") {
+    const { openTasteSource } = await import("../../../ranking/taste.js");
+    return { taste: await openTasteSource(config, catalog), hasTaste: true, dislikes: [] };
+  }
+  const { openStateRepository } = await import("../../../store/state/index.js");
+  const { FeedbackTaste } = await import("../../../ranking/feedback-taste.js");
+  const state = await openStateRepository(config);
+  try {
+    if ((await state.getUser(user)) === undefined) {
+      throw new NotFoundError("user", user, (await state.listUsers()).map((u) => u.id));
+    }
+    const records = await state.listFeedback(user, catalog.name);
+    const liked = records.filter((r) => r.value === 1).map((r) => r.itemId);
+    const taste = await FeedbackTaste.open(catalog, async () => liked);
+    return { taste, hasTaste: liked.length > 0, dislikes: records.filter((r) => r.value === -1).map((r) => r.itemId) };
+  } finally {
+    await state.close();
+  }
+}
+
 /** Registers `ask` on the program. */
 export function registerAskCommand(program: Command, config: Config): void {
   program
@@ -54,14 +81,13 @@ export function registerAskCommand(program: Command, config: Config): void {
     .description("Ask for music in your own words; prints ranked items and why each ranks where it does.")
     .argument("<request>", 'e.g. "upbeat songs for a morning run, but no rap"')
     .option("--catalog <name>", "catalog to search: jamendo | lastfm-2k", "jamendo")
-    .option("--user <id>", "personalize for this user (lastfm-2k: a Last.fm user id)")
+    .option("--user <id>", "personalize for this user: on lastfm-2k a Last.fm user id; elsewhere an askmusic user (askmusic users add), whose likes and dislikes count")
     .option("--model <name>", "ranker: auto (the trained model when there is one, else text match) | none | jam-cross | jam-avg | jam-moe", "auto")
     .option("-k, --k <n>", "number of results (1-100)", "10")
     .option("--json", "print the answer as JSON")
     .action(async (request: string, opts: { catalog: string; user?: string; model: string; k: string; json?: boolean }) => {
       // Heavy modules load only when the command runs, so --help and input errors stay instant.
       const { CatalogRanker, checkRequest } = await import("../../../ranking/catalog-ranker.js");
-      const { openTasteSource } = await import("../../../ranking/taste.js");
       const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
       const { openCatalogModel } = await import("../../../ranking/catalog-models.js");
       checkRequest(request);
@@ -71,8 +97,8 @@ export function registerAskCommand(program: Command, config: Config): void {
       const encoder = defaultQueryEncoder();
       try {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
-        // A user the model was trained with is personalized by the model itself; others by their listening history.
-        const taste = opts.user !== undefined && !model?.hasUser(opts.user) ? await openTasteSource(config, catalog) : undefined;
+        const personal = opts.user !== undefined && !model?.hasUser(opts.user) ? await personalization(config, catalog, opts.user) : undefined;
+        const taste = personal?.taste;
         let ranker: CatalogRanker;
         try {
           ranker = await CatalogRanker.open(catalog, encoder, { taste, model });
@@ -82,7 +108,12 @@ export function registerAskCommand(program: Command, config: Config): void {
           process.stderr.write(`askmusic: warning: ${err.message}; ranking by text match meanwhile\n`);
           ranker = await CatalogRanker.open(catalog, encoder, { taste });
         }
-        const answer = await ranker.ask(request, { k, user: opts.user });
+        const answer = await ranker.ask(request, {
+          k,
+          // The model's own user part, or taste from history or likes (a user with no likes has no taste component).
+          user: opts.user !== undefined && (personal === undefined || personal.hasTaste) ? opts.user : undefined,
+          ...(personal?.dislikes.length ? { filter: { excludeIds: personal.dislikes } } : {}),
+        });
         process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
       } finally {
         encoder.dispose?.();
