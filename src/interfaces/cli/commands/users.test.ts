@@ -4,28 +4,16 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openStateRepository } from "../../../store/state/index.js";
 import { hashToken } from "../../../store/state/tokens.js";
-import { main } from "../main.js";
+import { runCli } from "../testing.js";
 
 const home = mkdtempSync(path.join(os.tmpdir(), "askmusic-cli-users-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-/** Runs the CLI in-process against the temp home and returns status, stdout and stderr. */
-async function run(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const status = await main(argv, { ASKMUSIC_HOME: home });
-    return { status, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+/** Runs the CLI in-process against the temp home. */
+const run = (...argv: string[]) => runCli(argv, { ASKMUSIC_HOME: home });
 
 describe("askmusic users", () => {
   it("add prints the user with a fresh token once; only its digest is stored and it finds the user", async () => {
@@ -81,14 +69,7 @@ describe("askmusic users", () => {
   });
 
   it("names an unreachable PostgreSQL server without printing its password", async () => {
-    let stderr = "";
-    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-    let status: number;
-    try {
-      status = await main(["users", "list"], { ASKMUSIC_HOME: home, ASKMUSIC_DATABASE_URL: "postgresql://u:hunter2@127.0.0.1:1/x" });
-    } finally {
-      err.mockRestore();
-    }
+    const { status, stderr } = await runCli(["users", "list"], { ASKMUSIC_HOME: home, ASKMUSIC_DATABASE_URL: "postgresql://u:hunter2@127.0.0.1:1/x" });
     expect(status).toBe(1);
     expect(stderr).toMatch(/^askmusic: error: cannot use the state database postgresql:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/);
     expect(stderr).not.toContain("hunter2");

@@ -1,0 +1,72 @@
+/**
+ * @file `askmusic ask` over a real (small) LanceDB catalog encoded with USE-lite: personalization of an askmusic
+ * user from their likes and dislikes, and what happens to a trained model that no longer fits the catalog.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "../../../config.js";
+import { matrix } from "../../../core/matrix.js";
+import { modelDir } from "../../../ranking/catalog-models.js";
+import { handJamModel } from "../../../ranking/testing.js";
+import { createUseLiteEncoder, USE_LITE_DIMS, USE_LITE_ID } from "../../../representations/use-lite.js";
+import { buildCatalog } from "../../../store/lancedb/index.js";
+import { openStateRepository } from "../../../store/state/index.js";
+import { createToken, hashToken } from "../../../store/state/tokens.js";
+import { syntheticItems } from "../../../store/testing.js";
+import { runCli } from "../testing.js";
+
+let home: string;
+const items = syntheticItems(40);
+const env = () => ({ ASKMUSIC_HOME: home, ASKMUSIC_DOWNLOAD: "never" });
+
+const run = (...argv: string[]) => runCli(argv, env());
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(os.tmpdir(), "askmusic-ask-"));
+  const encoder = await createUseLiteEncoder();
+  try {
+    const tagtext = await encoder.encode(items.map((it) => it.tags.join(", ")));
+    await buildCatalog(home, "jamendo", { encoderId: USE_LITE_ID, batches: [{ items, vectors: { tagtext } }] }, { vectorIndex: "none" });
+  } finally {
+    encoder.dispose?.();
+  }
+  const state = await openStateRepository(resolveConfig(env()));
+  await state.createUser({ id: "alice", tokenHash: hashToken(createToken()) });
+  await state.setFeedback("alice", "jamendo", items[3].id, 1);
+  await state.setFeedback("alice", "jamendo", items[5].id, -1);
+  await state.close();
+}, 120_000);
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe("askmusic ask", () => {
+  it("--user on Jamendo: the askmusic user's likes add taste, their dislikes are never returned", async () => {
+    const r = await run("ask", "happy jazz", "--user", "alice", "-k", "40", "--json");
+    expect(r.status).toBe(0);
+    const answer = JSON.parse(r.stdout);
+    expect(answer.ranker).toBe("text-match");
+    const ids = answer.results.map((x: { item: { id: string } }) => x.item.id);
+    expect(ids).not.toContain(items[5].id);
+    expect(answer.results.every((x: { components: Record<string, number> }) => typeof x.components.taste === "number")).toBe(true);
+    const liked = answer.results.find((x: { item: { id: string } }) => x.item.id === items[3].id);
+    expect(liked.components.taste).toBeCloseTo(0.5, 5); // weight 0.5 x cosine 1 with itself
+    const unknown = await run("ask", "happy jazz", "--user", "nobody");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown user "nobody"; must be one of: alice/);
+  }, 60_000);
+
+  it("a trained model that no longer fits: --model auto warns and ranks by text match, a named model is an error", async () => {
+    // Trained before the catalog gained its first item: 39 of its 40 items.
+    const encode = (texts: readonly string[]) => matrix(texts.length, USE_LITE_DIMS, Float32Array.from({ length: texts.length * USE_LITE_DIMS }, (_, i) => Math.sin(i)));
+    const stale = handJamModel(items.slice(1), { id: USE_LITE_ID, dims: USE_LITE_DIMS, encode });
+    await stale.save(modelDir(resolveConfig(env()), "jamendo", "jam-cross"));
+    const auto = await run("ask", "happy jazz", "-k", "3", "--json");
+    expect(auto.status).toBe(0);
+    expect(auto.stderr).toMatch(/warning: model jam-cross was trained on 39 items, catalog "jamendo" has 40: run `npx askmusic train jamendo`; ranking by text match/);
+    expect(JSON.parse(auto.stdout).ranker).toBe("text-match");
+    const named = await run("ask", "happy jazz", "--model", "jam-cross");
+    expect(named.status).toBe(2);
+    expect(named.stderr).toMatch(/trained on 39 items/);
+  }, 60_000);
+});
