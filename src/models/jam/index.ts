@@ -12,7 +12,7 @@ import { requestVectors } from "../request-vectors.js";
 import { tf, tfReady } from "../tf/backend.js";
 import { bprBatches } from "../tf/bpr.js";
 import { gatherRows, matMulFast } from "../tf/ops.js";
-import { epochNotes, runEpochs, samplePairs } from "../tf/training-loop.js";
+import { fitReport, pairsPerEpoch, runEpochs } from "../tf/training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { meanNdcgAt10 } from "../validation.js";
 import { applyTransform, fitTransform, popularityFeature, transformedDims, type InputTransform } from "./inputs.js";
@@ -207,9 +207,8 @@ export class JamRecommender implements Recommender {
     const cap = domain.positivesPerQuery;
     const rng = mulberry32(fitOptions.seed);
     const byQuery = queries.map((q, qi) => ({ row: qi, relevant: q.relevant }));
-    let pairs = samplePairs(byQuery, cap, rng);
     const drawPoolItem = poolSampler(domain.items.popularity, o.popularNegatives);
-    const stepsPerEpoch = Math.ceil(pairs.left.length / o.batchSize);
+    const stepsPerEpoch = Math.ceil(pairsPerEpoch(byQuery, cap) / o.batchSize);
     const totalSteps = stepsPerEpoch * o.epochs;
     const params = fitted.params;
     const optimizer = tf.train.adam(o.learningRate);
@@ -225,7 +224,9 @@ export class JamRecommender implements Recommender {
           epochs: o.epochs,
           patience: o.patience,
           learningRate: o.learningRate,
-          pairs: (epoch) => (epoch > 1 && cap !== undefined ? (pairs = samplePairs(byQuery, cap, rng)) : pairs),
+          queries: byQuery,
+          positivesPerQuery: cap,
+          rng,
           batches: (p) => ({ count: stepsPerEpoch, batches: bprBatches(p, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems, drawPoolItem }, rng) }),
           step: (batch) => {
             const lr = o.schedule === "cosine" ? o.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)) : o.learningRate;
@@ -248,10 +249,7 @@ export class JamRecommender implements Recommender {
         },
         fitOptions,
       );
-      return {
-        trainSeconds: (performance.now() - t0) / 1000,
-        notes: epochNotes(result),
-      };
+      return fitReport(t0, result);
     } finally {
       optimizer.dispose();
       reqX.dispose();

@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../../errors.js";
+import { BPR_TRAINING_SHAPE } from "../tf/training-loop.js";
 
 /** How an item's projected modality vectors become one item vector. */
 export const MIXINGS = ["avg", "cross", "moe"] as const;
@@ -18,18 +19,8 @@ export const JamOptionsSchema = z
      * before training: 4x fewer FLOPs per step at 512 → 128, little lost. 0 = no reduction. [128]
      */
     inputDims: z.number().int().min(0),
-    /** Maximum epochs (the cosine schedule spans them); training stops earlier when selection NDCG@10 stops improving. [12] */
-    epochs: z.number().int().min(1),
-    /** Epochs without a selection improvement before stopping. [3] */
-    patience: z.number().int().min(1),
-    /** Positives per step. [512, as JAM] */
-    batchSize: z.number().int().min(1),
-    /** Sampled negatives per positive. [4, as JAM] */
-    negatives: z.number().int().min(1),
-    /** Peak AdamW step size. [1e-2: with only ~8 epochs affordable on 2 cores, 2e-3 plateaued at 0.13 selection NDCG@10] */
-    learningRate: z.number().positive(),
-    /** Decoupled weight decay (AdamW) on weight matrices, per unit learning rate. [0.1, as JAM] */
-    weightDecay: z.number().min(0),
+    // epochs (the cosine schedule spans them), patience, batchSize, negatives, learningRate, weightDecay:
+    ...BPR_TRAINING_SHAPE,
     /** "cosine": lr decays to 0 over `epochs` (JAM's schedule); "constant". ["cosine"] */
     schedule: z.enum(["cosine", "constant"]),
     /** MoE: experts (modalities) kept per (request, item) pair. [2] */
@@ -77,10 +68,10 @@ export const JAM_DEFAULTS: JamOptions = Object.freeze({
   inputDims: 128,
   epochs: 12,
   patience: 3,
-  batchSize: 512,
-  negatives: 4,
-  learningRate: 1e-2,
-  weightDecay: 0.1,
+  batchSize: 512, // as JAM
+  negatives: 4, // as JAM
+  learningRate: 1e-2, // with only ~8 epochs affordable on 2 cores, 2e-3 plateaued at 0.13 selection NDCG@10
+  weightDecay: 0.1, // as JAM
   schedule: "cosine",
   topK: 2,
   itemBias: "learned",

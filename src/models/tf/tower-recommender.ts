@@ -12,24 +12,13 @@ import { meanNdcgAt10 } from "../validation.js";
 import { tf, tfReady } from "./backend.js";
 import { bprBatches, bprLoss } from "./bpr.js";
 import { Tower } from "./tower.js";
-import { epochNotes, runEpochs, samplePairs } from "./training-loop.js";
+import { BPR_TRAINING_SHAPE, fitReport, runEpochs } from "./training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "./weights-io.js";
 
 /** Options of a two-tower BPR model. Defaults differ per model; see each subclass. */
 export const TowerOptionsSchema = z
   .object({
-    /** Maximum epochs; training stops earlier when val NDCG@10 stops improving. */
-    epochs: z.number().int().min(1),
-    /** Epochs without a val improvement before stopping. */
-    patience: z.number().int().min(1),
-    /** Positives per step (512 in JAM). */
-    batchSize: z.number().int().min(1),
-    /** Sampled negatives per positive (4 in JAM). */
-    negatives: z.number().int().min(1),
-    /** Adam step size. */
-    learningRate: z.number().positive(),
-    /** Decoupled (AdamW-style) weight decay on weight matrices, per unit learning rate; 0 = plain Adam. */
-    weightDecay: z.number().min(0),
+    ...BPR_TRAINING_SHAPE,
     /** Left tower layer sizes (the last is the embedding size and must equal itemLayers' last). */
     leftLayers: z.array(z.number().int().positive()).min(1),
     itemLayers: z.array(z.number().int().positive()).min(1),
@@ -136,7 +125,6 @@ export abstract class TowerRecommender implements Recommender {
     if (usable.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has no usable training positives (train queries: ${domain.train.length})`);
     const cap = domain.positivesPerQuery;
     const rng = mulberry32(fitOptions.seed);
-    let pairs = samplePairs(usable, cap, rng);
 
     this.leftTower = new Tower(`${this.name}/left`, leftDims, o.leftLayers, fitOptions.seed + 1);
     this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], o.itemLayers, fitOptions.seed + 2);
@@ -152,7 +140,9 @@ export abstract class TowerRecommender implements Recommender {
           epochs: o.epochs,
           patience: o.patience,
           learningRate: o.learningRate,
-          pairs: (epoch) => (epoch > 1 && cap !== undefined ? (pairs = samplePairs(usable, cap, rng)) : pairs),
+          queries: usable,
+          positivesPerQuery: cap,
+          rng,
           batches: (p) => ({ count: Math.ceil(p.left.length / o.batchSize), batches: bprBatches(p, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng) }),
           step: (batch) => {
             const cost = tf.tidy(() => {
@@ -186,10 +176,7 @@ export abstract class TowerRecommender implements Recommender {
         },
         fitOptions,
       );
-      return {
-        trainSeconds: (performance.now() - t0) / 1000,
-        notes: epochNotes(result),
-      };
+      return fitReport(t0, result);
     } finally {
       optimizer.dispose();
       leftT.dispose();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../core/random.js";
-import { runEpochs, samplePairs, type EpochLoop } from "./training-loop.js";
+import { pairsPerEpoch, runEpochs, samplePairs, type EpochLoop } from "./training-loop.js";
 
 /** A loop over a fake model whose "weights" are the epoch number and whose selection scores are given. */
 function fakeLoop(scores: number[] | undefined, losses: (epoch: number) => number = () => 1): EpochLoop<number> & { weight: number } {
@@ -10,7 +10,9 @@ function fakeLoop(scores: number[] | undefined, losses: (epoch: number) => numbe
     patience: 2,
     learningRate: 0.1,
     weight: 0,
-    pairs: () => ({ left: Int32Array.of(0, 0, 1), item: Int32Array.of(1, 2, 3) }),
+    queries: [{ row: 0, relevant: [1, 2] }, { row: 1, relevant: [3] }],
+    positivesPerQuery: undefined,
+    rng: mulberry32(1),
     batches: () => ({ count: 2, batches: [0, 1] }),
     step: (_b: number, _s: number, epoch: number) => {
       loop.weight = epoch;
@@ -48,5 +50,7 @@ describe("runEpochs", () => {
     expect(Array.from(a.left)).toEqual([0, 0, 1]);
     expect(new Set(a.item).size).toBe(3);
     expect(Array.from(samplePairs(queries, 2, mulberry32(7)).item)).toEqual(Array.from(a.item));
+    expect(pairsPerEpoch(queries, 2)).toBe(a.left.length);
+    expect(pairsPerEpoch(queries, undefined)).toBe(5);
   });
 });

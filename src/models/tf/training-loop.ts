@@ -3,9 +3,32 @@
  * batches, a finite-loss check, model selection by NDCG@10 after each epoch with patience, and the best epoch's
  * weights restored at the end. The model supplies the step and its weights; the loop owns the bookkeeping.
  */
+import { z } from "zod";
 import { shuffleInPlace, type Rng } from "../../core/random.js";
 import { ModelFitError } from "../../errors.js";
-import type { FitOptions } from "../recommender.js";
+import type { FitOptions, FitReport } from "../recommender.js";
+
+/**
+ * The options of every model trained by {@link runEpochs}, as a zod shape each model spreads into its own schema
+ * (defaults stay per model).
+ */
+export const BPR_TRAINING_SHAPE = {
+  /** Maximum epochs; training stops earlier when selection NDCG@10 stops improving. */
+  epochs: z.number().int().min(1),
+  /** Epochs without a selection improvement before stopping. */
+  patience: z.number().int().min(1),
+  /** Positives per step (512 in JAM). */
+  batchSize: z.number().int().min(1),
+  /** Sampled negatives per positive (4 in JAM). */
+  negatives: z.number().int().min(1),
+  /** Adam step size (the peak one under a schedule). */
+  learningRate: z.number().positive(),
+  /** Decoupled (AdamW-style) weight decay on weight matrices, per unit learning rate; 0 = plain Adam. */
+  weightDecay: z.number().min(0),
+} as const;
+
+/** Training queries as the loop samples them: a left row (query or user) and its relevant items. */
+export type TrainingQueries = readonly { readonly row: number; readonly relevant: readonly number[] }[];
 
 /** (left row, item) training pairs of one epoch. */
 export interface EpochPairs {
@@ -17,7 +40,7 @@ export interface EpochPairs {
  * The pairs of one epoch: every relevant item of every query, or, when a query lists more than `cap`, a fresh
  * random sample of `cap` of them (drawn from `rng`, so epochs see different positives, deterministically).
  */
-export function samplePairs(queries: readonly { readonly row: number; readonly relevant: readonly number[] }[], cap: number | undefined, rng: Rng): EpochPairs {
+export function samplePairs(queries: TrainingQueries, cap: number | undefined, rng: Rng): EpochPairs {
   const lefts: number[] = [];
   const items: number[] = [];
   for (const { row, relevant } of queries) {
@@ -36,8 +59,12 @@ export interface EpochLoop<B> {
   readonly name: string;
   readonly epochs: number;
   readonly patience: number;
-  /** The pairs of epoch `epoch` (1-based). Called once per epoch, in order. */
-  pairs(epoch: number): EpochPairs;
+  /** What each epoch's pairs are sampled from (see {@link samplePairs}), with `rng`. */
+  readonly queries: TrainingQueries;
+  /** Domain.positivesPerQuery: at most this many positives per query per epoch, resampled each epoch. */
+  readonly positivesPerQuery: number | undefined;
+  /** Draws the positives, then the batches' negatives: one stream, so a seed fixes the whole run. */
+  readonly rng: Rng;
   /** The batches of one epoch's pairs, and how many there will be (for progress). */
   batches(pairs: EpochPairs): { readonly count: number; readonly batches: Iterable<B> };
   /** One optimisation step; returns its mean loss. */
@@ -65,6 +92,11 @@ export interface EpochLoopResult {
   readonly positives: number;
 }
 
+/** Pairs in every epoch of {@link samplePairs} (the same count each epoch), e.g. to size a learning-rate schedule. */
+export function pairsPerEpoch(queries: TrainingQueries, cap: number | undefined): number {
+  return queries.reduce((n, q) => n + (cap !== undefined ? Math.min(cap, q.relevant.length) : q.relevant.length), 0);
+}
+
 /**
  * Runs the loop: at most `epochs` epochs, stopping once `patience` epochs pass without a better selection score,
  * and leaves the best epoch's weights in place (the last epoch's without selection).
@@ -76,9 +108,11 @@ export async function runEpochs<B>(loop: EpochLoop<B>, fit: Pick<FitOptions, "lo
   let trainSeconds = 0;
   let selectionSeconds = 0;
   let positives = 0;
+  let pairs: EpochPairs | undefined;
   for (let epoch = 1; epoch <= loop.epochs; epoch++) {
     const e0 = performance.now();
-    const pairs = loop.pairs(epoch);
+    // Without a cap every epoch has the same pairs (and draws nothing from rng): sample them once.
+    if (pairs === undefined || loop.positivesPerQuery !== undefined) pairs = samplePairs(loop.queries, loop.positivesPerQuery, loop.rng);
     positives = pairs.left.length;
     const { count, batches } = loop.batches(pairs);
     let lossSum = 0;
@@ -118,8 +152,12 @@ export async function runEpochs<B>(loop: EpochLoop<B>, fit: Pick<FitOptions, "lo
   };
 }
 
-/** The loop's figures as FitReport notes (the same keys for every model). */
-export function epochNotes(r: EpochLoopResult): Record<string, number | string> {
+/** The FitReport of a fit that started at `startedAt` (performance.now()) and ran the loop: the same notes for every model. */
+export function fitReport(startedAt: number, r: EpochLoopResult): FitReport {
+  return { trainSeconds: (performance.now() - startedAt) / 1000, notes: epochNotes(r) };
+}
+
+function epochNotes(r: EpochLoopResult): Record<string, number | string> {
   return {
     epochs: r.epochs,
     bestEpoch: r.bestEpoch,
