@@ -14,13 +14,9 @@ import { InputError, NotFoundError } from "../errors.js";
 import { JamRecommender, type Mixing } from "../models/jam/index.js";
 import { JamServing } from "../models/jam/serving.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
+import { SERVABLE_MODELS, TRAINABLE_CATALOGS, type ServableModel } from "./servable-models.js";
 
-/** Models a catalog can be ranked by, best first: `ask` uses the first one that is trained. */
-export const SERVABLE_MODELS = ["jam-cross", "jam-avg", "jam-moe"] as const;
-export type ServableModel = (typeof SERVABLE_MODELS)[number];
-
-/** Catalogs with a training recipe (a domain built from the same source as the catalog). */
-export const TRAINABLE_CATALOGS = ["jamendo", "lastfm-2k"] as const;
+export { SERVABLE_MODELS, TRAINABLE_CATALOGS, type ServableModel } from "./servable-models.js";
 
 /** Where a catalog's trained model lives. */
 export function modelDir(config: Config, catalog: string, model: string): string {

@@ -52,15 +52,8 @@ const captionQuerySchema = z.object({
  * (await loadTagQueries(".../lfm2k-tagq/val.jsonl"))[0];
  * // { qid: "u2-t32", user: 2, tag: 32, text: "avant-garde", relevant: [3894], date: "2009-05-01" }
  */
-export async function loadTagQueries(file: string): Promise<TagQuery[]> {
-  const out: TagQuery[] = [];
-  const seen = new Set<string>();
-  for await (const { value, lineNo } of readJsonl(file, tagQuerySchema)) {
-    if (seen.has(value.qid)) throw dataErrorAt(file, lineNo, `duplicate qid "${value.qid}"`);
-    seen.add(value.qid);
-    out.push(Object.freeze({ qid: value.qid, user: value.user, tag: value.tag, text: value.text, relevant: Object.freeze(value.relevant), date: value.date }));
-  }
-  return out;
+export function loadTagQueries(file: string): Promise<TagQuery[]> {
+  return loadQueries(file, tagQuerySchema, (v) => ({ qid: v.qid, user: v.user, tag: v.tag, text: v.text, relevant: Object.freeze(v.relevant), date: v.date }));
 }
 
 /**
@@ -70,13 +63,18 @@ export async function loadTagQueries(file: string): Promise<TagQuery[]> {
  * @example
  * Object.keys((await loadCaptionQueries(".../jamendo-captions/val.jsonl"))[0]); // ["qid", "text", "relevant"]
  */
-export async function loadCaptionQueries(file: string): Promise<CaptionQuery[]> {
-  const out: CaptionQuery[] = [];
+export function loadCaptionQueries(file: string): Promise<CaptionQuery[]> {
+  return loadQueries(file, captionQuerySchema, (v) => ({ qid: v.qid, text: v.text, relevant: Object.freeze(v.relevant) }));
+}
+
+/** Reads a JSONL split of queries: each line validated by `schema`, qids unique, each kept as `pick` returns it (frozen). */
+async function loadQueries<S extends z.ZodType<{ qid: string }>, Q>(file: string, schema: S, pick: (value: z.output<S>) => Q): Promise<Q[]> {
+  const out: Q[] = [];
   const seen = new Set<string>();
-  for await (const { value, lineNo } of readJsonl(file, captionQuerySchema)) {
+  for await (const { value, lineNo } of readJsonl(file, schema)) {
     if (seen.has(value.qid)) throw dataErrorAt(file, lineNo, `duplicate qid "${value.qid}"`);
     seen.add(value.qid);
-    out.push(Object.freeze({ qid: value.qid, text: value.text, relevant: Object.freeze(value.relevant) }));
+    out.push(Object.freeze(pick(value)));
   }
   return out;
 }

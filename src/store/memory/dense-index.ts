@@ -80,17 +80,27 @@ export class DenseIndex {
   }
 
   /**
+   * The query scaled to unit length (`q`), its length (`qn`) and its int8 form (`q8`, what the scan reads). Throws
+   * RangeError for a query of the wrong size.
+   */
+  private unitQuery(query: Float32Array): { q: Float32Array; q8: Int8Array; qn: number } {
+    if (query.length !== this.dims) throw new RangeError(`query has ${query.length} values, index has ${this.dims}`);
+    let n = 0;
+    for (const v of query) n += v * v;
+    const qn = Math.max(Math.sqrt(n), 1e-10);
+    const q = Float32Array.from(query, (v) => v / qn);
+    // usearch reads the query's whole buffer from offset 0: always a fresh array, never a subarray.
+    return { q, q8: Int8Array.from(q, (v) => Math.round(v * 127)), qn };
+  }
+
+  /**
    * About the `k` rows most similar to `query` among rows passing `accept`, in int8 order and without float
    * rescoring: for callers that score the rows themselves anyway (a model's shortlist). Half the cost of
    * {@link search}; rows trailing the k-th by less than the int8 rounding may be swapped with it.
    */
   candidates(query: Float32Array, k: number, accept: (row: number) => boolean = () => true): number[] {
-    if (query.length !== this.dims) throw new RangeError(`query has ${query.length} values, index has ${this.dims}`);
+    const { q8 } = this.unitQuery(query);
     if (this.size === 0) return [];
-    let n = 0;
-    for (const v of query) n += v * v;
-    const inv = 127 / Math.max(Math.sqrt(n), 1e-10);
-    const q8 = Int8Array.from(query, (v) => Math.round(v * inv));
     for (let want = Math.min(this.size, k + 16); ; want = Math.min(this.size, want * 4)) {
       const found = usearch.exactSearch(this.quantized, q8, this.dims, want, usearch.MetricKind.IP, 1) as { keys: BigUint64Array };
       const rows: number[] = [];
@@ -108,14 +118,8 @@ export class DenseIndex {
    * Widens the scan until k rows pass or every vector was seen, so a strict filter never loses results.
    */
   search(query: Float32Array, k: number, accept: (row: number) => boolean = () => true): DenseHit[] {
-    if (query.length !== this.dims) throw new RangeError(`query has ${query.length} values, index has ${this.dims}`);
+    const { q, q8, qn } = this.unitQuery(query);
     if (this.size === 0) return [];
-    let n = 0;
-    for (const v of query) n += v * v;
-    const qn = Math.max(Math.sqrt(n), 1e-10);
-    const q = Float32Array.from(query, (v) => v / qn);
-    // usearch reads the query's whole buffer from offset 0: always pass a fresh array, never a subarray.
-    const q8 = Int8Array.from(q, (v) => Math.round(v * 127));
     const dims = this.dims;
     const back = this.metric === "cosine" ? 1 : this.rowScale * qn;
     // Quantization moves cosines by ~1e-2 at most: a shortlist of 4k + 64 distinct vectors absorbs that.

@@ -6,12 +6,13 @@ import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError, NotFoundError } from "../../../errors.js";
 import type { Answer, CatalogRanker, TasteSource } from "../../../ranking/catalog-ranker.js";
+import { SERVABLE_MODELS } from "../../../ranking/servable-models.js";
 import type { Catalog } from "../../../store/catalog.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import { parseIntFlag } from "../options.js";
 
-/** Values of --model (kept here so a bad one fails before TF.js loads; see ranking/catalog-models.ts). */
-const RANKERS = ["auto", "none", "jam-cross", "jam-avg", "jam-moe"] as const;
+/** Values of --model: the trained model if any, text match, or a model by name. */
+const RANKERS = ["auto", "none", ...SERVABLE_MODELS] as const;
 
 /** Opens a built catalog, or says how to build it. */
 export async function openBuiltCatalog(config: Config, name: string): Promise<LanceCatalog> {

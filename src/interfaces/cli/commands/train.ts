@@ -5,24 +5,21 @@
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { NotFoundError } from "../../../errors.js";
+import { SERVABLE_MODELS, TRAINABLE_CATALOGS } from "../../../ranking/servable-models.js";
 import { parseIntFlag } from "../options.js";
-
-/** Kept here (not imported from ranking/) so --help and bad names load no TF.js. */
-const MODELS = ["jam-cross", "jam-avg", "jam-moe"] as const;
-const CATALOGS = ["jamendo", "lastfm-2k"] as const;
 
 /** Registers `train` on the program. Progress and per-epoch lines go to stderr; one JSON summary line to stdout. */
 export function registerTrainCommand(program: Command, config: Config): void {
   program
     .command("train")
     .description("Train the ranking model of a catalog (used by ask, serve and demo once trained).")
-    .argument("<catalog>", CATALOGS.join(" | "))
-    .option("--model <name>", MODELS.join(" | "), "jam-cross")
+    .argument("<catalog>", TRAINABLE_CATALOGS.join(" | "))
+    .option("--model <name>", SERVABLE_MODELS.join(" | "), "jam-cross")
     .option("--epochs <n>", "maximum epochs (default: the catalog's recipe)")
     .option("--seed <n>", "random seed", "42")
     .action(async (catalog: string, opts: { model: string; epochs?: string; seed: string }) => {
-      if (!(CATALOGS as readonly string[]).includes(catalog)) throw new NotFoundError("trainable catalog", catalog, CATALOGS);
-      if (!(MODELS as readonly string[]).includes(opts.model)) throw new NotFoundError("model", opts.model, MODELS);
+      if (!(TRAINABLE_CATALOGS as readonly string[]).includes(catalog)) throw new NotFoundError("trainable catalog", catalog, TRAINABLE_CATALOGS);
+      if (!(SERVABLE_MODELS as readonly string[]).includes(opts.model)) throw new NotFoundError("model", opts.model, SERVABLE_MODELS);
       const seed = parseIntFlag("--seed", opts.seed, 0, 2 ** 31 - 1);
       const epochs = opts.epochs !== undefined ? parseIntFlag("--epochs", opts.epochs, 1, 1000) : undefined;
       const { trainCatalogModel } = await import("../../../ranking/catalog-models.js");
