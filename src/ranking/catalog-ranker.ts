@@ -158,6 +158,11 @@ export class CatalogRanker {
       search?: "memory" | "store";
       /** A trained model of this catalog (see catalog-models.ts): it ranks, and its parts explain. */
       model?: JamServing;
+      /**
+       * Called instead of throwing when `model` does not fit the catalog (trained on another build of it, or with
+       * another encoder): the ranker then ranks by text match. Without it such a model is an InputError.
+       */
+      onModelRejected?: (reason: string) => void;
     } = {},
   ): Promise<CatalogRanker> {
     const info = catalog.info();
@@ -179,7 +184,16 @@ export class CatalogRanker {
     // Rows follow the vector matrix, whatever order allItems() used.
     const items = ids.map((id) => byId.get(id)!);
     const search = (options.search ?? "memory") === "memory" ? new MemoryCatalog(info.name, items, { [column]: matrix }, info.encoderId) : catalog;
-    options.model?.lists(); // build the model's shortlist indices now, not during the first request
+    let bound: BoundModel | undefined;
+    if (options.model !== undefined) {
+      try {
+        bound = bindModel(options.model, info.name, ids, encoder.id);
+        options.model.lists(); // build the model's shortlist indices now, not during the first request
+      } catch (err) {
+        if (!(err instanceof InputError) || options.onModelRejected === undefined) throw err;
+        options.onModelRejected(err.message);
+      }
+    }
     return new CatalogRanker(
       catalog,
       search,
@@ -193,7 +207,7 @@ export class CatalogRanker {
       options.taste,
       column,
       new CatalogEntities(items),
-      options.model !== undefined ? bindModel(options.model, info.name, ids, encoder.id) : undefined,
+      bound,
     );
   }
 

@@ -3,7 +3,6 @@
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { InputError } from "../../errors.js";
 import type { JamServing } from "../../models/jam/serving.js";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
 import { FeedbackTaste } from "../../ranking/feedback-taste.js";
@@ -108,17 +107,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const column = catalog.info().defaultVectorColumn;
     const vectors = await catalog.vectors(column);
     const taste = new FeedbackTaste(vectors, likes);
-    const open = (model: JamServing | undefined) => CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, { taste, weights: options.weights, column, model });
-    const model = options.models?.[catalog.name];
-    let ranker: CatalogRanker;
-    try {
-      ranker = await open(model);
-    } catch (err) {
-      // A model trained on another build of the catalog (or another encoder): serve by text match, and say so.
-      if (model === undefined || !(err instanceof InputError) || options.onModelRejected === undefined) throw err;
-      options.onModelRejected(catalog.name, err.message);
-      ranker = await open(undefined);
-    }
+    const ranker = await CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, {
+      taste,
+      weights: options.weights,
+      column,
+      model: options.models?.[catalog.name],
+      onModelRejected: options.onModelRejected && ((reason) => options.onModelRejected!(catalog.name, reason)),
+    });
     served.set(catalog.name, { catalog, ranker });
   }
   const defaultCatalog = options.defaultCatalog ?? options.catalogs[0].name;

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError, NotFoundError } from "../../../errors.js";
-import type { Answer, CatalogRanker, TasteSource } from "../../../ranking/catalog-ranker.js";
+import type { Answer, TasteSource } from "../../../ranking/catalog-ranker.js";
 import { SERVABLE_MODELS } from "../../../ranking/servable-models.js";
 import type { Catalog } from "../../../store/catalog.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
@@ -100,15 +100,12 @@ export function registerAskCommand(program: Command, config: Config): void {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
         const personal = opts.user !== undefined && !model?.hasUser(opts.user) ? await personalization(config, catalog, opts.user) : undefined;
         const taste = personal?.taste;
-        let ranker: CatalogRanker;
-        try {
-          ranker = await CatalogRanker.open(catalog, encoder, { taste, model });
-        } catch (err) {
+        const ranker = await CatalogRanker.open(catalog, encoder, {
+          taste,
+          model,
           // --model auto: a stale model must not make `ask` unusable; a model asked for by name must fit.
-          if (model === undefined || opts.model !== "auto" || !(err instanceof InputError)) throw err;
-          process.stderr.write(`askmusic: warning: ${err.message}; ranking by text match meanwhile\n`);
-          ranker = await CatalogRanker.open(catalog, encoder, { taste });
-        }
+          ...(opts.model === "auto" ? { onModelRejected: (reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking by text match meanwhile\n`) } : {}),
+        });
         const answer = await ranker.ask(request, {
           k,
           // The model's own user part, or taste from history or likes (a user with no likes has no taste component).
