@@ -17,10 +17,8 @@ import { buildLfm2kDomain } from "../src/domains/lfm2k-tagq.js";
 import { reportToMarkdown } from "../src/evaluation/report.js";
 import { runBenchmark } from "../src/evaluation/run-benchmark.js";
 import { withCarvedSelection } from "../src/evaluation/selection.js";
-import { row } from "../src/core/matrix.js";
-import { topK } from "../src/core/topk.js";
 import { EntityAwareRecommender, entityRequests } from "../src/models/jam/entities.js";
-import type { Recommender } from "../src/models/recommender.js";
+import type { Recommender, ScoringRecommender } from "../src/models/recommender.js";
 import { createRecommender } from "../src/models/registry.js";
 import { defaultTextEncoder } from "../src/representations/default-encoder.js";
 
@@ -87,12 +85,12 @@ if (values.load !== undefined) {
 }
 if (values.entities !== undefined && kept !== undefined) {
   const requests = entityRequests(domain, Number(values.entities));
-  const aware = new EntityAwareRecommender(kept);
+  const aware = new EntityAwareRecommender(kept as ScoringRecommender);
   await aware.attach(domain);
   const hit = async (m: Recommender, kind?: string) => {
     const rs = requests.filter((r) => kind === undefined || r.kind === kind);
-    const s = await m.score(rs.map((r) => ({ text: r.text })));
-    return rs.reduce((n, r, i) => n + (topK(row(s, i), 10).includes(r.item) ? 1 : 0), 0) / rs.length;
+    const ranked = await m.rank(rs.map((r) => ({ text: r.text })), { k: 10 });
+    return rs.reduce((n, r, i) => n + (ranked[i].items.includes(r.item) ? 1 : 0), 0) / rs.length;
   };
   for (const kind of [undefined, "exact", "lowercase", "typo"]) {
     console.log(`entity requests${kind ? ` (${kind})` : ""}: HitRate@10 of the named artist: without ${(await hit(kept, kind)).toFixed(4)}, with entity awareness ${(await hit(aware, kind)).toFixed(4)} (${requests.filter((r) => kind === undefined || r.kind === kind).length} requests)`);

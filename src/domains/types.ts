@@ -3,6 +3,8 @@
  * labeled training/validation queries and the request encoder. Benchmarks and the live catalogs both build one.
  */
 import type { Matrix } from "../core/matrix.js";
+import type { CsrMatrix } from "../core/sparse.js";
+import type { RequestContext } from "./requests.js";
 
 /** The candidate items. Every item matrix has rows in `ids` order. */
 export interface ItemSide {
@@ -25,13 +27,15 @@ export interface UserSide {
   readonly features: Readonly<Record<string, Matrix>>;
 }
 
-/** A request with its known relevant items (dense item indices). */
-export interface LabeledQuery {
+/**
+ * A request in context with its known relevant items (dense item indices) and the items masked for it (never
+ * ranked: e.g. a fold-in user's own history).
+ */
+export interface LabeledQuery extends RequestContext {
   readonly qid: string;
-  readonly text: string;
-  /** Dense user index, when the request comes from a known user. */
-  readonly user?: number;
   readonly relevant: readonly number[];
+  /** Items the benchmark's protocol removes from this request's ranking; absent = nothing is masked. */
+  readonly exclude?: readonly number[];
 }
 
 /** Everything a model may use to fit and score. */
@@ -49,6 +53,11 @@ export interface Domain {
    * this many relevant items per train query per epoch (a fresh seeded sample each epoch). Absent: use all.
    */
   readonly positivesPerQuery?: number;
+  /**
+   * Interactions of `users` (rows, dense user index) with `items` (cols) from training data only, e.g. play counts
+   * of the training users of a collaborative-filtering benchmark. Absent when the domain has none.
+   */
+  readonly interactions?: CsrMatrix;
   /** The request encoder of this domain's feature set (its id keys caches and saved models). */
   readonly queryEncoderId: string;
   /** Encodes request texts: rows = texts, cols = the request vector size of this domain. */

@@ -3,10 +3,9 @@
  * query of the split, and average the metrics. Writes nothing; the CLI owns files.
  */
 import { realpathSync } from "node:fs";
-import { topK } from "../core/topk.js";
 import type { Domain, LabeledQuery } from "../domains/types.js";
 import type { Progress } from "../datasets/types.js";
-import type { Recommender, ScoreRequest } from "../models/recommender.js";
+import type { Recommender, RequestContext } from "../models/recommender.js";
 import { MetricAccumulator, type MetricSummary } from "./aggregate.js";
 
 /** One model's row of the report (the JSON contract of DESIGN.md, plus stderr and notes). */
@@ -32,12 +31,9 @@ export async function evaluateModel(
   const acc = new MetricAccumulator();
   for (let start = 0; start < queries.length; start += batchSize) {
     const batch = queries.slice(start, start + batchSize);
-    const requests: ScoreRequest[] = batch.map((q, j) => ({ text: q.text, user: q.user, vector: vectors?.[start + j] }));
-    const scores = await model.score(requests);
-    batch.forEach((q, j) => {
-      const ranked = topK(scores.data.subarray(j * scores.cols, (j + 1) * scores.cols), cutoff);
-      acc.add(ranked, new Set(q.relevant));
-    });
+    const requests: RequestContext[] = batch.map((q, j) => ({ ...q, vector: vectors?.[start + j] }));
+    const lists = await model.rank(requests, { k: cutoff, exclude: batch.map((q) => (q.exclude ? new Set(q.exclude) : undefined)) });
+    batch.forEach((q, j) => acc.add(Array.from(lists[j].items), new Set(q.relevant)));
     options.progress?.(`evaluate ${model.name}`, Math.min(start + batchSize, queries.length), queries.length);
   }
   return acc.summary();

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { matrix, type Matrix } from "../core/matrix.js";
+import { rankByScoring } from "./rank.js";
 import type { Recommender, ScoreRequest } from "./recommender.js";
 import { makeSyntheticDomain } from "./testing/synthetic-domain.js";
 import { meanNdcgAt10 } from "./validation.js";
 
 /** Scores item i as -i (so the ranking is 0, 1, 2, ...) and records the batch sizes it was called with. */
 function fixedRanker(nItems: number, batches: number[], seenVectors: (Float32Array | undefined)[]): Recommender {
-  return {
+  const model: Recommender = {
     name: "fixed",
+    context: { uses: [], needs: [] },
     fit: async () => ({ trainSeconds: 0 }),
+    rank: (requests, options) => rankByScoring(model as Required<Recommender>, requests, options),
     score: async (requests: readonly ScoreRequest[]): Promise<Matrix> => {
       batches.push(requests.length);
       requests.forEach((r) => seenVectors.push(r.vector));
@@ -20,6 +23,7 @@ function fixedRanker(nItems: number, batches: number[], seenVectors: (Float32Arr
     load: async () => {},
     dispose: () => {},
   };
+  return model;
 }
 
 describe("meanNdcgAt10", () => {
@@ -33,11 +37,12 @@ describe("meanNdcgAt10", () => {
       { qid: "b", text: "jazz", relevant: [1, 50] }, // hit at rank 2 of |R| = 2: (1/log2(3)) / (1 + 1/log2(3))
       { qid: "c", text: "folk", relevant: [] }, // skipped
       { qid: "d", text: "rock", relevant: [20] }, // outside the top 10: 0
+      { qid: "e", text: "rock", relevant: [1], exclude: [0] }, // item 0 masked, so item 1 is first: 1
     ];
     const got = await meanNdcgAt10(model, queries, domain, { batchSize: 2 });
-    const expected = (1 + 1 / Math.log2(3) / (1 + 1 / Math.log2(3)) + 0) / 3;
+    const expected = (1 + 1 / Math.log2(3) / (1 + 1 / Math.log2(3)) + 0 + 1) / 4;
     expect(got).toBeCloseTo(expected, 10);
-    expect(batches).toEqual([2, 1]);
+    expect(batches).toEqual([2, 2]);
     expect(vectors.every((v) => v !== undefined && v.length === 32)).toBe(true);
   });
   it("returns NaN when no query has relevant items", async () => {

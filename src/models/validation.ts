@@ -3,20 +3,19 @@
  */
 import { row } from "../core/matrix.js";
 import { ndcgAtK } from "../core/metrics.js";
-import { topK } from "../core/topk.js";
 import type { Domain, LabeledQuery } from "../domains/types.js";
-import type { Recommender, ScoreRequest } from "./recommender.js";
+import type { Recommender, RequestContext } from "./recommender.js";
 import { requestVectors } from "./request-vectors.js";
 
 /** Options of {@link meanNdcgAt10}. */
 export interface ValidationOptions {
-  /** [batchSize=256] Requests scored per `model.score` call (memory: batchSize x items floats). */
+  /** [batchSize=256] Requests ranked per `model.rank` call (memory: batchSize x items floats for scoring models). */
   readonly batchSize?: number;
 }
 
 /**
  * Mean NDCG@10 (binary, IDCG over min(10, |R|); see src/core/metrics.ts) of `model` over `queries`, ranking all
- * items with nothing masked, as the benchmarks do. Request vectors are encoded once per domain and text (cached),
+ * items but each query's `exclude`, as the benchmarks do. Request vectors are encoded once per domain and text (cached),
  * so calling this every epoch costs only scoring. Queries without relevant items are skipped; with none left,
  * returns NaN (callers then skip model selection).
  * @example await meanNdcgAt10(model, domain.val, domain) // 0.41
@@ -34,10 +33,10 @@ export async function meanNdcgAt10(
   let sum = 0;
   for (let start = 0; start < usable.length; start += batchSize) {
     const batch = usable.slice(start, start + batchSize);
-    const requests: ScoreRequest[] = batch.map((q, j) => ({ text: q.text, user: q.user, vector: row(vectors, start + j) }));
-    const scores = await model.score(requests);
+    const requests: RequestContext[] = batch.map((q, j) => ({ ...q, vector: row(vectors, start + j) }));
+    const ranked = await model.rank(requests, { k: 10, exclude: batch.map((q) => (q.exclude !== undefined ? new Set(q.exclude) : undefined)) });
     batch.forEach((q, j) => {
-      sum += ndcgAtK(topK(row(scores, j), 10), new Set(q.relevant), 10);
+      sum += ndcgAtK(Array.from(ranked[j].items), new Set(q.relevant), 10);
     });
   }
   return sum / usable.length;

@@ -8,7 +8,8 @@ import { matrix, type Matrix } from "../../core/matrix.js";
 import { writeFileAtomic } from "../../core/fs.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
-import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
+import type { ContextUse, FitOptions, FitReport, RankOptions, RankedList, Recommender, RequestContext, ScoreComponents, ScoreRequest } from "../recommender.js";
+import { rankByScoring } from "../rank.js";
 import { tokenize } from "./tokenize.js";
 
 const FORMAT = "askmusic/bm25@1";
@@ -40,6 +41,9 @@ interface Posting {
  * (await m.explain({ text: "loud rock" }, 3)).parts // { loud: 1.9, rock: 1.2 }
  */
 export class Bm25Recommender implements Recommender {
+
+  /** Reads the words only; user, history, turns, profile and adapter are ignored. */
+  readonly context: ContextUse = { uses: ["text"], needs: ["text"] };
   readonly name = "bm25";
   private readonly options: z.output<typeof Bm25OptionsSchema>;
   private index: Map<string, Posting> | undefined;
@@ -50,6 +54,10 @@ export class Bm25Recommender implements Recommender {
     const parsed = Bm25OptionsSchema.safeParse(options);
     if (!parsed.success) throw new InputError(`bad bm25 options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     this.options = parsed.data;
+  }
+
+  rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
+    return rankByScoring(this, requests, options);
   }
 
   async fit(domain: Domain, _options: FitOptions): Promise<FitReport> {

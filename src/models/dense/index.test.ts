@@ -5,8 +5,8 @@ import { runRecommenderSuite } from "../conformance.js";
 import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
 import { DenseRecommender } from "./index.js";
 
-runRecommenderSuite({ name: "dense", create: () => new DenseRecommender(), minValNdcg: 0.8 });
-runRecommenderSuite({ name: "dense", create: () => new DenseRecommender(), minValNdcg: 0.8, domain: { withUsers: false } });
+runRecommenderSuite({ name: "dense", create: () => new DenseRecommender(), minTestNdcg: 0.8 });
+runRecommenderSuite({ name: "dense", create: () => new DenseRecommender(), minTestNdcg: 0.8, domain: { withUsers: false } });
 
 describe("dense", () => {
   const domain: Domain = {

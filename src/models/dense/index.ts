@@ -8,7 +8,8 @@ import { matVec, matrix, normalizeRows, row, type Matrix } from "../../core/matr
 import { writeFileAtomic } from "../../core/fs.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
-import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
+import type { ContextUse, FitOptions, FitReport, RankOptions, RankedList, Recommender, RequestContext, ScoreComponents, ScoreRequest } from "../recommender.js";
+import { rankByScoring } from "../rank.js";
 import { requestVectors } from "../request-vectors.js";
 
 const FORMAT = "askmusic/dense@1";
@@ -29,6 +30,9 @@ export type DenseOptions = z.input<typeof DenseOptionsSchema>;
  * (await m.explain({ text: "jazz" }, 5)).parts // { text: 0.83 }
  */
 export class DenseRecommender implements Recommender {
+
+  /** Reads the words only (their vector); everything else is ignored. */
+  readonly context: ContextUse = { uses: ["text"], needs: ["text"] };
   readonly name = "dense";
   private readonly options: z.output<typeof DenseOptionsSchema>;
   private items: Matrix | undefined;
@@ -38,6 +42,10 @@ export class DenseRecommender implements Recommender {
     const parsed = DenseOptionsSchema.safeParse(options);
     if (!parsed.success) throw new InputError(`bad dense options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     this.options = parsed.data;
+  }
+
+  rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
+    return rankByScoring(this, requests, options);
   }
 
   async fit(domain: Domain, _options: FitOptions): Promise<FitReport> {

@@ -5,7 +5,8 @@
  */
 import { matrix, type Matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
-import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
+import type { ContextUse, FitOptions, FitReport, RankOptions, RankedList, Recommender, RequestContext, ScoreComponents, ScoreRequest, ScoringRecommender } from "../recommender.js";
+import { rankByScoring } from "../rank.js";
 
 /** One catalog item named in a request. */
 export interface EntityMatch {
@@ -162,9 +163,16 @@ export class EntityAwareRecommender implements Recommender {
   private unit: Matrix | undefined;
   private readonly options: EntityAwareOptions;
 
-  constructor(readonly base: Recommender, options: EntityAwareOptions = {}) {
+  readonly context: ContextUse;
+
+  constructor(readonly base: ScoringRecommender, options: EntityAwareOptions = {}) {
     this.name = `${base.name}+entities`;
+    this.context = base.context;
     this.options = options;
+  }
+
+  rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
+    return rankByScoring(this, requests, options);
   }
 
   private bind(domain: Domain): void {

@@ -7,7 +7,8 @@ import { matrix, type Matrix } from "../../core/matrix.js";
 import { mulberry32 } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
-import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
+import type { ContextUse, FitOptions, FitReport, RankOptions, RankedList, Recommender, RequestContext, ScoreComponents, ScoreRequest } from "../recommender.js";
+import { rankByScoring } from "../rank.js";
 import { requestVectors } from "../request-vectors.js";
 import { tf, tfReady } from "../tf/backend.js";
 import { bprBatches } from "../tf/bpr.js";
@@ -88,6 +89,9 @@ const REQUEST_CACHE_LIMIT = 1024;
  * // { parts: { user: 0.8, request: 2.1, bias: -0.3 }, modalityWeights: { cf: 0.2, tagtext: 0.61, name: 0.19 } }
  */
 export class JamRecommender implements Recommender {
+
+  /** The words and, when the domain has users, the user; history, turns, profile and adapter are ignored. */
+  readonly context: ContextUse = { uses: ["text", "user"], needs: ["text"] };
   readonly name: string;
   readonly mixing: Mixing;
   private options: JamOptions;
@@ -101,6 +105,10 @@ export class JamRecommender implements Recommender {
     this.name = `jam-${mixing}`;
     this.requested = options;
     this.options = parseJamOptions(options); // validates now: bad options fail before any data loads
+  }
+
+  rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
+    return rankByScoring(this, requests, options);
   }
 
   async fit(domain: Domain, fitOptions: FitOptions): Promise<FitReport> {

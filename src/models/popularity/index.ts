@@ -7,7 +7,8 @@ import { matrix, type Matrix } from "../../core/matrix.js";
 import { writeFileAtomic } from "../../core/fs.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, ModelFitError } from "../../errors.js";
-import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
+import type { ContextUse, FitOptions, FitReport, RankOptions, RankedList, Recommender, RequestContext, ScoreComponents, ScoreRequest } from "../recommender.js";
+import { rankByScoring } from "../rank.js";
 
 const FORMAT = "askmusic/popularity@1";
 
@@ -16,9 +17,16 @@ const FORMAT = "askmusic/popularity@1";
  * @example const m = new PopularityRecommender(); await m.fit(domain, { seed: 42 }); (await m.score([{ text: "x" }])).cols // items
  */
 export class PopularityRecommender implements Recommender {
+
+  /** Ignores every part of the request by design: the same ranking for all. */
+  readonly context: ContextUse = { uses: [], needs: [] };
   readonly name = "popularity";
   private popularity: Float32Array | undefined;
   private domainName = "";
+
+  rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
+    return rankByScoring(this, requests, options);
+  }
 
   async fit(domain: Domain, _options: FitOptions): Promise<FitReport> {
     const t0 = performance.now();

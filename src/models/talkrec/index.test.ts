@@ -6,8 +6,8 @@ import { TalkRecRecommender } from "./index.js";
 
 const small = { epochs: 30, patience: 30, batchSize: 32, learningRate: 0.01 };
 
-runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(small), minValNdcg: 0.7 });
-runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(small), minValNdcg: 0.7, domain: { withUsers: false } });
+runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(small), minTestNdcg: 0.7 });
+runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(small), minTestNdcg: 0.7, domain: { withUsers: false } });
 
 describe("talkrec", () => {
   it("ignores the user and explains with one request part", async () => {

@@ -4,7 +4,7 @@
 import type { Matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
 import { ModelFitError } from "../../errors.js";
-import type { ScoreRequest } from "../recommender.js";
+import type { ContextUse, ScoreRequest } from "../recommender.js";
 import { requestVectors } from "../request-vectors.js";
 import { TOWER_TRAINING_DEFAULTS, TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
 
@@ -24,6 +24,8 @@ export const TALKREC_DEFAULTS: TowerOptions = Object.freeze({
  */
 export class TalkRecRecommender extends TowerRecommender {
   readonly name = "talkrec";
+  /** The words only: user, history, turns, profile and adapter are ignored. */
+  readonly context: ContextUse = { uses: ["text"], needs: ["text"] };
   protected readonly partName = "request";
   private requestDims = -1;
 

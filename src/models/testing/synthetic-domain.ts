@@ -2,6 +2,7 @@
  * @file A tiny synthetic Domain with a known right answer (4 genres x 10 items), for the model conformance suite.
  */
 import { fromRows, matrix, type Matrix } from "../../core/matrix.js";
+import { csrFromEntries } from "../../core/sparse.js";
 import { mulberry32, randInt, randNormal, shuffleInPlace, type Rng } from "../../core/random.js";
 import type { Domain, LabeledQuery } from "../../domains/types.js";
 
@@ -34,8 +35,13 @@ export interface SyntheticDomain extends Domain {
   readonly itemGenre: readonly number[];
   /** genre index of each user. */
   readonly userGenre: readonly number[];
-  /** One clear request per genre (text and user agree); relevant = every item of that genre. */
+  /** One clear request per genre (text, user and history agree); relevant = every item of that genre. */
   readonly probes: readonly LabeledQuery[];
+  /**
+   * Held-out requests like val (fresh texts, same requesters): no model selects on them, so the conformance suite's
+   * quality floor is measured here.
+   */
+  readonly test: readonly LabeledQuery[];
 }
 
 const CF_DIMS = 8;
@@ -101,6 +107,12 @@ export function makeSyntheticDomain(options: SyntheticDomainOptions = {}): Synth
   };
 
   // Requesters: the users when there are any, else one anonymous requester per genre slot.
+  // A user's listening history: the items their training queries list (set below, once train exists).
+  const historyOf = new Map<number, number[]>();
+  const withContext = (q: LabeledQuery): LabeledQuery => {
+    const h = q.user !== undefined ? historyOf.get(q.user) : undefined;
+    return h !== undefined && h.length > 0 ? { ...q, history: { items: h } } : q;
+  };
   const requesters: { g: number; user?: number }[] = withUsers
     ? userGenre.map((g, u) => ({ g, user: u }))
     : [0, 1, 2, 3, 0, 1, 2, 3].map((g) => ({ g }));
@@ -113,12 +125,27 @@ export function makeSyntheticDomain(options: SyntheticDomainOptions = {}): Synth
     }
     for (let q = 0; q < 2; q++) val.push({ qid: `r${r}-v${q}`, text: textFor(g), user, relevant: itemsOf(g) });
   });
+  for (const q of train) {
+    if (q.user === undefined) continue;
+    const h = historyOf.get(q.user) ?? [];
+    for (const i of q.relevant) if (!h.includes(i)) h.push(i);
+    historyOf.set(q.user, h.sort((a, b) => a - b));
+  }
+  // Test requests use their own random stream, so adding them changed no train, val or probe request.
+  const testRng = mulberry32(seed ^ 0x7e57);
+  const test: LabeledQuery[] = requesters.flatMap(({ g, user }, r) =>
+    [0, 1].map((q) => {
+      const w = GENRE_WORDS[g];
+      const text = `${w[randInt(testRng, w.length)]} ${w[randInt(testRng, w.length)]} ${w[randInt(testRng, w.length)]}`;
+      return withContext({ qid: `r${r}-t${q}`, text, user, relevant: itemsOf(g) });
+    }),
+  );
   const probes: LabeledQuery[] = GENRES.map((_, g) => ({
     qid: `probe-${g}`,
     text: `${GENRE_WORDS[g][0]} ${GENRE_WORDS[g][1]}`,
     user: withUsers ? userGenre.indexOf(g) : undefined,
     relevant: itemsOf(g),
-  }));
+  })).map(withContext);
 
   const popularity = new Float32Array(nItems);
   for (const q of train) for (const i of q.relevant) popularity[i] += 1;
@@ -135,11 +162,15 @@ export function makeSyntheticDomain(options: SyntheticDomainOptions = {}): Synth
       ? { ids: userGenre.map((_, u) => `user${u}`), features: { cf: fromRows(userCf, CF_DIMS) } }
       : { ids: [], features: {} },
     train,
-    val,
+    val: val.map(withContext),
+    ...(withUsers
+      ? { interactions: csrFromEntries(nUsers, nItems, [...historyOf].flatMap(([user, items]) => items.map((item) => ({ row: user, col: item, value: 1 })))) }
+      : {}),
     queryEncoderId: `synthetic-bow-${dims}`,
     encodeQueries: async (texts) => (texts.length === 0 ? matrix(0, dims) : fromRows(texts.map(encodeOne), dims)),
     itemGenre,
     userGenre,
     probes,
+    test,
   };
 }

@@ -7,7 +7,8 @@ import { matrix, meanRowNorm, type Matrix } from "../../core/matrix.js";
 import { mulberry32 } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
-import type { FitOptions, FitReport, Recommender, ScoreComponents, ScoreRequest } from "../recommender.js";
+import type { ContextUse, FitOptions, FitReport, RankedList, RankOptions, Recommender, RequestContext, ScoreComponents, ScoreRequest } from "../recommender.js";
+import { rankByScoring } from "../rank.js";
 import { meanNdcgAt10 } from "../validation.js";
 import { tf, tfReady } from "./backend.js";
 import { bprBatches, bprLoss } from "./bpr.js";
@@ -57,6 +58,7 @@ const MetaSchema = z.object({
  */
 export abstract class TowerRecommender implements Recommender {
   abstract readonly name: string;
+  abstract readonly context: ContextUse;
   /** Name of the single score part in explain(): "user" or "request". */
   protected abstract readonly partName: string;
   protected options: TowerOptions;
@@ -87,6 +89,10 @@ export abstract class TowerRecommender implements Recommender {
   protected abstract trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array }>;
   /** Left inputs (unscaled) for requests: rows = requests. */
   protected abstract requestLeft(requests: readonly ScoreRequest[]): Promise<Matrix>;
+
+  rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
+    return rankByScoring(this, requests, options);
+  }
 
   async fit(domain: Domain, fitOptions: FitOptions): Promise<FitReport> {
     await tfReady();

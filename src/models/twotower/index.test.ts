@@ -11,7 +11,7 @@ import { TwoTowerRecommender } from "./index.js";
 
 const small = { epochs: 30, patience: 30, batchSize: 32, learningRate: 0.01 };
 
-runRecommenderSuite({ name: "twotower", create: () => new TwoTowerRecommender(small), minValNdcg: 0.7 });
+runRecommenderSuite({ name: "twotower", create: () => new TwoTowerRecommender(small), minTestNdcg: 0.7 });
 
 describe("twotower", () => {
   it("needs users: a domain without them fails with ModelFitError", async () => {

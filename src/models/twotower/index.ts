@@ -4,7 +4,7 @@
 import { matrix, row, type Matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
 import { InputError, ModelFitError } from "../../errors.js";
-import type { ScoreRequest } from "../recommender.js";
+import type { ContextUse, ScoreRequest } from "../recommender.js";
 import { TOWER_TRAINING_DEFAULTS, TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
 
 /** Defaults: 2-layer towers to 64-d (JAM's official code uses 512-128-64 MLPs; the user input here is 64-d cf). */
@@ -23,6 +23,8 @@ export const TWOTOWER_DEFAULTS: TowerOptions = Object.freeze({
  */
 export class TwoTowerRecommender extends TowerRecommender {
   readonly name = "twotower";
+  /** The user only (a user-only baseline): the words and everything else are ignored. */
+  readonly context: ContextUse = { uses: ["user"], needs: ["user"] };
   protected readonly partName = "user";
   private meanUser: Float32Array | undefined;
 
