@@ -16,7 +16,6 @@ import { resolveConfig } from "../src/config.js";
 import { buildLfm2kDomain } from "../src/domains/lfm2k-tagq.js";
 import { reportToMarkdown } from "../src/evaluation/report.js";
 import { runBenchmark } from "../src/evaluation/run-benchmark.js";
-import { withCarvedSelection } from "../src/evaluation/selection.js";
 import { EntityAwareRecommender, entityRequests } from "../src/models/jam/entities.js";
 import type { Recommender, ScoringRecommender } from "../src/models/recommender.js";
 import { createRecommender } from "../src/models/registry.js";
@@ -55,8 +54,7 @@ if (values.evaluate !== undefined) {
   encoder.dispose?.();
   process.exit(0);
 }
-const built = await buildLfm2kDomain(config, { features, encoder });
-const domain = withCarvedSelection(built);
+const domain = await buildLfm2kDomain(config, { features, encoder, selection: "carve" });
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model}, node ${process.version}`;
 console.log(`${values.model} on ${domain.name}: ${domain.train.length} train queries, ${domain.val.length} selection queries; options ${JSON.stringify(modelOptions)}`);
 const walls: number[] = [];

@@ -60,6 +60,7 @@ export async function buildJamendoDomain(config: Config, options: JamendoDomainO
     users: { ids: [], features: {} },
     train: labeled(train),
     val: labeled(val),
+    selectionNote: `requests generated from the catalog's tags (${val.length}), never captions`,
     // Generated queries match up to 3,000 tracks each: 16 fresh positives per query per epoch keep an epoch
     // at ~320k pairs instead of millions, while every relevant track is still drawn over the epochs.
     positivesPerQuery: JAMENDO_POSITIVES_PER_QUERY,

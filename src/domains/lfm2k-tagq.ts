@@ -16,6 +16,7 @@ import { defaultTextEncoder } from "../representations/default-encoder.js";
 import { readNpy } from "../representations/npy.js";
 import { cotagEmbeddings } from "../representations/tags.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
+import { carveSelectionSet, type SelectionMode } from "./selection.js";
 import type { Domain, LabeledQuery } from "./types.js";
 
 /** The benchmark's folder name under `benchmarksDir`. */
@@ -38,6 +39,14 @@ export interface Lfm2kDomainOptions {
   readonly progress?: Progress;
   /** [seed=0] seed of the own-feature SVDs. */
   readonly seed?: number;
+  /**
+   * ["default"] "default": select on `val.jsonl`. "carve": select on each user's latest 10% of train queries
+   * (when val.jsonl is the split being evaluated); those queries are removed from train BEFORE popularity, tag
+   * texts and co-tags are computed, so selection sees no statistic of its own answers. (The shared feature set's
+   * frozen `item_tagtext_use.npy` was computed upstream from all of train: with "shared", selection stays slightly
+   * optimistic; the evaluated split is never touched either way.)
+   */
+  readonly selection?: SelectionMode;
 }
 
 /**
@@ -61,15 +70,22 @@ export async function buildLfm2kDomain(config: Config, options: Lfm2kDomainOptio
   const [trainRaw, valRaw] = await Promise.all([loadTagQueries(trainFile), loadTagQueries(valFile)]);
   progress?.("lfm2k: load", 3, 3);
 
+  const carve = options.selection === "carve";
+  const carved = carve ? carveSelectionSet(trainRaw) : undefined;
+  const fitRaw = carved?.fit ?? trainRaw;
   const itemIds = lfm.artists.map((a) => String(a.id));
   const names = lfm.artists.map((a) => a.name);
   const itemIndex = new Map(lfm.artists.map((a, i) => [a.id, i]));
   const userIndex = new Map(lfm.users.map((u, i) => [u, i]));
-  const train = toLabeledQueries(trainRaw, userIndex, itemIndex, trainFile);
-  const val = toLabeledQueries(valRaw, userIndex, itemIndex, valFile);
+  // Everything below that counts train queries counts only those the model fits on (`fitRaw`).
+  const train = toLabeledQueries(fitRaw, userIndex, itemIndex, trainFile);
+  const val = carved ? toLabeledQueries(carved.selection, userIndex, itemIndex, trainFile) : toLabeledQueries(valRaw, userIndex, itemIndex, valFile);
+  const selectionNote = carved
+    ? `latest 10% of each user's train queries (${val.length}), carved before any train statistic was computed`
+    : `val.jsonl (${val.length} queries)`;
   const popularity = new Float32Array(itemIds.length);
   for (const q of train) for (const i of q.relevant) popularity[i]++;
-  const tagLists = topTrainTags(trainRaw, itemIndex, itemIds.length);
+  const tagLists = topTrainTags(fitRaw, itemIndex, itemIds.length);
   const tagTexts = tagLists.map((tags) => tags.join(", "));
 
   const encoder = options.encoder ?? defaultTextEncoder(config, progress);
@@ -89,6 +105,7 @@ export async function buildLfm2kDomain(config: Config, options: Lfm2kDomainOptio
       users: { ids: common.usersIds, features: { cf: f.userCf } },
       train,
       val,
+      selectionNote,
       queryEncoderId: SHARED_QUERY_ENCODER_ID,
       encodeQueries: (texts) => lookupOrEncode(texts, byText, f.tagsUse, encoder),
     };
@@ -107,7 +124,7 @@ export async function buildLfm2kDomain(config: Config, options: Lfm2kDomainOptio
   const tagtext = matrix(itemIds.length, encoder.dims, new Float32Array(nameVecs.data));
   tagged.forEach((i, k) => tagtext.data.set(taggedVecs.data.subarray(k * encoder.dims, (k + 1) * encoder.dims), i * encoder.dims));
   // cotag: each artist's train-query tags, repeated by count (how many train queries used it for that artist).
-  const tagCounts = trainTagCounts(trainRaw, itemIndex, itemIds.length);
+  const tagCounts = trainTagCounts(fitRaw, itemIndex, itemIds.length);
   const cotag = cotagEmbeddings(
     tagCounts.map((m) => [...m].flatMap(([tag, n]) => Array<string>(n).fill(String(tag)))),
     { k: 32, seed },
@@ -118,6 +135,7 @@ export async function buildLfm2kDomain(config: Config, options: Lfm2kDomainOptio
     users: { ids: common.usersIds, features: { cf: cf.rows } },
     train,
     val,
+    selectionNote,
     queryEncoderId: encoder.id,
     encodeQueries: (texts) => encoder.encode(texts),
   };

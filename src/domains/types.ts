@@ -48,6 +48,8 @@ export interface Domain {
   readonly train: readonly LabeledQuery[];
   /** Model-selection queries: never the split being evaluated. */
   readonly val: readonly LabeledQuery[];
+  /** Where `val` comes from, for reports (e.g. "val.jsonl (2,853 queries)" or how it was carved). */
+  readonly selectionNote?: string;
   /**
    * For domains whose (generated) training queries have very large relevant sets: learned models draw at most
    * this many relevant items per train query per epoch (a fresh seeded sample each epoch). Absent: use all.

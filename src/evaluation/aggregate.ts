@@ -13,8 +13,11 @@ import {
 /** A metric key of the evaluation JSON contract, e.g. "ndcg@10". */
 export type MetricKey = string;
 
+/** Per-query metric functions by contract key: (ranked item indices best first, relevant set) -> value. */
+export type MetricDefinitions = Readonly<Record<MetricKey, (ranked: readonly number[], relevant: ReadonlySet<number>) => number>>;
+
 /** The metrics every retrieval benchmark reports, by contract key. */
-export const RETRIEVAL_METRICS: Readonly<Record<MetricKey, (ranked: readonly number[], relevant: ReadonlySet<number>) => number>> = {
+export const RETRIEVAL_METRICS: MetricDefinitions = {
   "ndcg@10": (r, s) => ndcgAtK(r, s, 10),
   "ndcg@100": (r, s) => ndcgAtK(r, s, 100),
   "recall@10": (r, s) => recallAtK(r, s, 10),
@@ -25,7 +28,7 @@ export const RETRIEVAL_METRICS: Readonly<Record<MetricKey, (ranked: readonly num
 };
 
 /** The metrics of the VAE-CF protocol (lfm2k-cf): recall normalised by min(k, |held-out|). */
-export const CF_METRICS: Readonly<Record<MetricKey, (ranked: readonly number[], relevant: ReadonlySet<number>) => number>> = {
+export const CF_METRICS: MetricDefinitions = {
   "ndcg@100": (r, s) => ndcgAtK(r, s, 100),
   "recall@20": (r, s) => cappedRecallAtK(r, s, 20),
   "recall@50": (r, s) => cappedRecallAtK(r, s, 50),
@@ -50,7 +53,7 @@ export class MetricAccumulator {
   private count = 0;
   private skipped = 0;
 
-  constructor(private readonly definitions = RETRIEVAL_METRICS) {
+  constructor(private readonly definitions: MetricDefinitions = RETRIEVAL_METRICS) {
     for (const key of Object.keys(definitions)) {
       this.sums[key] = 0;
       this.sumSquares[key] = 0;

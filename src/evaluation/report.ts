@@ -11,18 +11,19 @@ export interface EvalReport {
   readonly seed: number;
   /** Where model selection happened: the domain's val split, or a selection set carved from train. */
   readonly selection: string;
+  /** The benchmark's metric keys in column order (its protocol decides them). */
+  readonly columns: readonly string[];
   readonly machine: string;
   readonly results: ModelResult[];
 }
 
-const COLUMNS = ["ndcg@10", "ndcg@100", "recall@10", "recall@100", "hit@10", "mrr@10"] as const;
-
-/** Renders the report as a Markdown table (mean ± standard error, 4 decimals). */
+/** Renders the report as a Markdown table in the benchmark's columns (mean ± standard error, 4 decimals). */
 export function reportToMarkdown(report: EvalReport): string {
-  const header = `| model | ${COLUMNS.join(" | ")} | train s | queries |`;
-  const rule = `|${"---|".repeat(COLUMNS.length + 3)}`;
+  const columns = report.columns;
+  const header = `| model | ${columns.join(" | ")} | train s | queries |`;
+  const rule = `|${"---|".repeat(columns.length + 3)}`;
   const rows = report.results.map((r) => {
-    const cells = COLUMNS.map((c) =>
+    const cells = columns.map((c) =>
       r.metrics[c] === undefined ? "n/a" : `${r.metrics[c].toFixed(4)} ± ${(r.stderr[c] ?? 0).toFixed(4)}`,
     );
     return `| ${r.model} | ${cells.join(" | ")} | ${r.train_seconds.toFixed(1)} | ${r.queries} |`;

@@ -1,16 +1,20 @@
 /**
- * @file `askmusic eval` as a library call: build the benchmark's domain, read the split, fit and evaluate each model.
+ * @file `askmusic eval` as a library call: check that every model can rank the benchmark's requests, read the split,
+ * decide where models select (never on anything overlapping the split), build the domain, then fit, rank and score
+ * each model by the benchmark's own protocol.
  */
 import os from "node:os";
 import path from "node:path";
 import type { Config } from "../config.js";
 import type { Progress } from "../datasets/types.js";
-import type { TextEncoder } from "../representations/text-encoder.js";
+import { InputError } from "../errors.js";
+import { checkCanRank } from "../models/rank.js";
 import type { Recommender } from "../models/recommender.js";
 import { createRecommender } from "../models/registry.js";
-import { checkFeatures, getBenchmark } from "./benchmarks.js";
-import { encodeQueryVectors, evaluateModel, sameFile, type ModelResult } from "./runner.js";
-import { withCarvedSelection } from "./selection.js";
+import type { TextEncoder } from "../representations/text-encoder.js";
+import { checkFeatures, getBenchmark } from "./benchmarks/index.js";
+import { overlapOf } from "./benchmarks/identity.js";
+import { encodeQueryVectors, evaluateModel, type ModelResult } from "./runner.js";
 import type { EvalReport } from "./report.js";
 
 /** What to run. */
@@ -28,6 +32,11 @@ export interface RunBenchmarkOptions {
   readonly log?: (line: string) => void;
   /** Overrides model construction (tests). */
   readonly createModel?: (name: string) => Recommender;
+  /**
+   * Receives each model's official prediction lines, for benchmarks that have a prediction format (cpcd); asking
+   * for them on another benchmark is an InputError before anything runs.
+   */
+  readonly onPredictions?: (model: string, lines: readonly string[]) => Promise<void>;
 }
 
 /** A one-line description of this machine, recorded with every report. */
@@ -42,20 +51,32 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   const features = checkFeatures(spec, options.features);
   const seed = options.seed ?? 42;
   const create = options.createModel ?? ((name: string) => createRecommender(name));
-  // Fail fast on an unknown model name, before building features for minutes.
-  options.models.forEach((name) => create(name).dispose());
+  if (options.models.length === 0) throw new InputError("no models to evaluate: pass --models a,b,...", { field: "models" });
+  // Fail fast on an unknown model or one that cannot rank this benchmark's requests, before minutes of features.
+  for (const name of options.models) {
+    const model = create(name);
+    try {
+      checkCanRank(name, model.context, spec.carries, spec.name);
+    } finally {
+      model.dispose();
+    }
+  }
 
   const log = options.log ?? (() => {});
-  const toLabeled = await spec.readSplit(options.splitFile);
-  const built = await spec.buildDomain(config, { features, encoder: options.encoder, seed, progress: options.progress });
-  const queries = toLabeled(built);
-  const evaluatingSelectionSplit = sameFile(options.splitFile, spec.selectionFile(config));
-  const domain = evaluatingSelectionSplit ? withCarvedSelection(built) : built;
-  const selection = evaluatingSelectionSplit
-    ? `latest 10% of each user's train queries (${domain.val.length}); the evaluated split is never used for selection`
-    : `${domain.name} val (${domain.val.length} queries)`;
-  log(`${spec.name}: ${queries.length} queries, ${domain.items.ids.length} items, ${domain.train.length} train; selection on ${selection}`);
-  const vectors = await encodeQueryVectors(domain, queries);
+  const split = await spec.readSplit(config, options.splitFile);
+  const overlap = overlapOf(split.identities, await spec.selectionIdentities(config));
+  const selectionMode = overlap.queries > 0 ? "carve" : "default";
+  if (overlap.queries > 0) {
+    log(`${spec.name}: ${overlap.queries} of ${split.identities.length} evaluated queries are in the default selection set (${overlap.byQid} by qid, ${overlap.byContent} by content): selecting on a set carved from train instead`);
+  }
+  const domain = await spec.buildDomain(config, { features, encoder: options.encoder, seed, progress: options.progress, selection: selectionMode });
+  const evalSet = split.bind(domain);
+  if (options.onPredictions !== undefined && evalSet.predictions === undefined) {
+    throw new InputError(`${spec.name} has no official prediction format: --predictions-out is for cpcd`, { field: "predictions-out" });
+  }
+  const selection = domain.selectionNote ?? `${domain.name} val (${domain.val.length} queries)`;
+  log(`${spec.name}: ${evalSet.requests.length} requests, ${domain.items.ids.length} items, ${domain.train.length} train; selection on ${selection}`);
+  const vectors = await encodeQueryVectors(domain, evalSet.requests);
 
   const results: ModelResult[] = [];
   for (const name of options.models) {
@@ -63,17 +84,20 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
     try {
       log(`fitting ${name}`);
       const fit = await model.fit(domain, { seed, onProgress: options.progress, log });
-      const summary = await evaluateModel(model, queries, vectors, { progress: options.progress });
+      const { summary, rankings, seconds } = await evaluateModel(model, evalSet, vectors, { progress: options.progress });
+      if (options.onPredictions !== undefined) await options.onPredictions(name, evalSet.predictions!(rankings));
       results.push({
         model: name,
         metrics: summary.metrics,
         stderr: summary.stderr,
         train_seconds: fit.trainSeconds,
+        rank_seconds: seconds,
         queries: summary.queries,
         skipped_empty: summary.skippedEmpty,
         ...(fit.notes ? { notes: fit.notes } : {}),
       });
-      log(`${name}: ndcg@10 ${summary.metrics["ndcg@10"].toFixed(4)} (${fit.trainSeconds.toFixed(1)} s to train)`);
+      const first = spec.columns[0];
+      log(`${name}: ${first} ${summary.metrics[first]?.toFixed(4)} (${fit.trainSeconds.toFixed(1)} s to train)`);
     } finally {
       model.dispose();
     }
@@ -84,6 +108,7 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
     features,
     seed,
     selection,
+    columns: [...spec.columns],
     machine: machineDescription(),
     results,
   };

@@ -1,5 +1,6 @@
 /**
- * @file `askmusic eval <benchmark> --split <file> [--models a,b] [--features own|shared] [--out report.json]`.
+ * @file `askmusic eval <benchmark> --split <file> [--models a,b] [--features own|shared] [--out report.json]
+ * [--predictions-out predictions.jsonl]`.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -7,7 +8,7 @@ import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { writeFileAtomic } from "../../../core/fs.js";
 import { progressPrinter } from "../../../core/progress.js";
-import { DataError } from "../../../errors.js";
+import { DataError, InputError } from "../../../errors.js";
 import { parseIntFlag, parseListFlag } from "../options.js";
 
 const DEFAULT_MODELS = "popularity,bm25,dense";
@@ -17,19 +18,25 @@ export function registerEvalCommand(program: Command, config: Config): void {
   program
     .command("eval")
     .description("Evaluate models on a benchmark split and write a JSON report (and print it as Markdown).")
-    .argument("<benchmark>", "lfm2k-tagq | jamendo-captions")
-    .requiredOption("--split <file>", "split file to evaluate (e.g. $ASKMUSIC_BENCHMARKS/lfm2k-tagq/val.jsonl)")
+    .argument("<benchmark>", "lfm2k-tagq | jamendo-captions | lfm2k-cf | cpcd")
+    .requiredOption("--split <file>", "split file to evaluate (e.g. $ASKMUSIC_BENCHMARKS/lfm2k-tagq/val.jsonl; lfm2k-cf: a *_in.tsv fold-in file; cpcd: a dialog JSONL file)")
     .option("--models <list>", "comma-separated model names", DEFAULT_MODELS)
     .option("--features <set>", "feature set: own (default) or shared (lfm2k-tagq's precomputed features)")
     .option("--seed <n>", "random seed", "42")
     .option("--out <file>", "write the JSON report here (atomically)")
-    .action(async (benchmark: string, opts: { split: string; models: string; features?: string; seed: string; out?: string }) => {
+    .option("--predictions-out <file>", "with exactly one model: write the benchmark's official prediction file (cpcd) here (atomically)")
+    .action(async (benchmark: string, opts: { split: string; models: string; features?: string; seed: string; out?: string; predictionsOut?: string }) => {
       // Heavy modules (TF.js, LanceDB, datasets) load only when the command runs, so --help stays instant.
-      const { getBenchmark } = await import("../../../evaluation/benchmarks.js");
+      const { getBenchmark } = await import("../../../evaluation/benchmarks/index.js");
       const { reportToMarkdown } = await import("../../../evaluation/report.js");
       const { runBenchmark } = await import("../../../evaluation/run-benchmark.js");
       const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
       getBenchmark(benchmark); // unknown benchmark → one-line error before anything loads
+      const models = parseListFlag("--models", opts.models);
+      if (opts.predictionsOut !== undefined && models.length !== 1) {
+        throw new InputError(`--predictions-out writes one model's predictions: pass exactly one model in --models, got ${models.length}`, { field: "predictions-out" });
+      }
+      let predictions: readonly string[] | undefined;
       const splitFile = path.resolve(opts.split);
       await fs.access(splitFile).catch((cause) => {
         throw new DataError(`split file not found: ${splitFile}`, { path: splitFile, cause });
@@ -40,14 +47,18 @@ export function registerEvalCommand(program: Command, config: Config): void {
         const report = await runBenchmark(config, {
           benchmark,
           splitFile,
-          models: parseListFlag("--models", opts.models),
+          models,
           features: opts.features,
           seed: parseIntFlag("--seed", opts.seed, 0, 2 ** 31 - 1),
           encoder,
           progress,
           log: (line) => process.stderr.write(`${line}\n`),
+          ...(opts.predictionsOut !== undefined ? { onPredictions: async (_model: string, lines: readonly string[]) => void (predictions = lines) } : {}),
         });
         if (opts.out) await writeFileAtomic(path.resolve(opts.out), `${JSON.stringify(report, null, 2)}\n`);
+        if (opts.predictionsOut !== undefined && predictions !== undefined) {
+          await writeFileAtomic(path.resolve(opts.predictionsOut), predictions.map((l) => `${l}\n`).join(""));
+        }
         process.stdout.write(`${reportToMarkdown(report)}\n`);
       } finally {
         encoder.dispose?.();

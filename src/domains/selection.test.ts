@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { carveSelectionSet } from "./selection.js";
-import type { LabeledQuery } from "../domains/types.js";
+import type { LabeledQuery } from "./types.js";
 
 const q = (qid: string, user?: number): LabeledQuery => ({ qid, text: qid, user, relevant: [0] });
 
