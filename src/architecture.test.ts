@@ -17,11 +17,11 @@ function layerOf(file: string): number {
   return index < 0 ? LAYERS.length : index;
 }
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, tests = false): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return full.endsWith(".ts") && !full.endsWith(".test.ts") ? [full] : [];
+    if (statSync(full).isDirectory()) return sourceFiles(full, tests);
+    return full.endsWith(".ts") && full.endsWith(".test.ts") === tests ? [full] : [];
   });
 }
 
@@ -38,6 +38,16 @@ describe("architecture", () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+  it("tests name no absolute path of a particular machine (data comes from ASKMUSIC_* or ../shared)", () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(import.meta.dirname, true)) {
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/["'`](\/(?:work|home|root|tmp|Users|mnt|srv)\/[^"'`]*)["'`]/g)) {
+        offenders.push(`${path.relative(import.meta.dirname, file)}: ${match[1]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
   it("knows every top-level folder", () => {
     const folders = readdirSync(import.meta.dirname).filter((n) => statSync(path.join(import.meta.dirname, n)).isDirectory());

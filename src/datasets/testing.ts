@@ -57,17 +57,22 @@ export async function tempFile(name: string, content: string | Uint8Array): Prom
 }
 
 /**
+ * Where the real data and benchmarks are for tests: `ASKMUSIC_DATA` / `ASKMUSIC_BENCHMARKS` when set, else the
+ * project's defaults (`../shared/...` beside the checkout), never a path of one particular machine.
+ */
+export function realDataDirs(): { data: string; benchmarks: string } {
+  const env = process.env; // tests are an edge: the only place below the CLI that reads the environment
+  const c = resolveConfig({ ASKMUSIC_DATA: env.ASKMUSIC_DATA, ASKMUSIC_BENCHMARKS: env.ASKMUSIC_BENCHMARKS });
+  return { data: c.dataDir, benchmarks: c.benchmarksDir };
+}
+
+/**
  * The real data, as CI has it. A fresh temp homeDir is used so tests never touch the developer's cache;
  * the caller removes it with `cleanup()`.
  */
 export function realDataConfig(): { config: Config; cleanup(): Promise<void> } {
   const home = mkdtempSync(path.join(os.tmpdir(), "askmusic-home-"));
-  const env = process.env; // tests are an edge: the only place below the CLI that reads the environment
-  const config = resolveConfig({
-    ASKMUSIC_DATA: env.ASKMUSIC_DATA ?? "/work/shared/data",
-    ASKMUSIC_BENCHMARKS: env.ASKMUSIC_BENCHMARKS ?? "/work/shared/benchmarks",
-    ASKMUSIC_HOME: home,
-    ASKMUSIC_DOWNLOAD: "never",
-  });
+  const dirs = realDataDirs();
+  const config = resolveConfig({ ASKMUSIC_DATA: dirs.data, ASKMUSIC_BENCHMARKS: dirs.benchmarks, ASKMUSIC_HOME: home, ASKMUSIC_DOWNLOAD: "never" });
   return { config, cleanup: () => fs.rm(home, { recursive: true, force: true }) };
 }

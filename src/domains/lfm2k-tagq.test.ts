@@ -123,6 +123,29 @@ describe("buildLfm2kDomain on the real data", () => {
     expect((await own.encodeQueries(["rock"])).data).toEqual(fakeVector("rock", 8));
   });
 
+  it('selection "carve": selects on the latest train queries and computes popularity and tag texts without them', async () => {
+    const carved = await buildLfm2kDomain(config, { features: "own", encoder: ownEncoder, selection: "carve" });
+    const trainQids = new Set(carved.train.map((x) => x.qid));
+    expect(carved.val.length).toBeGreaterThan(1000);
+    expect(carved.val.some((x) => trainQids.has(x.qid))).toBe(false);
+    expect(carved.train.length + carved.val.length).toBe(own.train.length);
+    // No val.jsonl query is used for selection.
+    const valFile = new Set(own.val.map((x) => x.qid));
+    expect(carved.val.some((x) => valFile.has(x.qid))).toBe(false);
+    // Popularity counts only the queries the model fits on...
+    let total = 0;
+    for (const x of carved.items.popularity) total += x;
+    expect(total).toBe(carved.train.reduce((n, x) => n + x.relevant.length, 0));
+    expect(total).toBeLessThan(own.train.reduce((n, x) => n + x.relevant.length, 0));
+    // ...and so do the tag texts: an artist listed only by carved queries has none.
+    const fitItems = new Set(carved.train.flatMap((x) => x.relevant));
+    const onlyCarved = carved.val.flatMap((x) => x.relevant).find((i) => !fitItems.has(i));
+    expect(onlyCarved).toBeDefined();
+    expect(carved.items.texts.tags[onlyCarved!]).toBe("");
+    expect(own.items.texts.tags[onlyCarved!]).not.toBe("");
+    expect(carved.selectionNote).toMatch(/carved before any train statistic/);
+  }, 60000);
+
   it("reproduces the shared tag-list strings (8340 distinct)", () => {
     expect(new Set(shared.items.texts.tags.filter((t) => t !== "")).size).toBe(8340);
   });

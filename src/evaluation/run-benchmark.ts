@@ -12,7 +12,7 @@ import { checkCanRank } from "../models/rank.js";
 import type { Recommender } from "../models/recommender.js";
 import { createRecommender } from "../models/registry.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
-import { checkFeatures, getBenchmark } from "./benchmarks/index.js";
+import { checkFeatures, getBenchmark, type BenchmarkSpec } from "./benchmarks/index.js";
 import { overlapOf } from "./benchmarks/identity.js";
 import { encodeQueryVectors, evaluateModel, type ModelResult } from "./runner.js";
 import type { EvalReport } from "./report.js";
@@ -32,6 +32,8 @@ export interface RunBenchmarkOptions {
   readonly log?: (line: string) => void;
   /** Overrides model construction (tests). */
   readonly createModel?: (name: string) => Recommender;
+  /** Overrides the benchmark looked up by `benchmark` (tests). */
+  readonly spec?: BenchmarkSpec;
   /**
    * Receives each model's official prediction lines, for benchmarks that have a prediction format (cpcd); asking
    * for them on another benchmark is an InputError before anything runs.
@@ -47,7 +49,7 @@ export function machineDescription(): string {
 
 /** Runs every model and returns the report (models are validated before any expensive work starts). */
 export async function runBenchmark(config: Config, options: RunBenchmarkOptions): Promise<EvalReport> {
-  const spec = getBenchmark(options.benchmark);
+  const spec = options.spec ?? getBenchmark(options.benchmark);
   const features = checkFeatures(spec, options.features);
   const seed = options.seed ?? 42;
   const create = options.createModel ?? ((name: string) => createRecommender(name));

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cfEmbeddings, symmetricEigen, truncatedSvd, type SparseEntry } from "./cf.js";
 import { readNpy } from "./npy.js";
+import { realDataDirs } from "../datasets/testing.js";
 
 /**
  * A block-diagonal sparse matrix whose blocks are rank-1 outer products a_b·c_bᵀ on disjoint rows and columns:
@@ -114,8 +115,8 @@ describe("cfEmbeddings", () => {
   });
 
   it("matches the benchmark's ARPACK item_cf on Last.fm-2k (k=64) within seconds", async () => {
-    const data = process.env.ASKMUSIC_DATA ?? "/work/shared/data";
-    const feats = path.join(process.env.ASKMUSIC_BENCHMARKS ?? "/work/shared/benchmarks", "lfm2k-tagq/features");
+    const data = realDataDirs().data;
+    const feats = path.join(realDataDirs().benchmarks, "lfm2k-tagq/features");
     const artists = JSON.parse(readFileSync(path.join(feats, "artists.json"), "utf8")) as number[];
     const users = JSON.parse(readFileSync(path.join(feats, "users.json"), "utf8")) as number[];
     const ai = new Map(artists.map((a, i) => [a, i]));

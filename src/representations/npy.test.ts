@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseNpy, readNpy, toNpy } from "./npy.js";
 import { fromRows } from "../core/matrix.js";
 import { DataError } from "../errors.js";
+import { realDataDirs } from "../datasets/testing.js";
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 
@@ -75,7 +76,7 @@ describe("readNpy", () => {
   });
 
   it("reads the benchmark's item_cf.npy", async () => {
-    const bench = process.env.ASKMUSIC_BENCHMARKS ?? "/work/shared/benchmarks";
+    const bench = realDataDirs().benchmarks;
     const m = await readNpy(path.join(bench, "lfm2k-tagq/features/item_cf.npy"));
     expect([m.rows, m.cols]).toEqual([17632, 64]);
     expect(m.data.every(Number.isFinite)).toBe(true);

@@ -5,6 +5,7 @@ import { compareCodePoints } from "./cached-encoder.js";
 import { readNpy } from "./npy.js";
 import type { TextEncoder } from "./text-encoder.js";
 import { createUseLiteEncoder, USE_LITE_BATCH, USE_LITE_DIMS, USE_LITE_ID } from "./use-lite.js";
+import { realDataDirs } from "../datasets/testing.js";
 
 // The one test that loads real weights (~0.3 s): it pins that our batching reproduces the benchmark's vectors.
 describe("createUseLiteEncoder", () => {
@@ -21,7 +22,7 @@ describe("createUseLiteEncoder", () => {
   });
 
   it("reproduces the first batch of the benchmark's tags_use.npy bit for bit", async () => {
-    const feats = path.join(process.env.ASKMUSIC_BENCHMARKS ?? "/work/shared/benchmarks", "lfm2k-tagq/features");
+    const feats = path.join(realDataDirs().benchmarks, "lfm2k-tagq/features");
     const tags = JSON.parse(readFileSync(path.join(feats, "tags.json"), "utf8")) as { text: string }[];
     const table = await readNpy(path.join(feats, "tags_use.npy"));
     // The README: distinct strings, sorted in Python order, consecutive batches of 128.

@@ -8,12 +8,13 @@ import { NotFoundError } from "../errors.js";
 import { fakeEncoder } from "../representations/fake-encoder.js";
 import { ingestCatalog, lastfmItems, lastfmVectorText } from "./ingest.js";
 import { catalogDir, LanceCatalog } from "./lancedb/index.js";
+import { realDataDirs } from "../datasets/testing.js";
 
 let home: string;
 let config: Config;
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), "askmusic-ingest-test-"));
-  config = resolveConfig({ ASKMUSIC_HOME: home, ASKMUSIC_DATA: process.env.ASKMUSIC_DATA ?? "/work/shared/data", ASKMUSIC_DOWNLOAD: "never" });
+  config = resolveConfig({ ASKMUSIC_HOME: home, ASKMUSIC_DATA: realDataDirs().data, ASKMUSIC_DOWNLOAD: "never" });
 });
 afterAll(async () => {
   await fs.rm(home, { recursive: true, force: true });

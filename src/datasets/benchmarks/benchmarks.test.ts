@@ -2,10 +2,10 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DataError } from "../../errors.js";
-import { tempFile } from "../testing.js";
+import { realDataDirs, tempFile } from "../testing.js";
 import { loadCaptionQueries, loadCfSplit, loadCfTrain, loadTagQueries } from "./index.js";
 
-const BENCH = process.env.ASKMUSIC_BENCHMARKS ?? "/work/shared/benchmarks";
+const BENCH = realDataDirs().benchmarks;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));

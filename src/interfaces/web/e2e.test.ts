@@ -1,9 +1,10 @@
 /**
  * @file The web app as a person uses it, in Debian's headless chromium driven by playwright-core: ask, see
  * results, open an explanation, like and dislike and see the next answer change; keyboard only where it matters.
- * Screenshots go to $ASKMUSIC_SCREENSHOTS (default /tmp/askmusic-e2e), outside the repository.
+ * Screenshots go to $ASKMUSIC_SCREENSHOTS (default <os tmpdir>/askmusic-e2e), outside the repository.
  */
 import { existsSync, mkdirSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -15,7 +16,7 @@ import { handJamModel } from "../../ranking/testing.js";
 import { fakeEncode, FAKE_DIMS } from "../../store/testing.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = process.env.ASKMUSIC_SCREENSHOTS ?? "/tmp/askmusic-e2e";
+const SHOTS = process.env.ASKMUSIC_SCREENSHOTS ?? path.join(os.tmpdir(), "askmusic-e2e");
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 let app: FastifyInstance;
