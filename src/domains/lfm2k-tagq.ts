@@ -7,6 +7,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { matrix, type Matrix } from "../core/matrix.js";
+import { csrFromEntries } from "../core/sparse.js";
 import { loadTagQueries, type TagQuery } from "../datasets/benchmarks/index.js";
 import { loadLastfm } from "../datasets/lastfm/index.js";
 import type { LastfmDataset, Progress } from "../datasets/types.js";
@@ -53,7 +54,7 @@ export interface Lfm2kDomainOptions {
  * Builds the lfm2k-tagq domain. Items: every artist of artists.dat in file order (ids = artist ids as strings).
  * Users: every user of user_artists.dat, ascending. train/val: the benchmark's `train.jsonl` / `val.jsonl` with
  * dense indices. popularity and the `tags` texts come from TRAIN queries only (never val/test, never
- * user_taggedartists.dat). Features: items `{cf, tagtext, name}` (+ `cotag` in "own"), users `{cf}`, requests = USE.
+ * user_taggedartists.dat). `interactions`: every user's raw play counts from user_artists.dat (users x artists). Features: items `{cf, tagtext, name}` (+ `cotag` in "own"), users `{cf}`, requests = USE.
  * @throws DataError when a split names an unknown user/artist, or shared features disagree with the data.
  * @example
  * const d = await buildLfm2kDomain(config, { features: "shared" });
@@ -88,6 +89,12 @@ export async function buildLfm2kDomain(config: Config, options: Lfm2kDomainOptio
   const tagLists = topTrainTags(fitRaw, itemIndex, itemIds.length);
   const tagTexts = tagLists.map((tags) => tags.join(", "));
 
+  // The whole listening history (user_artists.dat, raw play counts): side information the benchmark allows.
+  const interactions = csrFromEntries(
+    lfm.users.length,
+    itemIds.length,
+    lfm.plays.map((p) => ({ row: userIndex.get(p.user)!, col: itemIndex.get(p.artist)!, value: p.plays })),
+  );
   const encoder = options.encoder ?? defaultTextEncoder(config, progress);
   const common = {
     items: { ids: itemIds, names, texts: { name: names, tags: tagTexts }, popularity },
@@ -106,6 +113,7 @@ export async function buildLfm2kDomain(config: Config, options: Lfm2kDomainOptio
       train,
       val,
       selectionNote,
+      interactions,
       queryEncoderId: SHARED_QUERY_ENCODER_ID,
       encodeQueries: (texts) => lookupOrEncode(texts, byText, f.tagsUse, encoder),
     };
@@ -136,6 +144,7 @@ export async function buildLfm2kDomain(config: Config, options: Lfm2kDomainOptio
     train,
     val,
     selectionNote,
+    interactions,
     queryEncoderId: encoder.id,
     encodeQueries: (texts) => encoder.encode(texts),
   };

@@ -4,11 +4,15 @@
 import { InputError, NotFoundError } from "../errors.js";
 import { Bm25Recommender } from "./bm25/index.js";
 import { DenseRecommender } from "./dense/index.js";
+import { HistoryTagRecommender } from "./history-tag/index.js";
+import { ItemKnnRecommender } from "./itemknn/index.js";
 import { JamRecommender } from "./jam/index.js";
 import { PopularityRecommender } from "./popularity/index.js";
 import type { Recommender } from "./recommender.js";
+import { TagPopularityRecommender } from "./tag-popularity/index.js";
 import { TalkRecRecommender } from "./talkrec/index.js";
 import { TwoTowerRecommender } from "./twotower/index.js";
+import { UserHistoryRecommender } from "./user-history/index.js";
 
 /** Model-specific options (e.g. `{ epochs: 5 }`); each model validates its own and rejects unknown keys. */
 export type ModelOptions = Readonly<Record<string, unknown>>;
@@ -17,11 +21,20 @@ export type ModelOptions = Readonly<Record<string, unknown>>;
 export type ModelFactory = (options?: ModelOptions) => Recommender;
 
 // Casts are at this one boundary: each constructor parses its options with zod and throws InputError on bad ones.
+/** A factory for a model that takes no options: any option is an InputError naming the model. */
+function noOptions(name: string, create: () => Recommender): ModelFactory {
+  return (o) => {
+    if (o !== undefined && Object.keys(o).length > 0) throw new InputError(`${name} takes no options, got: ${Object.keys(o).join(", ")}`);
+    return create();
+  };
+}
+
 const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
-  popularity: (o) => {
-    if (o !== undefined && Object.keys(o).length > 0) throw new InputError(`popularity takes no options, got: ${Object.keys(o).join(", ")}`);
-    return new PopularityRecommender();
-  },
+  popularity: noOptions("popularity", () => new PopularityRecommender()),
+  "user-history": noOptions("user-history", () => new UserHistoryRecommender()),
+  "tag-popularity": noOptions("tag-popularity", () => new TagPopularityRecommender()),
+  "history-tag": (o) => new HistoryTagRecommender(o as never),
+  itemknn: (o) => new ItemKnnRecommender(o as never),
   bm25: (o) => new Bm25Recommender(o as never),
   dense: (o) => new DenseRecommender(o as never),
   twotower: (o) => new TwoTowerRecommender(o as never),

@@ -136,7 +136,7 @@ export function makeSyntheticDomain(options: SyntheticDomainOptions = {}): Synth
   const test: LabeledQuery[] = requesters.flatMap(({ g, user }, r) =>
     [0, 1].map((q) => {
       const w = GENRE_WORDS[g];
-      const text = `${w[randInt(testRng, w.length)]} ${w[randInt(testRng, w.length)]} ${w[randInt(testRng, w.length)]}`;
+      const text = `${w[randInt(testRng, w.length)]} ${w[randInt(testRng, w.length)]}`;
       return withContext({ qid: `r${r}-t${q}`, text, user, relevant: itemsOf(g) });
     }),
   );
