@@ -8,7 +8,7 @@ import { csrFromEntries } from "../../core/sparse.js";
 import { itemNeighbours } from "./index.js";
 
 describe("itemNeighbours", () => {
-  it("computes shrunk cosine over binarised interactions, best first, self excluded", () => {
+  it("computes shrunk cosine over binarised interactions, best first, itself first", () => {
     // users: 0 -> {0, 1}, 1 -> {0, 1, 2}, 2 -> {2, 3} (values are play counts: binarised)
     const x = csrFromEntries(3, 4, [
       { row: 0, col: 0, value: 5 }, { row: 0, col: 1, value: 1 },
@@ -18,14 +18,16 @@ describe("itemNeighbours", () => {
     const nb = itemNeighbours(x, 10, 0);
     const row = (i: number) => Array.from(nb.indices.subarray(nb.indptr[i], nb.indptr[i + 1]));
     const sims = (i: number) => Array.from(nb.sims.subarray(nb.indptr[i], nb.indptr[i + 1]));
-    expect(row(0)).toEqual([1, 2]);
-    expect(sims(0)[0]).toBeCloseTo(2 / (Math.SQRT2 * Math.SQRT2), 6);
-    expect(sims(0)[1]).toBeCloseTo(1 / (Math.SQRT2 * Math.SQRT2), 6);
-    expect(row(3)).toEqual([2]);
-    expect(sims(3)[0]).toBeCloseTo(1 / (Math.SQRT2 * 1), 6);
-    const shrunk = itemNeighbours(x, 1, 10);
-    expect(Array.from(shrunk.indices.subarray(shrunk.indptr[0], shrunk.indptr[1]))).toEqual([1]);
-    expect(shrunk.sims[shrunk.indptr[0]]).toBeCloseTo(2 / (2 + 10), 6);
+    // Items 0 and 1 share both listeners: cosine 1, tied with item 0 itself (ties keep the lower index).
+    expect(row(0)).toEqual([0, 1, 2]);
+    expect(sims(0)).toEqual([1, 1, 0.5].map(Math.fround));
+    expect(row(3)).toEqual([3, 2]);
+    expect(sims(3)[1]).toBeCloseTo(1 / (Math.SQRT2 * 1), 6);
+    const shrunk = itemNeighbours(x, 2, 10);
+    // Item 2: itself 2/(2+10); item 3 (one listener) 1/(√2·1+10) beats items 0 and 1 at 1/(√2·√2+10).
+    expect(Array.from(shrunk.indices.subarray(shrunk.indptr[2], shrunk.indptr[3]))).toEqual([2, 3]);
+    expect(shrunk.sims[shrunk.indptr[2]]).toBeCloseTo(2 / (2 + 10), 6);
+    expect(shrunk.sims[shrunk.indptr[2] + 1]).toBeCloseTo(1 / (Math.SQRT2 + 10), 6);
   });
 });
 

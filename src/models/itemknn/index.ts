@@ -31,7 +31,9 @@ interface Neighbours {
 }
 
 /**
- * Builds the top-`k` cosine neighbours of every item over binarised interactions, self excluded. Work is
+ * Builds the top-`k` cosine neighbours of every item over binarised interactions, itself included (cosine 1 before
+ * shrink: an item is its own nearest neighbour, so a listener's own items score highest, as the history would have
+ * them; benchmarks that must not return seen items mask them). Work is
  * Σ_users |items of user|², not items², because co-occurrences are accumulated user by user through each item's
  * listeners.
  */
@@ -56,7 +58,6 @@ export function itemNeighbours(interactions: CsrMatrix, k: number, shrink: numbe
       const u = colUsers[c];
       for (let e = indptr[u]; e < indptr[u + 1]; e++) {
         const j = indices[e];
-        if (j === i) continue;
         if (co[j] === 0) touched.push(j);
         co[j] += 1;
       }
