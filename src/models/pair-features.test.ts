@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { csrFromEntries } from "../core/sparse.js";
+import type { Domain } from "../domains/types.js";
+import { makeSyntheticDomain } from "./testing/synthetic-domain.js";
+import { pairFeatureRows, pairFeatures, pairTables, trainedPhrases } from "./pair-features.js";
+
+/** A 5-item domain: user 0 played items 1 (9 times) and 2 (once); train: user 0 asked "indie rock" -> [2, 3], user 1 "indie rock" -> [3], user 0 "sad" -> [4]. */
+function tiny(): Domain {
+  const base = makeSyntheticDomain();
+  return {
+    ...base,
+    items: { ...base.items, ids: ["a", "b", "c", "d", "e"], popularity: new Float32Array(5) },
+    users: { ids: ["u0", "u1"], features: {} },
+    interactions: csrFromEntries(2, 5, [{ row: 0, col: 1, value: 9 }, { row: 0, col: 2, value: 1 }]),
+    train: [
+      { qid: "q1", text: "Indie  Rock", user: 0, relevant: [2, 3] },
+      { qid: "q2", text: "indie rock", user: 1, relevant: [3] },
+      { qid: "q3", text: "sad", user: 0, relevant: [4] },
+    ],
+  };
+}
+
+describe("pair features", () => {
+  const t = pairTables(tiny());
+
+  it("finds trained phrases: the whole text, else the longest contained ones", () => {
+    expect(trainedPhrases(t, "indie rock")).toEqual(["indie rock"]);
+    expect(trainedPhrases(t, "some sad indie rock please")).toEqual(["sad", "indie rock"]);
+    expect(trainedPhrases(t, "jazz")).toEqual([]);
+  });
+
+  it("gives log(1 + count) of plays, co-occurrence and the user's own earlier choices, per item", () => {
+    const [history, cooc, tagged] = pairFeatures(t, { text: "indie rock", user: 0 });
+    expect(Array.from(history)).toEqual([0, Math.log(10), Math.log(2), 0, 0].map(Math.fround));
+    expect(Array.from(cooc)).toEqual([0, 0, Math.log(2), Math.log(3), 0].map(Math.fround));
+    expect(Array.from(tagged)).toEqual([0, 0, Math.log(2), Math.log(2), Math.log(2)].map(Math.fround));
+    const anonymous = pairFeatures(t, { text: "sad indie rock", history: { items: [4], weights: [3] } });
+    expect(Array.from(anonymous[0])).toEqual([0, 0, 0, 0, Math.log(4)].map(Math.fround));
+    expect(Array.from(anonymous[1])).toEqual([0, 0, Math.log(2), Math.log(3), Math.log(2)].map(Math.fround));
+    expect(Array.from(anonymous[2])).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("gives the same values pair by pair as item by item", () => {
+    const requests = [{ text: "indie rock", user: 0 }, { text: "sad", user: 1 }];
+    const rows = pairFeatureRows(t, requests, [0, 0, 1, 1], [2, 4, 3, 4]);
+    const dense = requests.map((r) => pairFeatures(t, r));
+    const expected = [[0, 2], [0, 4], [1, 3], [1, 4]].flatMap(([r, i]) => dense[r].map((f) => f[i]));
+    expect(Array.from(rows)).toEqual(expected);
+  });
+});
