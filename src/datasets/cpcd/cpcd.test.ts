@@ -72,6 +72,13 @@ describe("loadCpcdDialogs", () => {
     );
   });
 
+  it("one track, two clusters on two lines: names both lines", async () => {
+    const other = { ...DIALOG, id: "d2", tracks: { a: { ...DIALOG.tracks.a, track_cluster_ids: "c9" }, b: DIALOG.tracks.b } };
+    await expect(loadCpcdDialogs(await file(`${JSON.stringify(DIALOG)}\n${JSON.stringify(other)}\n`))).rejects.toThrow(
+      /:2: field tracks\.a\.track_cluster_ids: "c9", but line 1 gives this track cluster "c1"$/,
+    );
+  });
+
   it("keeps a goal track that has no metadata (upstream has them)", async () => {
     const [d] = await loadCpcdDialogs(await file(JSON.stringify({ ...DIALOG, goal_playlist: ["a", "gone"] })));
     expect(d.goalPlaylist).toEqual(["a", "gone"]);

@@ -44,7 +44,8 @@ const dialogSchema = z.object({
  * `goal_playlist`) into canonical dialogs, in file order.
  * @throws DataError `"<file>:<line>: ..."` for malformed JSON, a missing field or a wrong type (naming the field,
  *   e.g. `field turns.2.liked_results: Expected array, received string`), a duplicate dialog id, a tracks entry whose
- *   key differs from its `track_ids`, or a liked/disliked result that is not in `tracks`; a missing or empty file.
+ *   key differs from its `track_ids`, a track id given two different clusters on two lines, or a liked/disliked result
+ *   that is not in `tracks`; a missing or empty file.
  *   A `goal_playlist` id without metadata is kept (upstream has such ids; the official evaluation looks them up in
  *   its global tracks file).
  * @example
@@ -55,12 +56,19 @@ const dialogSchema = z.object({
 export async function loadCpcdDialogs(file: string): Promise<CpcdDialog[]> {
   const dialogs: CpcdDialog[] = [];
   const seen = new Set<string>();
+  // A track id names one cluster across the file: the official evaluation reads clusters from one global table.
+  const clusterOf = new Map<string, { readonly cluster: string; readonly lineNo: number }>();
   for await (const { value, lineNo } of readJsonl(file, dialogSchema)) {
     if (seen.has(value.id)) throw dataErrorAt(file, lineNo, `duplicate dialog id "${value.id}"`);
     seen.add(value.id);
     const tracks = new Map<string, CpcdTrack>();
     for (const [key, t] of Object.entries(value.tracks)) {
       if (t.track_ids !== key) throw dataErrorAt(file, lineNo, `tracks["${key}"].track_ids is "${t.track_ids}", expected "${key}"`);
+      const earlier = clusterOf.get(key);
+      if (earlier !== undefined && earlier.cluster !== t.track_cluster_ids) {
+        throw dataErrorAt(file, lineNo, `field tracks.${key}.track_cluster_ids: "${t.track_cluster_ids}", but line ${earlier.lineNo} gives this track cluster "${earlier.cluster}"`);
+      }
+      clusterOf.set(key, { cluster: t.track_cluster_ids, lineNo });
       tracks.set(
         key,
         Object.freeze({
