@@ -6,8 +6,8 @@
  * which dialogue's `tracks` a track came from, nor the `goal_playlist`: both are answer keys.
  * Requests: one per turn t, in file order, qid "<dialog_id>:<t>": `text` = turn t's user utterance; `turns` = turns
  * 0..t−1, each with its user utterance, system response, disliked results, and as `liked` its seed tracks (its first
- * 3 liked results). Only the seeds, not every liked result: eval.py removes exactly those from the gold, so a later
- * liked result an earlier turn showed is still gold, and handing it to the model would let it score by repeating it.
+ * 3 liked results). Only the seeds, not every liked result: eval.py removes exactly those from the gold, so a turn's
+ * 4th and later likes stay gold for every later turn, and handing them to a model would let it score by repeating them.
  * Nothing is masked; `depth` is deep enough that 100 clusters survive de-duplication and seed removal on every turn.
  */
 import type { CpcdDialog } from "../../../datasets/types.js";
@@ -47,7 +47,12 @@ export interface CpcdEvalSet extends EvalSet {
   predictions(rankings: readonly RankedList[]): string[];
 }
 
-/** A read and validated CPCD dialog file. */
+/**
+ * A read and validated CPCD dialog file.
+ * @example
+ * const split = new CpcdSplit(file, await loadCpcdDialogs(file));
+ * split.identities[0].qid; // "e504147b42cb891e:0"
+ */
 export class CpcdSplit implements SplitFile {
   readonly identities: readonly QueryIdentity[];
 

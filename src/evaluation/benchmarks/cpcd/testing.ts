@@ -27,7 +27,10 @@ function tracks(prefix: string, n: number, genre: string): Record<string, Record
   return out;
 }
 
-/** The three dialogues as upstream JSON objects (fresh copies: tests may alter them). */
+/**
+ * The three dialogues as upstream JSON objects (fresh copies: tests may alter them).
+ * @example syntheticCpcdDialogs().map((d) => d.id) // ["d1", "d2", "d3"]
+ */
 export function syntheticCpcdDialogs(): Record<string, unknown>[] {
   const d1Tracks = tracks("t", 60, "highlife");
   d1Tracks.t002 = track("t002", "highlife song 1 (live)", "highlife artist 1", "c-t001");
@@ -58,7 +61,10 @@ export function syntheticCpcdDialogs(): Record<string, unknown>[] {
   ];
 }
 
-/** The dialogues as JSONL text (one dialogue a line). */
+/**
+ * The dialogues as JSONL text (one dialogue a line).
+ * @example syntheticCpcdJsonl().split("\n").length // 4 (three lines and the final newline)
+ */
 export function syntheticCpcdJsonl(dialogs: readonly Record<string, unknown>[] = syntheticCpcdDialogs()): string {
   return dialogs.map((d) => JSON.stringify(d)).join("\n") + "\n";
 }
