@@ -17,5 +17,5 @@ export {
 } from "./jamendo/index.js";
 export { loadLastfm, LASTFM_FILES } from "./lastfm/index.js";
 export { loadCpcdDialogs, cpcdSampleFile, CPCD_SAMPLE } from "./cpcd/index.js";
-export { loadCpcdIntent, parseCpcdIntentFile, parsePythonStringList, CPCD_INTENT_FILE } from "./cpcd-intent/index.js";
+export { loadCpcdIntent, parseCpcdIntentFile, parsePythonStringList, withoutDialogs, CPCD_INTENT_FILE } from "./cpcd-intent/index.js";
 export { loadTagQueries, loadCaptionQueries, loadCfSplit, loadCfTrain, type TagQuery, type CaptionQuery } from "./benchmarks/index.js";

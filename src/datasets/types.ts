@@ -76,6 +76,13 @@ export interface CpcdTrack {
   readonly title: string;
   readonly artists: readonly string[];
   readonly album?: string;
+  /**
+   * Upstream `track_cluster_ids`: tracks with approximately the same title and artists share it. CPCD's official
+   * evaluation maps predictions, gold and seeds to clusters, so a near-duplicate upload counts as the same track.
+   */
+  readonly clusterId: string;
+  /** Upstream `track_canonical_ids`: the canonical track id of that cluster. */
+  readonly canonicalId: string;
 }
 export interface CpcdDialog {
   readonly id: string;

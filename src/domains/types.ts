@@ -60,6 +60,14 @@ export interface Domain {
    * of the training users of a collaborative-filtering benchmark. Absent when the domain has none.
    */
   readonly interactions?: CsrMatrix;
+  /**
+   * The CPCD dialog ids (`id` of the dialog JSONL, `dialog_id` of cpcd-intent) of the split this domain was built to
+   * evaluate. Integrity rule: anything trained for such a domain on data derived from CPCD dialogues (e.g. the
+   * utterances of `cpcd-intent/cpcd_intent.csv`) must first drop every row whose dialog id is listed here
+   * (`withoutDialogs` in src/datasets/cpcd-intent), or the evaluated conversations leak into training. Absent when
+   * the domain evaluates no CPCD dialogues.
+   */
+  readonly evaluatedDialogIds?: readonly string[];
   /** The request encoder of this domain's feature set (its id keys caches and saved models). */
   readonly queryEncoderId: string;
   /** Encodes request texts: rows = texts, cols = the request vector size of this domain. */

@@ -71,7 +71,7 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   if (overlap.queries > 0) {
     log(`${spec.name}: ${overlap.queries} of ${split.identities.length} evaluated queries are in the default selection set (${overlap.byQid} by qid, ${overlap.byContent} by content): selecting on a set carved from train instead`);
   }
-  const domain = await spec.buildDomain(config, { features, encoder: options.encoder, seed, progress: options.progress, selection: selectionMode });
+  const domain = await spec.buildDomain(config, { features, encoder: options.encoder, seed, progress: options.progress, selection: selectionMode, split });
   const evalSet = split.bind(domain);
   if (options.onPredictions !== undefined && evalSet.predictions === undefined) {
     throw new InputError(`${spec.name} has no official prediction format: --predictions-out is for cpcd`, { field: "predictions-out" });

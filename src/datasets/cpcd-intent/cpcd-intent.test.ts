@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { makeMirror, realDataConfig, tempFile } from "../testing.js";
-import { CPCD_INTENT_FILE, loadCpcdIntent, parseCpcdIntentFile, parsePythonStringList } from "./index.js";
+import { CPCD_INTENT_FILE, loadCpcdIntent, parseCpcdIntentFile, parsePythonStringList, withoutDialogs } from "./index.js";
 
 const HEADER = "index,dialog_id,unique_id,role,content,intent,music_attribute\r\n";
 const cleanups: (() => Promise<void>)[] = [];
@@ -25,6 +25,15 @@ describe("parsePythonStringList", () => {
     expect(() => parsePythonStringList("['a' 'b']")).toThrow(/expected ","/);
     expect(() => parsePythonStringList("[1, 2]")).toThrow(/expected a quoted string/);
     expect(() => parsePythonStringList("['a]")).toThrow(/unterminated string/);
+  });
+});
+
+describe("withoutDialogs", () => {
+  it("drops every row of an evaluated dialogue, by dialog id, and keeps the rest in order", () => {
+    const row = (index: number, dialogId: string) => ({ index, dialogId, uniqueId: `${dialogId}:${index}:user`, role: "user" as const, content: "x", intents: [], musicAttributes: [] });
+    const rows = [row(0, "a"), row(1, "b"), row(2, "a"), row(3, "c")];
+    expect(withoutDialogs(rows, ["a", "zz"]).map((r) => r.index)).toEqual([1, 3]);
+    expect(withoutDialogs(rows, undefined)).toEqual(rows);
   });
 });
 

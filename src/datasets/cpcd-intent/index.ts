@@ -12,6 +12,10 @@ const HEADER = ["index", "dialog_id", "unique_id", "role", "content", "intent", 
 
 /**
  * Loads the 9,338 labelled turns of `cpcd-intent/cpcd_intent.csv`, in file order.
+ *
+ * Integrity: these are utterances of CPCD dialogues, including those of CPCD's dev and test files. Whatever trains on
+ * them for a domain that evaluates CPCD dialogues (`Domain.evaluatedDialogIds`, filled from the evaluated split)
+ * must first drop those dialogues with {@link withoutDialogs}, by `dialog_id`.
  * @throws DataError `"<file>:<line>: ..."` for a wrong column count, a bad role or index, or a label cell that is
  *   not a Python list of strings; a checksum mismatch or missing file.
  * @example
@@ -63,6 +67,17 @@ export async function parseCpcdIntentFile(file: string): Promise<CpcdIntentRow[]
   if (header) throw dataErrorAt(file, 1, "empty file (expected a header line)");
   if (rows.length === 0) throw dataErrorAt(file, 2, "no data rows after the header");
   return rows;
+}
+
+/**
+ * The rows whose dialogue is not among `dialogIds`: what a trainer may learn from when `dialogIds` are being
+ * evaluated (pass `domain.evaluatedDialogIds`).
+ * @example
+ * withoutDialogs(rows, ["b8e368058df16085"]).some((r) => r.dialogId === "b8e368058df16085"); // false
+ */
+export function withoutDialogs(rows: readonly CpcdIntentRow[], dialogIds: readonly string[] | undefined): CpcdIntentRow[] {
+  const drop = new Set(dialogIds ?? []);
+  return rows.filter((r) => !drop.has(r.dialogId));
 }
 
 /**

@@ -11,7 +11,7 @@ const DIALOG = {
   ],
   tracks: {
     a: { track_ids: "a", track_titles: "Hey Ya", track_release_titles: "Speakerboxxx", track_artists: ["Outkast"], track_canonical_ids: "a", track_cluster_ids: "c1" },
-    b: { track_ids: "b", track_titles: "Other", track_artists: ["X", "Y"] },
+    b: { track_ids: "b", track_titles: "Other", track_artists: ["X", "Y"], track_canonical_ids: "a", track_cluster_ids: "c1" },
   },
   goal_playlist: ["a"],
 };
@@ -31,8 +31,8 @@ describe("loadCpcdDialogs", () => {
     const [d] = await loadCpcdDialogs(await file(JSON.stringify(DIALOG) + "\n\n"));
     expect(d.id).toBe("d1");
     expect(d.turns[1]).toEqual({ userQuery: "upbeat", systemResponse: "here", searchQueries: ["hey ya"], searchResults: [["a", "b"]], liked: ["a"], disliked: ["b"] });
-    expect(d.tracks.get("a")).toEqual({ id: "a", title: "Hey Ya", artists: ["Outkast"], album: "Speakerboxxx" });
-    expect(d.tracks.get("b")).toEqual({ id: "b", title: "Other", artists: ["X", "Y"] });
+    expect(d.tracks.get("a")).toEqual({ id: "a", title: "Hey Ya", artists: ["Outkast"], album: "Speakerboxxx", clusterId: "c1", canonicalId: "a" });
+    expect(d.tracks.get("b")).toEqual({ id: "b", title: "Other", artists: ["X", "Y"], clusterId: "c1", canonicalId: "a" });
     expect(d.goalPlaylist).toEqual(["a"]);
   });
 
@@ -49,6 +49,40 @@ describe("loadCpcdDialogs", () => {
     await expect(loadCpcdDialogs(await file(`${JSON.stringify(DIALOG)}\n${JSON.stringify(DIALOG)}\n`))).rejects.toThrow(/:2: duplicate dialog id "d1"/);
     await expect(loadCpcdDialogs(await file("\n"))).rejects.toThrow(/empty file/);
     await expect(loadCpcdDialogs("/nonexistent/d.jsonl")).rejects.toThrow(/\/nonexistent\/d\.jsonl: no such file/);
+  });
+
+  it("a malformed turn or track names the line and the field", async () => {
+    const withTurn = (turn: Record<string, unknown>) => JSON.stringify({ ...DIALOG, turns: [DIALOG.turns[0], turn] });
+    const { liked_results: _liked, ...noLiked } = DIALOG.turns[1];
+    await expect(loadCpcdDialogs(await file(`${JSON.stringify({ ...DIALOG, id: "d0" })}\n${withTurn(noLiked)}\n`))).rejects.toThrow(
+      /:2: field turns\.1\.liked_results: Required$/,
+    );
+    await expect(loadCpcdDialogs(await file(withTurn({ ...DIALOG.turns[1], user_query: 7 })))).rejects.toThrow(
+      /:1: field turns\.1\.user_query: Expected string, received number$/,
+    );
+    await expect(loadCpcdDialogs(await file(withTurn({ ...DIALOG.turns[1], liked_results: ["a", "zz"] })))).rejects.toThrow(
+      /:1: field turns\.1\.liked_results\.1: track "zz" is not in tracks$/,
+    );
+    await expect(loadCpcdDialogs(await file(withTurn({ ...DIALOG.turns[1], disliked_results: ["zz"] })))).rejects.toThrow(
+      /:1: field turns\.1\.disliked_results\.0: track "zz" is not in tracks$/,
+    );
+    const { track_cluster_ids: _c, ...noCluster } = DIALOG.tracks.a;
+    await expect(loadCpcdDialogs(await file(JSON.stringify({ ...DIALOG, tracks: { ...DIALOG.tracks, a: noCluster } })))).rejects.toThrow(
+      /:1: field tracks\.a\.track_cluster_ids: Required$/,
+    );
+  });
+
+  it("one track, two clusters on two lines: names both lines", async () => {
+    const other = { ...DIALOG, id: "d2", tracks: { a: { ...DIALOG.tracks.a, track_cluster_ids: "c9" }, b: DIALOG.tracks.b } };
+    await expect(loadCpcdDialogs(await file(`${JSON.stringify(DIALOG)}\n${JSON.stringify(other)}\n`))).rejects.toThrow(
+      /:2: field tracks\.a\.track_cluster_ids: "c9", but line 1 gives this track cluster "c1"$/,
+    );
+  });
+
+  it("keeps a goal track that has no metadata (upstream has them)", async () => {
+    const [d] = await loadCpcdDialogs(await file(JSON.stringify({ ...DIALOG, goal_playlist: ["a", "gone"] })));
+    expect(d.goalPlaylist).toEqual(["a", "gone"]);
+    expect(d.tracks.has("gone")).toBe(false);
   });
 });
 

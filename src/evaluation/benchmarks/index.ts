@@ -2,6 +2,7 @@
  * @file The benchmarks `askmusic eval` knows, by name: one table, so a new benchmark registers with one line.
  */
 import { InputError, NotFoundError } from "../../errors.js";
+import { cpcd } from "./cpcd/index.js";
 import { jamendoCaptions } from "./jamendo-captions.js";
 import { lfm2kTagq } from "./lfm2k-tagq.js";
 import type { BenchmarkSpec } from "./spec.js";
@@ -11,6 +12,7 @@ export type { BenchmarkSpec, DomainBuildOptions, EvalSet, QueryIdentity, SplitFi
 const BENCHMARKS: Readonly<Record<string, BenchmarkSpec>> = Object.freeze({
   [lfm2kTagq.name]: lfm2kTagq,
   [jamendoCaptions.name]: jamendoCaptions,
+  [cpcd.name]: cpcd,
 });
 
 /** Names `askmusic eval` accepts. */

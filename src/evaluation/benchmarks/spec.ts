@@ -21,6 +21,11 @@ export interface DomainBuildOptions {
   readonly progress?: Progress;
   /** Where the domain selects models (see SelectionMode): "carve" when its own selection set overlaps the split. */
   readonly selection: SelectionMode;
+  /**
+   * The split being evaluated, as this benchmark's `readSplit` returned it. Most domains ignore it; one whose
+   * candidates are the split's own (cpcd: the union of its dialogues' tracks) is built from it.
+   */
+  readonly split?: SplitFile;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
 import { runRecommenderSuite } from "../conformance.js";
-import { Bm25Recommender } from "./index.js";
+import { Bm25Recommender, queryTerms } from "./index.js";
 import { tokenize } from "./tokenize.js";
 
 runRecommenderSuite({ name: "bm25", create: () => new Bm25Recommender(), minTestNdcg: 0.8 });
@@ -47,6 +47,34 @@ describe("bm25", () => {
     expect(Object.keys(e.parts).sort()).toEqual(["jazz", "rock"]);
     expect(e.parts.rock + e.parts.jazz).toBeCloseTo(s.data[2], 5);
     expect((await m.explain({ text: "rock" }, 1)).parts).toEqual({});
+  });
+
+  it("a request without turns is matched on its own words only, exactly as before turns were read", async () => {
+    // Pins the lfm2k-tagq and jamendo-captions numbers: their requests carry no turns.
+    const m = new Bm25Recommender();
+    await m.fit(tinyDomain({ name: ["loud rock", "soft jazz", "rock jazz", "nigerian songs"] }), { seed: 1 });
+    const alone = await m.score([{ text: "rock jazz" }]);
+    const emptyTurns = await m.score([{ text: "rock jazz", turns: [] }]);
+    const otherParts = await m.score([{ text: "rock jazz", user: 2, history: { items: [3] } }]);
+    expect(Array.from(emptyTurns.data)).toEqual(Array.from(alone.data));
+    expect(Array.from(otherParts.data)).toEqual(Array.from(alone.data));
+    expect([...queryTerms({ text: "Rock, rock JAZZ" })]).toEqual(["rock", "jazz"]);
+    expect(alone.data[3]).toBe(0);
+  });
+
+  it("in a conversation, earlier user utterances and system responses add their words (each distinct term once)", async () => {
+    const m = new Bm25Recommender();
+    await m.fit(tinyDomain({ name: ["loud rock", "soft jazz", "rock jazz", "nigerian songs"] }), { seed: 1 });
+    const turns = [{ user: "Nigerian songs please", system: "here: rock?", liked: [3], disliked: [0] }];
+    const withTurns = await m.score([{ text: "jazz", turns }]);
+    const asOneText = await m.score([{ text: "jazz nigerian songs please here rock" }]);
+    // The liked/disliked items of a turn do not change the scores: only words count.
+    expect(Array.from(withTurns.data)).toEqual(Array.from(asOneText.data));
+    expect(withTurns.data[3]).toBeGreaterThan(0);
+    const parts = (await m.explain({ text: "jazz", turns }, 2)).parts;
+    expect(Object.keys(parts).sort()).toEqual(["jazz", "rock"]);
+    expect(parts.jazz + parts.rock).toBeCloseTo(withTurns.data[2], 5);
+    expect(m.context).toEqual({ uses: ["text", "turns"], needs: ["text"] });
   });
 
   it("rejects an unknown field and bad options", async () => {

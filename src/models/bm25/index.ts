@@ -36,14 +36,18 @@ interface Posting {
 
 /**
  * Okapi BM25 (k1=1.2, b=0.75 by default) with the non-negative idf ln(1 + (N − df + 0.5)/(df + 0.5)).
- * Each distinct query term counts once. Documents are the concatenation of the chosen `items.texts` fields.
+ * Each distinct query term counts once; a conversation's earlier turns add their words ({@link queryTerms}).
+ * Documents are the concatenation of the chosen `items.texts` fields.
  * @example const m = new Bm25Recommender(); await m.fit(domain, { seed: 42 });
  * (await m.explain({ text: "loud rock" }, 3)).parts // { loud: 1.9, rock: 1.2 }
  */
 export class Bm25Recommender implements Recommender {
 
-  /** Reads the words only; user, history, turns, profile and adapter are ignored. */
-  readonly context: ContextUse = { uses: ["text"], needs: ["text"] };
+  /**
+   * Reads the words of the request and of earlier dialogue turns (see {@link queryTerms}); user, history, profile and
+   * adapter, and the liked/disliked items of turns, are ignored.
+   */
+  readonly context: ContextUse = { uses: ["text", "turns"], needs: ["text"] };
   readonly name = "bm25";
   private readonly options: z.output<typeof Bm25OptionsSchema>;
   private index: Map<string, Posting> | undefined;
@@ -71,7 +75,7 @@ export class Bm25Recommender implements Recommender {
     const out = matrix(requests.length, this.nItems);
     requests.forEach((r, q) => {
       const base = q * this.nItems;
-      for (const term of new Set(tokenize(r.text))) {
+      for (const term of queryTerms(r)) {
         const p = index.get(term);
         if (p === undefined) continue;
         for (let j = 0; j < p.docs.length; j++) out.data[base + p.docs[j]] += p.idf * p.weights[j];
@@ -84,7 +88,7 @@ export class Bm25Recommender implements Recommender {
   async explain(request: ScoreRequest, item: number): Promise<ScoreComponents> {
     const index = this.require();
     const parts: Record<string, number> = {};
-    for (const term of new Set(tokenize(request.text))) {
+    for (const term of queryTerms(request)) {
       const p = index.get(term);
       if (p === undefined) continue;
       const j = binarySearch(p.docs, item);
@@ -162,6 +166,21 @@ export class Bm25Recommender implements Recommender {
     if (this.index === undefined) throw new ModelFitError("bm25 model used before fit() or load()");
     return this.index;
   }
+}
+
+/**
+ * The distinct terms a request is matched on: its own words and, in a conversation, every earlier user utterance and
+ * system response (CPCD's BM25 baseline queries with the dialogue so far). Without turns: the request's words only.
+ * @example [...queryTerms({ text: "more like this", turns: [{ user: "nigerian songs", system: "here you go" }] })]
+ * // ["more", "like", "this", "nigerian", "songs", "here", "you", "go"]
+ */
+export function queryTerms(request: RequestContext): Set<string> {
+  const terms = new Set(tokenize(request.text));
+  for (const turn of request.turns ?? []) {
+    for (const t of tokenize(turn.user)) terms.add(t);
+    for (const t of tokenize(turn.system ?? "")) terms.add(t);
+  }
+  return terms;
 }
 
 function binarySearch(a: Int32Array, x: number): number {
