@@ -62,3 +62,20 @@ export interface RequestContext {
   readonly adapter?: AdapterHandle;
 }
 
+
+/**
+ * The request alone, without anything else the object carries: a labeled query's `relevant`, `exclude` and `qid`
+ * are answer keys and bookkeeping that a model must never see, so evaluation and selection hand models this copy.
+ * @example requestOnly({ qid: "u2-t32", text: "80s", user: 3, relevant: [5] }) // { text: "80s", user: 3 }
+ */
+export function requestOnly(q: RequestContext, vector?: Float32Array): RequestContext {
+  const out: { -readonly [K in keyof RequestContext]: RequestContext[K] } = { text: q.text };
+  if (vector !== undefined) out.vector = vector;
+  else if (q.vector !== undefined) out.vector = q.vector;
+  if (q.user !== undefined) out.user = q.user;
+  if (q.history !== undefined) out.history = q.history;
+  if (q.turns !== undefined) out.turns = q.turns;
+  if (q.profile !== undefined) out.profile = q.profile;
+  if (q.adapter !== undefined) out.adapter = q.adapter;
+  return out;
+}

@@ -61,6 +61,20 @@ describe("runBenchmark", () => {
     expect(report.results[0].metrics["ndcg@10"]).toBeGreaterThan(report.results[1].metrics["ndcg@10"]);
   });
 
+  it("hands models the request only: never a query's relevant items, mask or qid", async () => {
+    const seen: string[][] = [];
+    const spy = fixedOrderModel(40);
+    const recording = { ...spy, rank: (requests: readonly object[], o: Parameters<typeof spy.rank>[1]) => (requests.forEach((r) => seen.push(Object.keys(r))), spy.rank(requests as never, o)) };
+    await runBenchmark(config, { benchmark: "synthetic", spec: syntheticSpec({ selection: [], builds: [], reads: [] }), splitFile: "s", models: ["fixed"], encoder, createModel: () => recording });
+    expect(seen.length).toBe(makeSyntheticDomain().test.length);
+    for (const keys of seen) {
+      expect(keys).not.toContain("relevant");
+      expect(keys).not.toContain("exclude");
+      expect(keys).not.toContain("qid");
+      expect(keys).toContain("text");
+    }
+  });
+
   it("selects on a carved set when the split overlaps the selection set by content, whatever the qids", async () => {
     const builds: SelectionMode[] = [];
     const domain = makeSyntheticDomain();

@@ -3,6 +3,7 @@
  * what the protocol masks), then let the benchmark turn the rankings into its metrics. Writes nothing.
  */
 import type { Progress } from "../datasets/types.js";
+import { requestOnly } from "../domains/requests.js";
 import type { Domain, LabeledQuery } from "../domains/types.js";
 import type { RankedList, Recommender, RequestContext } from "../models/recommender.js";
 import type { MetricSummary } from "./aggregate.js";
@@ -36,10 +37,8 @@ export async function rankRequests(
   const out: RankedList[] = [];
   for (let start = 0; start < requests.length; start += batchSize) {
     const batch = requests.slice(start, start + batchSize);
-    const contexts: RequestContext[] = batch.map((q, j) => {
-      const vector = vectors?.[start + j];
-      return vector !== undefined ? { ...q, vector } : q;
-    });
+    // Models see the request only: never a query's relevant items, its mask list or its qid.
+    const contexts: RequestContext[] = batch.map((q, j) => requestOnly(q, vectors?.[start + j]));
     const exclude = batch.map((q) => (q.exclude !== undefined && q.exclude.length > 0 ? new Set(q.exclude) : undefined));
     out.push(...(await model.rank(contexts, { k: depth, exclude })));
     options.progress?.(`evaluate ${model.name}`, Math.min(start + batchSize, requests.length), requests.length);

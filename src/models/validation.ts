@@ -3,6 +3,7 @@
  */
 import { row } from "../core/matrix.js";
 import { ndcgAtK } from "../core/metrics.js";
+import { requestOnly } from "../domains/requests.js";
 import type { Domain, LabeledQuery } from "../domains/types.js";
 import type { Recommender, RequestContext } from "./recommender.js";
 import { requestVectors } from "./request-vectors.js";
@@ -33,7 +34,8 @@ export async function meanNdcgAt10(
   let sum = 0;
   for (let start = 0; start < usable.length; start += batchSize) {
     const batch = usable.slice(start, start + batchSize);
-    const requests: RequestContext[] = batch.map((q, j) => ({ ...q, vector: row(vectors, start + j) }));
+    // The model sees the request only, never the query's relevant items or qid.
+    const requests: RequestContext[] = batch.map((q, j) => requestOnly(q, row(vectors, start + j)));
     const ranked = await model.rank(requests, { k: 10, exclude: batch.map((q) => (q.exclude !== undefined ? new Set(q.exclude) : undefined)) });
     batch.forEach((q, j) => {
       sum += ndcgAtK(Array.from(ranked[j].items), new Set(q.relevant), 10);
