@@ -60,6 +60,13 @@ export interface Domain {
    * of the training users of a collaborative-filtering benchmark. Absent when the domain has none.
    */
   readonly interactions?: CsrMatrix;
+  /**
+   * For domains whose selection set is made of held-out training users (lfm2k-cf): the interactions of every
+   * training user, the selection users included (rows: `users.ids` in order, then the selection users in `val`
+   * order; same columns and value transform as `interactions`). A model may refit on it once its hyperparameters
+   * are chosen on `val`, never select on it. Absent: `interactions` already holds every training user.
+   */
+  readonly refitInteractions?: CsrMatrix;
   /** The request encoder of this domain's feature set (its id keys caches and saved models). */
   readonly queryEncoderId: string;
   /** Encodes request texts: rows = texts, cols = the request vector size of this domain. */
