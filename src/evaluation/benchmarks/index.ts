@@ -3,6 +3,7 @@
  */
 import { InputError, NotFoundError } from "../../errors.js";
 import { jamendoCaptions } from "./jamendo-captions.js";
+import { lfm2kCf } from "./lfm2k-cf.js";
 import { lfm2kTagq } from "./lfm2k-tagq.js";
 import type { BenchmarkSpec } from "./spec.js";
 
@@ -11,6 +12,7 @@ export type { BenchmarkSpec, DomainBuildOptions, EvalSet, QueryIdentity, SplitFi
 const BENCHMARKS: Readonly<Record<string, BenchmarkSpec>> = Object.freeze({
   [lfm2kTagq.name]: lfm2kTagq,
   [jamendoCaptions.name]: jamendoCaptions,
+  [lfm2kCf.name]: lfm2kCf,
 });
 
 /** Names `askmusic eval` accepts. */
