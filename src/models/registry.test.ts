@@ -4,7 +4,7 @@ import { createRecommender, knownModels } from "./registry.js";
 
 describe("model registry", () => {
   it("maps every CLI name to a model of that name", () => {
-    expect(knownModels()).toEqual(["popularity", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe"]);
+    expect(knownModels()).toEqual(["popularity", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe", "ease"]);
     for (const name of knownModels()) expect(createRecommender(name).name).toBe(name);
   });
   it("rejects an unknown name by listing the known ones", () => {
@@ -16,6 +16,7 @@ describe("model registry", () => {
     expect(() => createRecommender("talkrec", { epochs: 0 })).toThrow(/bad model options/);
     expect(() => createRecommender("twotower", { nonsense: 1 })).toThrow(/bad model options/);
     expect(() => createRecommender("popularity", { k: 1 })).toThrow(/takes no options/);
+    expect(() => createRecommender("ease", { lambdas: [] })).toThrow(/bad ease options: lambdas/);
     expect(createRecommender("dense", { feature: "name" }).name).toBe("dense");
   });
 });
