@@ -12,7 +12,11 @@ export interface ItemSide {
   readonly ids: readonly string[];
   /** Display names ("Title — Artist", an artist name, or the id when nothing better is known). */
   readonly names: readonly string[];
-  /** Text fields a lexical model may index, e.g. { name: [...], tags: [...] }. Never derived from eval answers. */
+  /**
+   * Text fields a lexical model may index, e.g. { name: [...], tags: [...] }. Each text belongs to one field only: a
+   * lexical model indexes them all, so a composite field (name + tags) would count each term twice. Never derived
+   * from eval answers.
+   */
   readonly texts: Readonly<Record<string, readonly string[]>>;
   /** Frozen modality vectors, e.g. { cf, tagtext, name }: rows = items. */
   readonly features: Readonly<Record<string, Matrix>>;
