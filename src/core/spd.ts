@@ -6,8 +6,8 @@
  * ~n³/2 = 1.1e10 multiply-adds, in float64 (float32 loses too much on a Gram matrix whose entries reach the
  * thousands). The three steps (LAPACK's potrf, trtri, lauum) are written as dot products of contiguous rows of
  * row-major arrays, 4 x 2 register-blocked: each streamed row is read once for 4 dot products and each cached
- * row feeds 2, which halves the time of the plain row-by-row version (measured: 35 s → 9 s for n = 2,823 on this
- * machine under load; ~3 s per step when idle, see scripts/bench-ease.ts).
+ * row feeds 2. For n = 2,823 that took the inverse from 35 s (plain row-by-row dot products) to 7–12 s, both
+ * measured with other jobs on this machine's 2 cores (scripts/bench-ease.ts prints it).
  */
 
 /** Scratch for the 4 x 2 kernel's results (single-threaded, so one module-level buffer is safe). */

@@ -16,15 +16,19 @@ import { meanNdcgAtK } from "../validation.js";
 
 const FORMAT = "askmusic/ease@1";
 
-/** The λ grid: powers of 2 around the values that suit a few thousand users x items (Steck used 500 on ML-20M). */
-export const EASE_LAMBDAS: readonly number[] = Object.freeze([25, 50, 100, 200, 400, 800]);
+/**
+ * The λ grid: factors of 2 from 25 to 400, where the optimum lies for a few thousand users x items with a few dozen
+ * items each (Steck's 500 was for ML-20M's 136k users). Five values keep the fit near a minute on 2 shared cores
+ * (one 2,823 x 2,823 inverse each, plus the refit); a choice at either edge is logged.
+ */
+export const EASE_LAMBDAS: readonly number[] = Object.freeze([25, 50, 100, 200, 400]);
 
 /** EASE options. */
 export const EaseOptionsSchema = z
   .object({
     /**
      * [lambdas=EASE_LAMBDAS] L2 weights to choose from by NDCG@100 on `domain.val` (each costs one n x n inverse:
-     * ~3–10 s for 2,823 items on this machine). One value: no selection.
+     * 7–15 s for 2,823 items on this machine's 2 shared cores, see scripts/bench-ease.ts). One value: no selection.
      */
     lambdas: z.array(z.number().positive()).min(1).default([...EASE_LAMBDAS]),
     /**
@@ -45,9 +49,11 @@ export type EaseOptions = z.input<typeof EaseOptionsSchema>;
  */
 export function easeWeights(rows: readonly (readonly number[])[], nItems: number, lambda: number): Float32Array {
   const p = spdInverse(gram(rows, nItems, lambda), nItems);
+  const minusInvDiag = Float64Array.from({ length: nItems }, (_, j) => -1 / p[j * nItems + j]);
   const b = new Float32Array(nItems * nItems);
   for (let i = 0; i < nItems; i++) {
-    for (let j = 0; j < nItems; j++) if (i !== j) b[i * nItems + j] = -p[i * nItems + j] / p[j * nItems + j];
+    for (let j = 0; j < nItems; j++) b[i * nItems + j] = p[i * nItems + j] * minusInvDiag[j];
+    b[i * nItems + i] = 0;
   }
   return b;
 }
