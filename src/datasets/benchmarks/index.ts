@@ -1,10 +1,11 @@
 /**
  * @file Benchmark split loaders (lfm2k-tagq, jamendo-captions, lfm2k-cf), validated; captions lose their answer key.
  */
+import path from "node:path";
 import { z } from "zod";
 import { DataError } from "../../errors.js";
 import { readJsonl } from "../jsonl.js";
-import { dataErrorAt, parseIntField, readTsv } from "../tsv.js";
+import { assertReadableFile, dataErrorAt, parseIntField, readTsv } from "../tsv.js";
 import type { LastfmPlay } from "../types.js";
 
 /** One lfm2k-tagq query: a (user, tag) pair whose relevant items are the Last.fm artists the user tagged. */
@@ -129,6 +130,7 @@ export async function loadCfSplit(inFile: string): Promise<{ foldIn: LastfmPlay[
     });
   }
   const outFile = `${inFile.slice(0, -"_in.tsv".length)}_out.tsv`;
+  await assertReadableFile(outFile, `it holds the held-out artists of ${path.basename(inFile)} and must sit next to it`);
   const [foldIn, heldOut] = await Promise.all([loadPlaysTsv(inFile), loadPlaysTsv(outFile)]);
   const inUsers = new Set(foldIn.plays.map((p) => p.user));
   const inPairs = new Set(foldIn.plays.map((p) => `${p.user}\t${p.artist}`));
