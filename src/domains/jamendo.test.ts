@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../config.js";
-import { realDataConfig } from "../datasets/testing.js";
-import type { JamendoTrack } from "../datasets/types.js";
+import { jamendoTrack, realDataConfig } from "../datasets/testing.js";
 import { fakeEncoder, fakeVector } from "../representations/fake-encoder.js";
 import { buildJamendoFeatures } from "../representations/jamendo-features.js";
 import { buildJamendoDomain, jamendoItems } from "./jamendo.js";
 import type { Domain } from "./types.js";
 
-const track = (id: number, tags: Partial<JamendoTrack["tags"]>, title?: string, artistName?: string): JamendoTrack => ({
-  id: `track_${String(id).padStart(7, "0")}`,
-  jamendoId: id,
-  artistId: "artist_000001",
-  albumId: "album_000001",
-  durationSec: 100,
-  path: `00/${id}.mp3`,
-  tags: { genre: tags.genre ?? [], instrument: tags.instrument ?? [], mood: tags.mood ?? [] },
-  ...(title !== undefined ? { title } : {}),
-  ...(artistName !== undefined ? { artistName } : {}),
-});
+const track = jamendoTrack;
 
 describe("buildJamendoFeatures", () => {
   it("encodes distinct non-empty texts once and gives unnamed tracks a zero name vector", async () => {

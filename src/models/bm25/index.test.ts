@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { matrix } from "../../core/matrix.js";
 import { jamendoItems } from "../../domains/jamendo.js";
 import type { Domain } from "../../domains/types.js";
-import type { JamendoTrack } from "../../datasets/types.js";
+import { jamendoTrack } from "../../datasets/testing.js";
 import { fakeEncoder } from "../../representations/fake-encoder.js";
 import { buildJamendoFeatures } from "../../representations/jamendo-features.js";
 import { runRecommenderSuite } from "../conformance.js";
@@ -79,17 +79,11 @@ describe("bm25", () => {
   });
 
   it("regression: on Jamendo items a term in both name and tags counts twice, not four times (no composite field)", async () => {
-    const track = (id: number, genre: string[], instrument: string[], title?: string, artistName?: string): JamendoTrack => ({
-      id: `track_${String(id).padStart(7, "0")}`,
-      jamendoId: id,
-      artistId: "artist_000001",
-      albumId: "album_000001",
-      durationSec: 100,
-      path: `00/${id}.mp3`,
-      tags: { genre, instrument, mood: [] },
-      ...(title !== undefined ? { title, artistName } : {}),
-    });
-    const tracks = [track(1, ["rock"], ["guitar"], "Rock Anthem", "X"), track(2, ["jazz"], ["piano"]), track(3, ["pop"], [], "Blue", "Y")];
+    const tracks = [
+      jamendoTrack(1, { genre: ["rock"], instrument: ["guitar"] }, "Rock Anthem", "X"),
+      jamendoTrack(2, { genre: ["jazz"], instrument: ["piano"] }),
+      jamendoTrack(3, { genre: ["pop"] }, "Blue", "Y"),
+    ];
     const items = jamendoItems(tracks, await buildJamendoFeatures(tracks, fakeEncoder(4)));
     const m = new Bm25Recommender();
     await m.fit({ ...tinyDomain({ name: [...items.texts.name] }), items }, { seed: 1 });
