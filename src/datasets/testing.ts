@@ -6,6 +6,7 @@ import { mkdtempSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { resolveConfig, type Config } from "../config.js";
+import type { JamendoTrack } from "./types.js";
 
 /** A temporary mirror (`dataDir`) plus an empty `homeDir`; call `cleanup()` in `afterEach`. */
 export interface TempMirror {
@@ -75,4 +76,23 @@ export function realDataConfig(): { config: Config; cleanup(): Promise<void> } {
   const dirs = realDataDirs();
   const config = resolveConfig({ ASKMUSIC_DATA: dirs.data, ASKMUSIC_BENCHMARKS: dirs.benchmarks, ASKMUSIC_HOME: home, ASKMUSIC_DOWNLOAD: "never" });
   return { config, cleanup: () => fs.rm(home, { recursive: true, force: true }) };
+}
+
+/**
+ * A minimal Jamendo track for tests: id `track_000000<id>`, the given tags (missing groups empty), and a title and
+ * artist name when given.
+ * @example jamendoTrack(1, { genre: ["rock"] }, "Song A", "X").id // "track_0000001"
+ */
+export function jamendoTrack(id: number, tags: Partial<JamendoTrack["tags"]>, title?: string, artistName?: string): JamendoTrack {
+  return {
+    id: `track_${String(id).padStart(7, "0")}`,
+    jamendoId: id,
+    artistId: "artist_000001",
+    albumId: "album_000001",
+    durationSec: 100,
+    path: `00/${id}.mp3`,
+    tags: { genre: tags.genre ?? [], instrument: tags.instrument ?? [], mood: tags.mood ?? [] },
+    ...(title !== undefined ? { title } : {}),
+    ...(artistName !== undefined ? { artistName } : {}),
+  };
 }

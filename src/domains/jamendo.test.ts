@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../config.js";
-import { realDataConfig } from "../datasets/testing.js";
-import type { JamendoTrack } from "../datasets/types.js";
+import { jamendoTrack, realDataConfig } from "../datasets/testing.js";
 import { fakeEncoder, fakeVector } from "../representations/fake-encoder.js";
 import { buildJamendoFeatures } from "../representations/jamendo-features.js";
-import { buildJamendoDomain } from "./jamendo.js";
+import { buildJamendoDomain, jamendoItems } from "./jamendo.js";
 import type { Domain } from "./types.js";
 
-const track = (id: number, tags: Partial<JamendoTrack["tags"]>, title?: string, artistName?: string): JamendoTrack => ({
-  id: `track_${String(id).padStart(7, "0")}`,
-  jamendoId: id,
-  artistId: "artist_000001",
-  albumId: "album_000001",
-  durationSec: 100,
-  path: `00/${id}.mp3`,
-  tags: { genre: tags.genre ?? [], instrument: tags.instrument ?? [], mood: tags.mood ?? [] },
-  ...(title !== undefined ? { title } : {}),
-  ...(artistName !== undefined ? { artistName } : {}),
-});
+const track = jamendoTrack;
 
 describe("buildJamendoFeatures", () => {
   it("encodes distinct non-empty texts once and gives unnamed tracks a zero name vector", async () => {
@@ -31,8 +20,9 @@ describe("buildJamendoFeatures", () => {
     const f = await buildJamendoFeatures(tracks, enc);
     expect(enc.seen.sort()).toEqual(["Song A by X", "jazz; calm", "jazz; piano; calm", "rock; guitar"].sort());
     expect(f.texts.name).toEqual(["Song A by X", "", "Song A by X", ""]);
-    expect(f.texts.full[1]).toBe("rock; guitar");
-    expect(f.texts.full[0]).toBe("Song A by X. rock; guitar");
+    expect(f.texts.tags).toEqual(["rock; guitar", "rock; guitar", "jazz; calm", "jazz; piano; calm"]);
+    // Each text in one field only (a composite name + tags field made BM25 count every term twice).
+    expect(Object.keys(jamendoItems(tracks, f).texts)).toEqual(["name", "tags"]);
     expect(Array.from(f.features.name.data.subarray(8, 16))).toEqual(new Array(8).fill(0));
     expect(Array.from(f.features.name.data.subarray(0, 8))).toEqual(Array.from(fakeVector("Song A by X", 8)));
     expect(Array.from(f.features.tagtext.data.subarray(24, 32))).toEqual(Array.from(fakeVector("jazz; piano; calm", 8)));
@@ -59,6 +49,7 @@ describe("buildJamendoDomain on the real catalog (fake encoder)", () => {
     const f = d.items.features;
     expect([f.tagtext.rows, f.tagtext.cols, f.name.rows, f.cotag.rows, f.cotag.cols]).toEqual([55525, 8, 55525, 55525, 32]);
     expect(d.items.texts.name.filter((n) => n !== "").length).toBe(11565);
+    expect(Object.keys(d.items.texts)).toEqual(["name", "tags"]);
     // Distinct texts only: every tag phrase and name was encoded once.
     expect(new Set(enc.seen).size).toBe(enc.seen.length);
     let listened = 0;

@@ -4,12 +4,12 @@
  */
 import type { Config } from "../config.js";
 import { loadJamendo } from "../datasets/jamendo/index.js";
-import type { Progress } from "../datasets/types.js";
+import type { JamendoTrack, Progress } from "../datasets/types.js";
 import { defaultTextEncoder } from "../representations/default-encoder.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
-import { buildJamendoFeatures } from "../representations/jamendo-features.js";
+import { buildJamendoFeatures, type JamendoFeatures } from "../representations/jamendo-features.js";
 import { generateSyntheticQueries } from "./synthetic-queries.js";
-import type { Domain, LabeledQuery } from "./types.js";
+import type { Domain, ItemSide, LabeledQuery } from "./types.js";
 
 /** Relevant tracks sampled per generated query per training epoch (see Domain.positivesPerQuery). */
 export const JAMENDO_POSITIVES_PER_QUERY = 16;
@@ -25,6 +25,22 @@ export interface JamendoDomainOptions {
   readonly trainQueries?: number;
   /** [valQueries=1000] */
   readonly valQueries?: number;
+}
+
+/**
+ * The Jamendo items: ids "track_0000948", names "title by artist" or the id, texts `{ name, tags }` (each text in
+ * one field only, so BM25 counts each term once), the frozen features, and popularity = song-describer listens where
+ * present else 0 (catalog side information, not answers).
+ * @example jamendoItems(tracks, await buildJamendoFeatures(tracks, encoder)).texts // { name: [...], tags: [...] }
+ */
+export function jamendoItems(tracks: readonly JamendoTrack[], f: JamendoFeatures): ItemSide {
+  return {
+    ids: tracks.map((t) => t.id),
+    names: tracks.map((t, i) => (f.texts.name[i] !== "" ? f.texts.name[i] : t.id)),
+    texts: { name: f.texts.name, tags: f.texts.tags },
+    features: f.features,
+    popularity: Float32Array.from(tracks, (t) => t.stats?.listens ?? 0),
+  };
 }
 
 /**
@@ -47,16 +63,9 @@ export async function buildJamendoDomain(config: Config, options: JamendoDomainO
   );
   // The tags of a synthetic query are its construction, not something a model may read: keep text and labels only.
   const labeled = (qs: typeof train): LabeledQuery[] => qs.map((q) => ({ qid: q.qid, text: q.text, relevant: q.relevant }));
-  const popularity = Float32Array.from(tracks, (t) => t.stats?.listens ?? 0);
   return {
     name: "jamendo",
-    items: {
-      ids: tracks.map((t) => t.id),
-      names: tracks.map((t, i) => (f.texts.name[i] !== "" ? f.texts.name[i] : t.id)),
-      texts: f.texts,
-      features: f.features,
-      popularity,
-    },
+    items: jamendoItems(tracks, f),
     users: { ids: [], features: {} },
     train: labeled(train),
     val: labeled(val),

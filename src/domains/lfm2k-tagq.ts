@@ -15,7 +15,7 @@ import { DataError } from "../errors.js";
 import { cfEmbeddings } from "../representations/cf.js";
 import { defaultTextEncoder } from "../representations/default-encoder.js";
 import { readNpy } from "../representations/npy.js";
-import { cotagEmbeddings } from "../representations/tags.js";
+import { cotagEmbeddings, topTagsByCount } from "../representations/tags.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import { carveSelectionSet, type SelectionMode } from "./selection.js";
 import type { Domain, LabeledQuery } from "./types.js";
@@ -188,12 +188,7 @@ function trainTagCounts(train: readonly TagQuery[], itemIndex: ReadonlyMap<numbe
 export function topTrainTags(train: readonly TagQuery[], itemIndex: ReadonlyMap<number, number>, nItems: number): string[][] {
   const text = new Map<number, string>();
   for (const q of train) if (!text.has(q.tag)) text.set(q.tag, q.text);
-  return trainTagCounts(train, itemIndex, nItems).map((m) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, TOP_TAGS)
-      .map(([tag]) => text.get(tag)!),
-  );
+  return topTagsByCount(trainTagCounts(train, itemIndex, nItems), TOP_TAGS).map((tags) => tags.map((tag) => text.get(tag)!));
 }
 
 /** Encodes the distinct texts once and spreads rows back (the encoder may be uncached). */

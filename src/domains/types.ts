@@ -12,7 +12,11 @@ export interface ItemSide {
   readonly ids: readonly string[];
   /** Display names ("Title — Artist", an artist name, or the id when nothing better is known). */
   readonly names: readonly string[];
-  /** Text fields a lexical model may index, e.g. { name: [...], tags: [...] }. Never derived from eval answers. */
+  /**
+   * Text fields a lexical model may index, e.g. { name: [...], tags: [...] }. Each text belongs to one field only: a
+   * lexical model indexes them all, so a composite field (name + tags) would count each term twice. Never derived
+   * from eval answers.
+   */
   readonly texts: Readonly<Record<string, readonly string[]>>;
   /** Frozen modality vectors, e.g. { cf, tagtext, name }: rows = items. */
   readonly features: Readonly<Record<string, Matrix>>;
@@ -68,6 +72,13 @@ export interface Domain {
    * the domain evaluates no CPCD dialogues.
    */
   readonly evaluatedDialogIds?: readonly string[];
+  /**
+   * For domains whose selection set is made of held-out training users (lfm2k-cf): the interactions of every
+   * training user, the selection users included (rows: `users.ids` in order, then the selection users in `val`
+   * order; same columns and value transform as `interactions`). A model may refit on it once its hyperparameters
+   * are chosen on `val`, never select on it. Absent: `interactions` already holds every training user.
+   */
+  readonly refitInteractions?: CsrMatrix;
   /** The request encoder of this domain's feature set (its id keys caches and saved models). */
   readonly queryEncoderId: string;
   /** Encodes request texts: rows = texts, cols = the request vector size of this domain. */

@@ -4,7 +4,7 @@ import { createRecommender, knownModels } from "./registry.js";
 
 describe("model registry", () => {
   it("maps every CLI name to a model of that name", () => {
-    expect(knownModels()).toEqual(["popularity", "user-history", "tag-popularity", "history-tag", "itemknn", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe"]);
+    expect(knownModels()).toEqual(["popularity", "user-history", "tag-popularity", "history-tag", "itemknn", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe", "ease"]);
     for (const name of knownModels()) expect(createRecommender(name).name).toBe(name);
   });
   it("rejects an unknown name by listing the known ones", () => {
@@ -18,6 +18,7 @@ describe("model registry", () => {
     expect(() => createRecommender("popularity", { k: 1 })).toThrow(/takes no options/);
     expect(() => createRecommender("history-tag", { tagWeight: 2 })).toThrow(/bad history-tag options: tagWeight/);
     expect(() => createRecommender("itemknn", { neighbours: 0 })).toThrow(/bad itemknn options: neighbours/);
+    expect(() => createRecommender("ease", { lambdas: [] })).toThrow(/bad ease options: lambdas/);
     expect(createRecommender("dense", { feature: "name" }).name).toBe("dense");
   });
 });

@@ -4,6 +4,7 @@
 import { InputError, NotFoundError } from "../errors.js";
 import { Bm25Recommender } from "./bm25/index.js";
 import { DenseRecommender } from "./dense/index.js";
+import { EaseRecommender } from "./ease/index.js";
 import { HistoryTagRecommender } from "./history-tag/index.js";
 import { ItemKnnRecommender } from "./itemknn/index.js";
 import { JamRecommender } from "./jam/index.js";
@@ -42,11 +43,12 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   "jam-avg": (o) => new JamRecommender("avg", o),
   "jam-cross": (o) => new JamRecommender("cross", o),
   "jam-moe": (o) => new JamRecommender("moe", o),
+  ease: (o) => new EaseRecommender(o as never),
 });
 
 /**
  * The registered model names, in registration order.
- * @example knownModels() // ["popularity", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe"]
+ * @example knownModels() // ["popularity", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe", "ease"]
  */
 export function knownModels(): string[] {
   return Object.keys(MODELS);

@@ -9,8 +9,11 @@ import type { TextEncoder } from "./text-encoder.js";
 
 /** Text fields and frozen feature matrices of the tracks (rows in track order). */
 export interface JamendoFeatures {
-  /** name: "title by artist" or ""; tags: the tag phrase; full: both, for lexical indexing. */
-  readonly texts: { readonly name: readonly string[]; readonly tags: readonly string[]; readonly full: readonly string[] };
+  /**
+   * name: "title by artist" or ""; tags: the tag phrase. Each text once: a lexical model indexes every field, so a
+   * composite field (name + tags) would count each of their terms twice.
+   */
+  readonly texts: { readonly name: readonly string[]; readonly tags: readonly string[] };
   /** tagtext, name: encoder vectors (zero rows for empty texts); cotag: 32-d SVD of IDF-weighted track x tag. */
   readonly features: { readonly tagtext: Matrix; readonly name: Matrix; readonly cotag: Matrix };
 }
@@ -39,7 +42,6 @@ async function encodeDistinctNonEmpty(texts: readonly string[], encoder: TextEnc
 export async function buildJamendoFeatures(tracks: readonly JamendoTrack[], encoder: TextEncoder, progress?: Progress): Promise<JamendoFeatures> {
   const name = tracks.map(trackName);
   const tags = tracks.map((t) => tagPhrase(t.tags));
-  const full = tracks.map((_, i) => [name[i], tags[i]].filter((s) => s !== "").join(". "));
   progress?.("jamendo features", 0, 3);
   const tagtext = await encodeDistinctNonEmpty(tags, encoder);
   progress?.("jamendo features", 1, 3);
@@ -47,6 +49,6 @@ export async function buildJamendoFeatures(tracks: readonly JamendoTrack[], enco
   progress?.("jamendo features", 2, 3);
   const cotag = cotagEmbeddings(tracks.map((t) => qualifiedTags(t.tags)), { k: 32, seed: 0 }).items;
   progress?.("jamendo features", 3, 3);
-  return { texts: { name, tags, full }, features: { tagtext, name: nameVecs, cotag } };
+  return { texts: { name, tags }, features: { tagtext, name: nameVecs, cotag } };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cotagEmbeddings, multiHot, tagVocabulary } from "./tags.js";
+import { cotagEmbeddings, multiHot, tagVocabulary, topTagsByCount } from "./tags.js";
 
 const cos = (m: { cols: number; data: Float32Array }, a: number, b: number) => {
   let d = 0;
@@ -60,5 +60,12 @@ describe("cotagEmbeddings", () => {
     expect(singularValues[0]).toBeCloseTo(Math.log(2) * Math.log(2), 10);
     expect(singularValues[1]).toBeCloseTo(Math.log(2) * Math.log(2), 10);
     expect(m.rows).toBe(2);
+  });
+});
+
+describe("topTagsByCount", () => {
+  it("orders by count descending, then tag id ascending, keeps k, and gives [] to untagged items", () => {
+    const counts = [new Map([[7, 1], [3, 2], [5, 1], [9, 1]]), new Map<number, number>()];
+    expect(topTagsByCount(counts, 3)).toEqual([[3, 5, 7], []]);
   });
 });

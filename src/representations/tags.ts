@@ -83,3 +83,17 @@ export function cotagEmbeddings(
   const { rows, cols, singularValues } = cfEmbeddings(entries, nItems, nTags, k, { seed: options.seed });
   return { items: rows, tags: cols, vocabulary, singularValues };
 }
+
+/**
+ * Each item's top `k` tag ids by count: count descending, ties by tag id ascending (the order lfm2k's tag texts
+ * use). Items without counts get [].
+ * @example topTagsByCount([new Map([[7, 1], [3, 2], [5, 1]]), new Map()], 2) // [[3, 5], []]
+ */
+export function topTagsByCount(counts: readonly ReadonlyMap<number, number>[], k: number): number[][] {
+  return counts.map((m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, k)
+      .map(([tag]) => tag),
+  );
+}

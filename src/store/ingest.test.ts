@@ -6,7 +6,7 @@ import { resolveConfig, type Config } from "../config.js";
 import type { LastfmDataset } from "../datasets/types.js";
 import { NotFoundError } from "../errors.js";
 import { fakeEncoder } from "../representations/fake-encoder.js";
-import { ingestCatalog, lastfmItems, lastfmVectorText } from "./ingest.js";
+import { ingestCatalog, jamendoSearchText, lastfmItems, lastfmVectorText } from "./ingest.js";
 import { catalogDir, LanceCatalog } from "./lancedb/index.js";
 import { realDataDirs } from "../datasets/testing.js";
 
@@ -18,6 +18,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fs.rm(home, { recursive: true, force: true });
+});
+
+describe("jamendoSearchText", () => {
+  it("joins name, tag phrase and compound tag spellings, skipping empty parts", () => {
+    expect(jamendoSearchText("Song A by X", "hip hop; guitar", ["hiphop", "guitar"])).toBe("Song A by X. hip hop; guitar. hiphop");
+    expect(jamendoSearchText("", "rock; guitar", ["rock", "guitar"])).toBe("rock; guitar");
+    expect(jamendoSearchText("", "", [])).toBe("");
+  });
 });
 
 describe("lastfmItems", () => {

@@ -60,6 +60,16 @@ export function jamendoTags(track: JamendoTrack): string[] {
   return [...new Set([...track.tags.genre, ...track.tags.instrument, ...track.tags.mood])];
 }
 
+/**
+ * A track's full-text field in the catalog: its name, its tag phrase and the dataset's compound tag spellings
+ * ("hiphop", next to the phrase's "hip hop"), ". "-joined, empty parts skipped.
+ * @example jamendoSearchText("Song A by X", "hip hop; guitar", ["hiphop", "guitar"]) // "Song A by X. hip hop; guitar. hiphop"
+ */
+export function jamendoSearchText(name: string, tagPhrase: string, tags: readonly string[]): string {
+  const compound = tags.filter((tag) => tagDisplay(tag) !== tag);
+  return [name, tagPhrase, compound.join(" ")].filter((s) => s !== "").join(". ");
+}
+
 async function ingestJamendo(config: Config, { encoder, progress, batchSize = 5000 }: IngestOptions): Promise<CatalogInfo> {
   progress?.("jamendo: loading tracks", 0, 1);
   const tracks = await loadJamendo(config, progress);
@@ -67,8 +77,6 @@ async function ingestJamendo(config: Config, { encoder, progress, batchSize = 50
   const f = await buildJamendoFeatures(tracks, encoder, progress);
   const items = tracks.map((t, i): CatalogItem => {
     const tags = jamendoTags(t);
-    // Full-text also gets the dataset's compound spellings ("hiphop") next to the readable ones ("hip hop").
-    const compound = tags.filter((tag) => tagDisplay(tag) !== tag);
     return {
       id: t.id,
       name: f.texts.name[i] || t.id,
@@ -77,7 +85,7 @@ async function ingestJamendo(config: Config, { encoder, progress, batchSize = 50
       tags,
       url: jamendoTrackUrl(t),
       popularity: t.stats?.listens ?? 0,
-      text: [f.texts.full[i], compound.join(" ")].filter((s) => s !== "").join(". "),
+      text: jamendoSearchText(f.texts.name[i], f.texts.tags[i], tags),
     };
   });
   const vectors = { tagtext: f.features.tagtext, name: f.features.name, cotag: f.features.cotag };

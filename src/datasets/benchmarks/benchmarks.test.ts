@@ -69,6 +69,14 @@ describe("lfm2k-cf splits", () => {
     await expect(loadCfTrain(await file("train.tsv", "user\tartist\tplays\n"))).rejects.toThrow(/train\.tsv: no interactions/);
     await expect(loadCfTrain(await file("train.tsv", "user\tartist\tplays\n1\t2\n"))).rejects.toThrow(/train\.tsv:2: expected 3 tab-separated columns, got 2/);
   });
+  it("rejects a (user, artist) pair listed twice in a file, or in both the fold-in and the held-out file, by line", async () => {
+    await expect(loadCfTrain(await file("train.tsv", "user\tartist\tplays\n1\t2\t3\n1\t5\t3\n1\t2\t4\n"))).rejects.toThrow(
+      /train\.tsv:4: user 1 and artist 2 are already paired on line 2/,
+    );
+    const inFile = await file("val_in.tsv", "user\tartist\tplays\n2\t53\t10\n2\t55\t3\n");
+    await fs.writeFile(path.join(path.dirname(inFile), "val_out.tsv"), "user\tartist\tplays\n2\t51\t7\n2\t55\t3\n");
+    await expect(loadCfSplit(inFile)).rejects.toThrow(/val_out\.tsv:3: user 2's artist 55 is also in the fold-in file/);
+  });
 });
 
 describe("the real benchmark files", () => {

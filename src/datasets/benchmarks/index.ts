@@ -1,10 +1,11 @@
 /**
  * @file Benchmark split loaders (lfm2k-tagq, jamendo-captions, lfm2k-cf), validated; captions lose their answer key.
  */
+import path from "node:path";
 import { z } from "zod";
 import { DataError } from "../../errors.js";
 import { readJsonl } from "../jsonl.js";
-import { dataErrorAt, parseIntField, readTsv } from "../tsv.js";
+import { assertReadableFile, dataErrorAt, parseIntField, readTsv } from "../tsv.js";
 import type { LastfmPlay } from "../types.js";
 
 /** One lfm2k-tagq query: a (user, tag) pair whose relevant items are the Last.fm artists the user tagged. */
@@ -79,18 +80,29 @@ async function loadQueries<S extends z.ZodType<{ qid: string }>, Q>(file: string
   return out;
 }
 
-/** Reads a `user artist plays` TSV (lfm2k-cf train, fold-in or held-out file). Empty (no rows) → DataError. */
-async function loadPlaysTsv(file: string): Promise<LastfmPlay[]> {
-  const out: LastfmPlay[] = [];
+/**
+ * Reads a `user artist plays` TSV (lfm2k-cf train, fold-in or held-out file), with each row's line number. Empty (no
+ * rows) or a (user, artist) pair listed twice → DataError naming the file (and line).
+ */
+async function loadPlaysTsv(file: string): Promise<{ plays: LastfmPlay[]; lines: number[] }> {
+  const plays: LastfmPlay[] = [];
+  const lines: number[] = [];
+  const seen = new Map<string, number>();
   for await (const { fields, lineNo } of readTsv(file, { header: ["user", "artist", "plays"] })) {
-    out.push({
+    const play = {
       user: parseIntField(fields[0], file, lineNo, "user"),
       artist: parseIntField(fields[1], file, lineNo, "artist"),
       plays: parseIntField(fields[2], file, lineNo, "plays"),
-    });
+    };
+    const key = `${play.user}\t${play.artist}`;
+    const first = seen.get(key);
+    if (first !== undefined) throw dataErrorAt(file, lineNo, `user ${play.user} and artist ${play.artist} are already paired on line ${first}`);
+    seen.set(key, lineNo);
+    plays.push(play);
+    lines.push(lineNo);
   }
-  if (out.length === 0) throw new DataError(`${file}: no interactions after the header; check that it is the right file`, { path: file });
-  return out;
+  if (plays.length === 0) throw new DataError(`${file}: no interactions after the header; check that it is the right file`, { path: file });
+  return { plays, lines };
 }
 
 /**
@@ -98,14 +110,16 @@ async function loadPlaysTsv(file: string): Promise<LastfmPlay[]> {
  * @example
  * (await loadCfTrain(".../lfm2k-cf/train.tsv"))[0]; // { user: 3, artist: 101, plays: 13176 }
  */
-export function loadCfTrain(file: string): Promise<LastfmPlay[]> {
-  return loadPlaysTsv(file);
+export async function loadCfTrain(file: string): Promise<LastfmPlay[]> {
+  return (await loadPlaysTsv(file)).plays;
 }
 
 /**
  * Loads an lfm2k-cf evaluation split: `inFile` is the fold-in file (`*_in.tsv`); the held-out file is its sibling
- * `*_out.tsv`. Every held-out user must have fold-in rows (else the split pair is mismatched).
- * @throws DataError if `inFile` does not end in `_in.tsv`, a file is missing/empty/malformed, or the users differ.
+ * `*_out.tsv`. Every held-out user must have fold-in rows (else the split pair is mismatched), and no (user, artist)
+ * pair may be listed twice, in one file or across the two.
+ * @throws DataError if `inFile` does not end in `_in.tsv`, a file is missing/empty/malformed (`file:line: ...`), a
+ *   pair repeats, or the users differ.
  * @example
  * const { foldIn, heldOut } = await loadCfSplit(".../lfm2k-cf/val_in.tsv");
  */
@@ -116,13 +130,16 @@ export async function loadCfSplit(inFile: string): Promise<{ foldIn: LastfmPlay[
     });
   }
   const outFile = `${inFile.slice(0, -"_in.tsv".length)}_out.tsv`;
+  await assertReadableFile(outFile, `it holds the held-out artists of ${path.basename(inFile)} and must sit next to it`);
   const [foldIn, heldOut] = await Promise.all([loadPlaysTsv(inFile), loadPlaysTsv(outFile)]);
-  const inUsers = new Set(foldIn.map((p) => p.user));
-  const orphan = heldOut.find((p) => !inUsers.has(p.user));
-  if (orphan) {
-    throw new DataError(`${outFile}: user ${orphan.user} has held-out rows but no fold-in rows in ${inFile}; the two files do not belong together`, {
-      path: outFile,
-    });
-  }
-  return { foldIn, heldOut };
+  const inUsers = new Set(foldIn.plays.map((p) => p.user));
+  const inPairs = new Set(foldIn.plays.map((p) => `${p.user}\t${p.artist}`));
+  heldOut.plays.forEach((p, k) => {
+    if (!inUsers.has(p.user)) {
+      throw dataErrorAt(outFile, heldOut.lines[k], `user ${p.user} has held-out rows but no fold-in rows in ${inFile}; the two files do not belong together`);
+    }
+    // A held-out artist that is also a fold-in artist would be masked, so it could never be found.
+    if (inPairs.has(`${p.user}\t${p.artist}`)) throw dataErrorAt(outFile, heldOut.lines[k], `user ${p.user}'s artist ${p.artist} is also in the fold-in file ${inFile}`);
+  });
+  return { foldIn: foldIn.plays, heldOut: heldOut.plays };
 }

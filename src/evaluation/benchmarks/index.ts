@@ -4,6 +4,7 @@
 import { InputError, NotFoundError } from "../../errors.js";
 import { cpcd } from "./cpcd/index.js";
 import { jamendoCaptions } from "./jamendo-captions.js";
+import { lfm2kCf } from "./lfm2k-cf.js";
 import { lfm2kTagq } from "./lfm2k-tagq.js";
 import type { BenchmarkSpec } from "./spec.js";
 
@@ -13,6 +14,7 @@ const BENCHMARKS: Readonly<Record<string, BenchmarkSpec>> = Object.freeze({
   [lfm2kTagq.name]: lfm2kTagq,
   [jamendoCaptions.name]: jamendoCaptions,
   [cpcd.name]: cpcd,
+  [lfm2kCf.name]: lfm2kCf,
 });
 
 /** Names `askmusic eval` accepts. */

@@ -44,7 +44,7 @@ describe("askmusic CLI bad input", () => {
   it("unknown benchmark: lists the known ones", async () => {
     const r = await run("eval", "nope", "--split", "x.jsonl");
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/unknown benchmark "nope"; must be one of: lfm2k-tagq, jamendo-captions/);
+    expect(r.stderr).toMatch(/unknown benchmark "nope"; must be one of: lfm2k-tagq, jamendo-captions, lfm2k-cf/);
   });
   it("missing split file: names the file", async () => {
     const r = await run("eval", "lfm2k-tagq", "--split", path.join(scratch, "missing.jsonl"));
@@ -74,6 +74,39 @@ describe("askmusic CLI bad input", () => {
     expect(r.stderr).toMatch(/bad\.jsonl:2/);
     expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("askmusic:"))).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+  describe("eval lfm2k-cf", () => {
+    const cfSplit = (name: string, content: string) => {
+      const file = path.join(scratch, name);
+      writeFileSync(file, content);
+      return file;
+    };
+    /** Runs eval lfm2k-cf with --out and checks the one-line, non-zero, nothing-written contract. */
+    const failsCleanly = async (split: string, models: string, message: RegExp) => {
+      const out = path.join(scratch, "cf-report.json");
+      const r = await run("eval", "lfm2k-cf", "--split", split, "--models", models, "--out", out);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("askmusic:"))).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    };
+    it("a fold-in file without its _out sibling: names the missing file", async () => {
+      const split = cfSplit("lonely_in.tsv", "user\tartist\tplays\n2\t53\t10\n");
+      await failsCleanly(split, "popularity", /lonely_out\.tsv: no such file/);
+    });
+    it("a split not ending in _in.tsv", async () => {
+      const split = cfSplit("val.tsv", "user\tartist\tplays\n2\t53\t10\n");
+      await failsCleanly(split, "popularity", /val\.tsv: an lfm2k-cf split must name a fold-in file ending in "_in\.tsv"/);
+    });
+    it("a malformed row: names file and line", async () => {
+      const split = cfSplit("bad_in.tsv", "user\tartist\tplays\n2\t53\t10\n2\tfifty\t3\n");
+      cfSplit("bad_out.tsv", "user\tartist\tplays\n2\t51\t7\n");
+      await failsCleanly(split, "popularity", /bad_in\.tsv:3: column artist: expected a non-negative integer, got "fifty"/);
+    });
+    it.each(["bm25", "dense"])("%s, which needs words its requests do not carry: names the model and what it lacks", async (model) => {
+      const split = path.join(env().ASKMUSIC_BENCHMARKS, "lfm2k-cf", "val_in.tsv");
+      await failsCleanly(split, `popularity,${model}`, new RegExp(`model ${model} cannot rank lfm2k-cf requests: it needs text, which they do not carry \\(they carry history\\)`));
+    });
   });
   it("empty and 10 kB requests", async () => {
     const empty = await run("ask", "   ");

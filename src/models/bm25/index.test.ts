@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { matrix } from "../../core/matrix.js";
+import { jamendoItems } from "../../domains/jamendo.js";
 import type { Domain } from "../../domains/types.js";
+import { jamendoTrack } from "../../datasets/testing.js";
+import { fakeEncoder } from "../../representations/fake-encoder.js";
+import { buildJamendoFeatures } from "../../representations/jamendo-features.js";
 import { runRecommenderSuite } from "../conformance.js";
 import { Bm25Recommender, queryTerms } from "./index.js";
 import { tokenize } from "./tokenize.js";
@@ -100,5 +104,23 @@ describe("bm25", () => {
     const perQuery = (performance.now() - t0) / queries.length;
     expect(out.rows).toBe(100);
     expect(perQuery).toBeLessThan(5);
+  });
+
+  it("regression: on Jamendo items a term in both name and tags counts twice, not four times (no composite field)", async () => {
+    const tracks = [
+      jamendoTrack(1, { genre: ["rock"], instrument: ["guitar"] }, "Rock Anthem", "X"),
+      jamendoTrack(2, { genre: ["jazz"], instrument: ["piano"] }),
+      jamendoTrack(3, { genre: ["pop"] }, "Blue", "Y"),
+    ];
+    const items = jamendoItems(tracks, await buildJamendoFeatures(tracks, fakeEncoder(4)));
+    const m = new Bm25Recommender();
+    await m.fit({ ...tinyDomain({ name: [...items.texts.name] }), items }, { seed: 1 });
+    // Documents: t1 = "Rock Anthem by X" + "rock; guitar" (6 terms, tf(rock) = 2); t2 = "jazz; piano" (2); t3 =
+    // "Blue by Y" + "pop" (4). avgdl = (6 + 2 + 4) / 3 = 4, N = 3, df(rock) = 1.
+    const idf = Math.log(1 + (3 - 1 + 0.5) / (1 + 0.5));
+    const expected = idf * ((2 * 2.2) / (2 + 1.2 * (1 - 0.75 + (0.75 * 6) / 4)));
+    const s = await m.score([{ text: "rock" }]);
+    expect(s.data[0]).toBeCloseTo(expected, 5);
+    expect(s.data[1]).toBe(0);
   });
 });
