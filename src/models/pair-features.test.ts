@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { csrFromEntries } from "../core/sparse.js";
 import type { Domain } from "../domains/types.js";
 import { makeSyntheticDomain } from "./testing/synthetic-domain.js";
-import { pairFeatureRows, pairFeatures, pairTables, trainedPhrases } from "./pair-features.js";
+import { pairFeatureRows, pairFeatures, pairSupport, pairTables, trainedPhrases } from "./pair-features.js";
 
 /** A 5-item domain: user 0 played items 1 (9 times) and 2 (once); train: user 0 asked "indie rock" -> [2, 3], user 1 "indie rock" -> [3], user 0 "sad" -> [4]. */
 function tiny(): Domain {
@@ -38,6 +38,22 @@ describe("pair features", () => {
     expect(Array.from(anonymous[0])).toEqual([0, 0, 0, 0, Math.log(4)].map(Math.fround));
     expect(Array.from(anonymous[1])).toEqual([0, 0, Math.log(2), Math.log(3), Math.log(2)].map(Math.fround));
     expect(Array.from(anonymous[2])).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("leaves a train query's own answers out when it is one of the counted queries", () => {
+    const train = tiny().train;
+    // q1 (user 0, "indie rock" -> [2, 3]): without itself, item 2 has no co-occurrence and no earlier choice, item 3 one of each... by user 1
+    const rows = pairFeatureRows(t, train, [0, 0, 0], [2, 3, 4], { countsThemselves: true });
+    expect(Array.from(rows)).toEqual([
+      Math.log(2), 0, 0, // item 2: played once; its only co-occurrence and user-0 count were q1 itself
+      0, Math.log(2), 0, // item 3: q2 (user 1) still lists it; user 0 chose it only in q1
+      0, 0, Math.log(2), // item 4: not q1's answer: user 0's "sad" query still counts
+    ].map(Math.fround));
+  });
+
+  it("lists the items any feature counts (where informative negatives come from)", () => {
+    expect(Array.from(pairSupport(t, { text: "indie rock", user: 0 }))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(pairSupport(t, { text: "jazz" }))).toEqual([]);
   });
 
   it("gives the same values pair by pair as item by item", () => {

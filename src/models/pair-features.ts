@@ -99,12 +99,23 @@ export function pairFeatures(t: PairTables, request: RequestContext): Float32Arr
 /**
  * The three features of given (request, item) pairs, for training batches: rows = pairs, cols = features
  * (row-major). `requestOf[p]` indexes `requests`; `itemOf[p]` is the item.
+ *
+ * Leave-one-out: when the requests are the very train queries the tables count (pass them as `requests` with
+ * `countsThemselves`), each one's own contribution is taken out: its relevant items lose one co-occurrence count and
+ * one count of the user's earlier choices. Otherwise every training positive would carry a count of at least one
+ * that no evaluated request ever has, and a model would learn "counted means relevant" from its own answers.
  */
-export function pairFeatureRows(t: PairTables, requests: readonly RequestContext[], requestOf: ArrayLike<number>, itemOf: ArrayLike<number>): Float32Array {
+export function pairFeatureRows(
+  t: PairTables,
+  requests: readonly (RequestContext & { readonly relevant?: readonly number[] })[],
+  requestOf: ArrayLike<number>,
+  itemOf: ArrayLike<number>,
+  options: { readonly countsThemselves?: boolean } = {},
+): Float32Array {
   const F = PAIR_FEATURES.length;
   const out = new Float32Array(requestOf.length * F);
   // Per distinct request: its sparse maps (cheap lookups; requests repeat within a batch).
-  const cache = new Map<number, { plays: Map<number, number>; cooc: ReadonlyMap<number, number>; tagged: ReadonlyMap<number, number> | undefined }>();
+  const cache = new Map<number, { plays: Map<number, number>; cooc: ReadonlyMap<number, number>; tagged: ReadonlyMap<number, number> | undefined; own: ReadonlySet<number> }>();
   const mapsOf = (r: number) => {
     let m = cache.get(r);
     if (m === undefined) {
@@ -120,7 +131,8 @@ export function pairFeatureRows(t: PairTables, requests: readonly RequestContext
         for (const p of phrases) for (const [it, n] of t.cooccurrence.get(p)!) sum.set(it, (sum.get(it) ?? 0) + n);
         cooc = sum;
       }
-      m = { plays, cooc, tagged: req.user !== undefined ? t.tagged.get(req.user) : undefined };
+      const own = options.countsThemselves === true ? new Set(req.relevant ?? []) : new Set<number>();
+      m = { plays, cooc, tagged: req.user !== undefined ? t.tagged.get(req.user) : undefined, own };
       cache.set(r, m);
     }
     return m;
@@ -129,8 +141,24 @@ export function pairFeatureRows(t: PairTables, requests: readonly RequestContext
     const m = mapsOf(requestOf[p]);
     const it = itemOf[p];
     out[p * F] = Math.log1p(m.plays.get(it) ?? 0);
-    out[p * F + 1] = Math.log1p(m.cooc.get(it) ?? 0);
-    out[p * F + 2] = Math.log1p(m.tagged?.get(it) ?? 0);
+    const self = m.own.has(it) ? 1 : 0;
+    out[p * F + 1] = Math.log1p(Math.max(0, (m.cooc.get(it) ?? 0) - self));
+    out[p * F + 2] = Math.log1p(Math.max(0, (m.tagged?.get(it) ?? 0) - self));
   }
   return out;
+}
+
+/**
+ * The items with any non-zero feature for a request (its history, the items its trained words co-occur with, the
+ * user's earlier choices), ascending: where informative training negatives come from, since uniform negatives
+ * almost never carry a count.
+ * @example pairSupport(t, { text: "indie rock", user: 0 }) // Int32Array [1, 2, 3, 4]
+ */
+export function pairSupport(t: PairTables, request: RequestContext): Int32Array {
+  const items = new Set<number>();
+  const h = historyOf(request, t.plays);
+  for (let k = 0; k < h.items.length; k++) items.add(h.items[k]);
+  for (const phrase of trainedPhrases(t, request.text)) for (const it of t.cooccurrence.get(phrase)!.keys()) items.add(it);
+  if (request.user !== undefined) for (const it of t.tagged.get(request.user)?.keys() ?? []) items.add(it);
+  return Int32Array.from(items).sort();
 }
