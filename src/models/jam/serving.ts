@@ -6,10 +6,10 @@
  * measures what requests get.
  */
 import { z } from "zod";
-import { matrix } from "../../core/matrix.js";
+import { matrix, vecMat } from "../../core/matrix.js";
 import { DataError, InputError, NotFoundError } from "../../errors.js";
 import { DenseIndex } from "../../store/memory/dense-index.js";
-import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
+import { loadArrays, requiredArray, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { fusePair, fuseScores, fusionScratch, type Fusion, type FusionScratch, type PairDots } from "./fusion.js";
 import type { InputTransform } from "./inputs.js";
 import { MIXINGS, type Mixing } from "./options.js";
@@ -330,13 +330,7 @@ export class JamServing {
     const parsed = MetaSchema.safeParse(raw);
     if (!parsed.success) throw new DataError(`${file} is not a ${FORMAT} model: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`, { path: file });
     const meta = parsed.data;
-    const need = (name: string, shape: readonly number[]): Float32Array => {
-      const a = arrays.get(name);
-      if (a === undefined || a.shape.join("x") !== shape.join("x")) {
-        throw new DataError(`${file}: array ${name} is ${a === undefined ? "missing" : `shaped [${a.shape}]`}, expected [${shape}]`, { path: file });
-      }
-      return a.data;
-    };
+    const need = (name: string, shape: readonly number[]) => requiredArray(arrays, file, name, shape);
     const n = meta.itemIds.length;
     const requestWShape = arrays.get("request/w")?.shape ?? [];
     if (requestWShape.length !== 2) throw new DataError(`${file}: array request/w is missing`, { path: file });
@@ -380,18 +374,4 @@ function transformRequest(raw: Float32Array, t: InputTransform): Float32Array {
   const y = vecMat(x, t.pca.components.data, t.pca.components.cols);
   for (let j = 0; j < y.length; j++) y[j] /= t.post;
   return y;
-}
-
-/** x (length r) times W (r x c, row-major): length c. */
-function vecMat(x: Float32Array, w: Float32Array, c: number): Float32Array {
-  const out = new Float32Array(c);
-  const r = x.length;
-  if (w.length !== r * c) throw new RangeError(`vector of ${r} values times a matrix of ${w.length} values with ${c} columns`);
-  for (let i = 0; i < r; i++) {
-    const xi = x[i];
-    if (xi === 0) continue;
-    const base = i * c;
-    for (let j = 0; j < c; j++) out[j] += xi * w[base + j];
-  }
-  return out;
 }

@@ -75,3 +75,15 @@ export async function loadArrays(dir: string): Promise<{ meta: Record<string, un
   }
   return { meta: parsed.data.meta, arrays };
 }
+
+/**
+ * The data of array `name` from {@link loadArrays}, which must have `shape`; otherwise a DataError naming `file`.
+ * @example requiredArray(arrays, "m/model.json", "bias", [3]) // Float32Array(3)
+ */
+export function requiredArray(arrays: ReadonlyMap<string, NamedArray>, file: string, name: string, shape: readonly number[]): Float32Array {
+  const a = arrays.get(name);
+  if (a === undefined || a.shape.join("x") !== shape.join("x")) {
+    throw new DataError(`${file}: array ${name} is ${a === undefined ? "missing" : `shaped [${a.shape}]`}, expected [${shape}]`, { path: file });
+  }
+  return a.data;
+}
