@@ -29,7 +29,7 @@ const rankers = {
   without: await CatalogRanker.open(catalog, encoder, { model, weights: { entity: 0 } }),
   with: await CatalogRanker.open(catalog, encoder, { model }),
 };
-console.log(`catalog ${name}, ranked by ${model?.model ?? "text-match"}: ${requests.length} requests over the ${count} most-listened artists`);
+console.log(`catalog ${name}, ranked by ${model?.name ?? "text-match"}: ${requests.length} requests over the ${count} most-listened artists`);
 for (const kind of [undefined, "exact", "lowercase", "typo"] as const) {
   const rs = requests.filter((r) => kind === undefined || r.kind === kind);
   const hit: Record<string, number> = {};
