@@ -6,7 +6,7 @@
  * Usage: `npx tsx scripts/bench-entities.ts [catalog=lastfm-2k] [count=100] [ranker=auto|none|jam-cross|...]`
  */
 import { resolveConfig } from "../src/config.js";
-import { entityRequestsFor } from "../src/models/jam/entities.js";
+import { entityRequestsFor } from "../src/ranking/entities.js";
 import { openCatalogModel } from "../src/ranking/catalog-models.js";
 import { CatalogRanker } from "../src/ranking/catalog-ranker.js";
 import { defaultQueryEncoder } from "../src/representations/default-encoder.js";
