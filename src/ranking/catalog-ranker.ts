@@ -9,7 +9,7 @@
  */
 import { normalizeRows, type Matrix } from "../core/matrix.js";
 import { InputError } from "../errors.js";
-import type { AdapterHandle, ContextPart, ProfileEdits, WordAttribution } from "../models/recommender.js";
+import type { AdapterHandle, ContextPart, DialogueTurn, ListeningHistory, ProfileEdits, WordAttribution } from "../models/recommender.js";
 import { contextReport, type ContextReport } from "../models/rank.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import { matchesFilter, normalizeFilter, type Catalog, type CatalogFilter, type CatalogItem } from "../store/catalog.js";
@@ -85,20 +85,11 @@ export interface Answer {
   readonly context: ContextReport;
 }
 
-/** Items a listener played or liked, as catalog item ids, with optional weights (e.g. play counts). */
-export interface ItemHistory {
-  readonly items: readonly string[];
-  /** Same length as `items`; absent = every item weighs 1. */
-  readonly weights?: readonly number[];
-}
+/** Items a listener played or liked (a ListeningHistory), as catalog item ids; weights are e.g. play counts. */
+export type ItemHistory = Omit<ListeningHistory, "items"> & { readonly items: readonly string[] };
 
-/** An earlier turn of a conversation, with the items the listener liked or disliked among its results (catalog ids). */
-export interface ConversationTurn {
-  readonly user: string;
-  readonly system?: string;
-  readonly liked?: readonly string[];
-  readonly disliked?: readonly string[];
-}
+/** An earlier turn of a conversation (a DialogueTurn) whose liked and disliked items are catalog item ids. */
+export type ConversationTurn = Omit<DialogueTurn, "liked" | "disliked"> & { readonly liked?: readonly string[]; readonly disliked?: readonly string[] };
 
 /** Options of one request: how many results, extra constraints, and what is known about the listener. */
 export interface AskOptions {

@@ -5,7 +5,7 @@
  * serving-forms.ts with how to train and load it.
  */
 import type { Domain } from "../domains/types.js";
-import type { ContextPart, ContextUse, FitReport, RequestContext, ScoreComponents } from "../models/recommender.js";
+import type { ContextPart, ContextUse, Recommender, RequestContext, ScoreComponents } from "../models/recommender.js";
 import { presentParts } from "../models/rank.js";
 
 /**
@@ -129,9 +129,21 @@ export interface ServingForm {
 }
 
 /**
- * What a serving form keeps from its training, for display: the fit report's notes, its seconds, the seed and when.
- * @example trainingRecord({ trainSeconds: 327, notes: { bestEpoch: 6 } }, 42) // { bestEpoch: 6, trainSeconds: 327, seed: 42, trainedAt: "2026-..." }
+ * Fits a freshly created model on `domain` and returns its serving form, built by `serve` from the fitted model and
+ * what training reported (the fit report's notes, its seconds, the seed and when, kept for display). The model
+ * (and its TF.js tensors) is disposed whether fitting succeeds or not.
+ * @example const served = await fitForServing(new TalkRecRecommender(), domain, { seed: 42 }, (m, training) => new TalkRecServingModel(m.toServing(training)));
  */
-export function trainingRecord(report: FitReport, seed: number): Record<string, unknown> {
-  return { ...report.notes, trainSeconds: report.trainSeconds, seed, trainedAt: new Date().toISOString() };
+export async function fitForServing<R extends Recommender>(
+  model: R,
+  domain: Domain,
+  options: FormTrainOptions,
+  serve: (fitted: R, training: Record<string, unknown>) => ServingModel,
+): Promise<ServingModel> {
+  try {
+    const report = await model.fit(domain, { seed: options.seed, log: options.log, onProgress: options.onProgress });
+    return serve(model, { ...report.notes, trainSeconds: report.trainSeconds, seed: options.seed, trainedAt: new Date().toISOString() });
+  } finally {
+    model.dispose();
+  }
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { matrix, vecMat } from "../../core/matrix.js";
 import { DataError, InputError, NotFoundError } from "../../errors.js";
 import { DenseIndex } from "../../store/memory/dense-index.js";
-import { loadArrays, requiredArray, saveArrays, type NamedArray } from "../tf/weights-io.js";
+import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { fusePair, fuseScores, fusionScratch, type Fusion, type FusionScratch, type PairDots } from "./fusion.js";
 import type { InputTransform } from "./inputs.js";
 import { MIXINGS, type Mixing } from "./options.js";
@@ -325,12 +325,7 @@ export class JamServing {
 
   /** Reads what {@link JamServing.save} wrote; a missing or inconsistent file is a DataError naming it. */
   static async load(dir: string): Promise<JamServing> {
-    const { meta: raw, arrays } = await loadArrays(dir);
-    const file = `${dir}/model.json`;
-    const parsed = MetaSchema.safeParse(raw);
-    if (!parsed.success) throw new DataError(`${file} is not a ${FORMAT} model: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`, { path: file });
-    const meta = parsed.data;
-    const need = (name: string, shape: readonly number[]) => requiredArray(arrays, file, name, shape);
+    const { meta, file, arrays, need } = await loadModelArrays(dir, MetaSchema, FORMAT);
     const n = meta.itemIds.length;
     const requestWShape = arrays.get("request/w")?.shape ?? [];
     if (requestWShape.length !== 2) throw new DataError(`${file}: array request/w is missing`, { path: file });

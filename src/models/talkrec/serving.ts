@@ -7,7 +7,7 @@ import { z } from "zod";
 import { matrix, vecMat } from "../../core/matrix.js";
 import { DataError, InputError } from "../../errors.js";
 import { DenseIndex } from "../../store/memory/dense-index.js";
-import { loadArrays, requiredArray, saveArrays, type NamedArray } from "../tf/weights-io.js";
+import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 
 const FORMAT = "askmusic/talkrec-serving@1";
 
@@ -137,12 +137,7 @@ export class TalkRecServing {
 
   /** Reads what {@link TalkRecServing.save} wrote; a missing or inconsistent file is a DataError naming it. */
   static async load(dir: string): Promise<TalkRecServing> {
-    const { meta: raw, arrays } = await loadArrays(dir);
-    const file = `${dir}/model.json`;
-    const parsed = MetaSchema.safeParse(raw);
-    if (!parsed.success) throw new DataError(`${file} is not a ${FORMAT} model: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`, { path: file });
-    const meta = parsed.data;
-    const need = (name: string, shape: readonly number[]) => requiredArray(arrays, file, name, shape);
+    const { meta, file, need } = await loadModelArrays(dir, MetaSchema, FORMAT);
     let inputs = meta.requestDims;
     const layers = meta.layerSizes.map((outputs, i) => {
       const layer = { w: need(`request/w${i}`, [inputs, outputs]), b: need(`request/b${i}`, [outputs]) };

@@ -7,7 +7,7 @@ import { DataError } from "../../errors.js";
 import type { Mixing } from "../../models/jam/options.js";
 import { JamServing, type JamQuery } from "../../models/jam/serving.js";
 import type { ContextUse, ScoreComponents } from "../../models/recommender.js";
-import { trainingRecord, usedParts, type CandidateUse, type PreparedRequest, type ServingForm, type ServingModel, type ServingRequest } from "../serving-model.js";
+import { fitForServing, usedParts, type CandidateUse, type PreparedRequest, type ServingForm, type ServingModel, type ServingRequest } from "../serving-model.js";
 
 /**
  * Rows read from each of JAM's shortlist lists (per modality, and by prior) for `k` wanted rows: when the caller
@@ -26,26 +26,15 @@ export function jamShortlist(k: number, use: CandidateUse): number {
  * `prior` (the item bias), with the modality weights of each (request, item) pair.
  */
 export class JamServingModel implements ServingModel {
+  readonly name: string;
   readonly context: ContextUse;
+  readonly itemIds: readonly string[];
+  readonly encoderId: string;
+  readonly training: Readonly<Record<string, unknown>>;
 
   constructor(readonly form: JamServing) {
+    ({ model: this.name, itemIds: this.itemIds, encoderId: this.encoderId, training: this.training } = form.data);
     this.context = form.data.userIds !== undefined ? { uses: ["text", "user"], needs: ["text"] } : { uses: ["text"], needs: ["text"] };
-  }
-
-  get name(): string {
-    return this.form.model;
-  }
-
-  get itemIds(): readonly string[] {
-    return this.form.data.itemIds;
-  }
-
-  get encoderId(): string {
-    return this.form.data.encoderId;
-  }
-
-  get training(): Readonly<Record<string, unknown>> {
-    return this.form.data.training;
   }
 
   warm(): void {
@@ -86,13 +75,7 @@ export function jamForm(mixing: Mixing): ServingForm {
   return {
     async train(domain, options) {
       const { JamRecommender } = await import("../../models/jam/index.js");
-      const jam = new JamRecommender(mixing, options.options);
-      try {
-        const report = await jam.fit(domain, { seed: options.seed, log: options.log, onProgress: options.onProgress });
-        return new JamServingModel(jam.toServing(trainingRecord(report, options.seed)));
-      } finally {
-        jam.dispose();
-      }
+      return fitForServing(new JamRecommender(mixing, options.options), domain, options, (jam, training) => new JamServingModel(jam.toServing(training)));
     },
     async load(dir) {
       const form = await JamServing.load(dir);

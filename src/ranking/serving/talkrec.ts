@@ -4,26 +4,19 @@
  */
 import type { ContextUse } from "../../models/recommender.js";
 import { TalkRecServing } from "../../models/talkrec/serving.js";
-import { trainingRecord, usedParts, type PreparedRequest, type ServingForm, type ServingModel, type ServingRequest } from "../serving-model.js";
+import { fitForServing, usedParts, type PreparedRequest, type ServingForm, type ServingModel, type ServingRequest } from "../serving-model.js";
 
 /** A trained TalkRec as a {@link ServingModel}: one part, `request` (the whole score). */
 export class TalkRecServingModel implements ServingModel {
   readonly name = "talkrec";
   /** The words only: no user tower, no history, turns, profile or adapter. */
   readonly context: ContextUse = { uses: ["text"], needs: ["text"] };
+  readonly itemIds: readonly string[];
+  readonly encoderId: string;
+  readonly training: Readonly<Record<string, unknown>>;
 
-  constructor(readonly form: TalkRecServing) {}
-
-  get itemIds(): readonly string[] {
-    return this.form.data.itemIds;
-  }
-
-  get encoderId(): string {
-    return this.form.data.encoderId;
-  }
-
-  get training(): Readonly<Record<string, unknown>> {
-    return this.form.data.training;
+  constructor(readonly form: TalkRecServing) {
+    ({ itemIds: this.itemIds, encoderId: this.encoderId, training: this.training } = form.data);
   }
 
   warm(): void {
@@ -50,13 +43,8 @@ export class TalkRecServingModel implements ServingModel {
 export const talkrecForm: ServingForm = {
   async train(domain, options) {
     const { TalkRecRecommender } = await import("../../models/talkrec/index.js");
-    const model = new TalkRecRecommender(options.options as never); // its constructor validates the options (zod)
-    try {
-      const report = await model.fit(domain, { seed: options.seed, log: options.log, onProgress: options.onProgress });
-      return new TalkRecServingModel(model.toServing(trainingRecord(report, options.seed)));
-    } finally {
-      model.dispose();
-    }
+    // Its constructor validates the options (zod) and rejects unknown ones.
+    return fitForServing(new TalkRecRecommender(options.options as never), domain, options, (model, training) => new TalkRecServingModel(model.toServing(training)));
   },
   async load(dir) {
     return new TalkRecServingModel(await TalkRecServing.load(dir));
