@@ -49,9 +49,9 @@ export function fusionScratch(modalities: number): FusionScratch {
  * // { request: 3, user: 0 } (w = [0.5, 0.5])
  */
 export function fusePair(f: Fusion, dots: PairDots, j: number, scratch: FusionScratch): { request: number; user: number } {
-  weightsAt(f, dots, j, scratch);
+  const { request, user, gate } = dots;
+  weightsAt(kindOf(f, dots), request, gate, f.gateBias, f.scale, f.topK, j, scratch);
   const { w } = scratch;
-  const { request, user } = dots;
   let sq = 0;
   let su = 0;
   for (let m = 0; m < w.length; m++) {
@@ -62,42 +62,67 @@ export function fusePair(f: Fusion, dots: PairDots, j: number, scratch: FusionSc
 }
 
 /**
- * Scores of n items: out[j] = Σ_m w_m(j) (request·v_m + user·v_m) + bias[j]. Allocation-free: this is the hot loop
- * of evaluation (every item for every request) and of serving (the shortlist).
+ * Scores of n items: out[j] = Σ_m w_m(j) (request·v_m + user·v_m) + bias[j], the same arithmetic as
+ * {@link fusePair}. Allocation-free, and everything constant per call is read once, outside the item loop: this is
+ * the hot loop of evaluation (every item for every request) and of serving (the shortlist).
  */
 export function fuseScores(f: Fusion, dots: PairDots, bias: ArrayLike<number>, out: Float32Array, scratch = fusionScratch(dots.request.length)): Float32Array {
   const { w } = scratch;
-  const { request, user } = dots;
+  const { request, user, gate } = dots;
   const M = request.length;
+  const kind = kindOf(f, dots);
+  const { gateBias, scale, topK } = f;
   for (let j = 0; j < out.length; j++) {
-    weightsAt(f, dots, j, scratch);
+    weightsAt(kind, request, gate, gateBias, scale, topK, j, scratch);
     let sq = 0;
     let su = 0;
-    for (let m = 0; m < M; m++) {
-      sq += w[m] * request[m][j];
-      if (user !== undefined) su += w[m] * user[m][j];
+    if (user === undefined) {
+      for (let m = 0; m < M; m++) sq += w[m] * request[m][j];
+    } else {
+      for (let m = 0; m < M; m++) {
+        sq += w[m] * request[m][j];
+        su += w[m] * user[m][j];
+      }
     }
     out[j] = sq + su + bias[j];
   }
   return out;
 }
 
-/** Writes item j's fusion weights into scratch.w (see the file header of mixing.ts for the formulas). */
-function weightsAt(f: Fusion, dots: PairDots, j: number, scratch: FusionScratch): void {
+/** 0: equal weights (avg, or one modality); 1: cross attention; 2: the MoE gate. Checks MoE has its gate. */
+function kindOf(f: Fusion, dots: PairDots): 0 | 1 | 2 {
+  if (f.mixing === "avg" || dots.request.length === 1) return 0;
+  if (f.mixing === "cross") return 1;
+  if (dots.gate === undefined || f.gateBias === undefined) throw new Error("moe fusion needs gate dot products and a gate bias");
+  return 2;
+}
+
+/** Writes item j's fusion weights into scratch.w (formulas: the file header of mixing.ts). Primitives only: it runs per item. */
+function weightsAt(
+  kind: 0 | 1 | 2,
+  request: readonly Float32Array[],
+  gate: readonly Float32Array[] | undefined,
+  gateBias: ArrayLike<number> | undefined,
+  scale: number,
+  topK: number,
+  j: number,
+  scratch: FusionScratch,
+): void {
   const { w, logits } = scratch;
   const M = w.length;
-  if (f.mixing === "avg" || M === 1) {
+  if (kind === 0) {
     w.fill(1 / M);
-    return;
-  }
-  if (f.mixing === "cross") {
-    for (let m = 0; m < M; m++) logits[m] = dots.request[m][j] * f.scale;
+  } else if (kind === 1) {
+    // Cross attention, the common case: softmax without mixWeights' logits copy and gating checks (same arithmetic).
+    let max = -Infinity;
+    for (let m = 0; m < M; m++) if (request[m][j] * scale > max) max = request[m][j] * scale;
+    let sum = 0;
+    for (let m = 0; m < M; m++) sum += w[m] = Math.exp(request[m][j] * scale - max);
+    for (let m = 0; m < M; m++) w[m] /= sum;
   } else {
-    const gate = dots.gate;
-    if (gate === undefined || f.gateBias === undefined) throw new Error("moe fusion needs gate dot products and a gate bias");
-    for (let m = 0; m < M; m++) logits[m] = gate[m][j] * f.scale + f.gateBias[m];
+    for (let m = 0; m < M; m++) logits[m] = gate![m][j] * scale + gateBias![m];
+    mixWeights("moe", logits, topK, w);
   }
-  mixWeights(f.mixing, logits, f.topK, w);
 }
 
 /**
