@@ -6,7 +6,7 @@
  * Usage: `npx tsx scripts/bench-entities.ts [catalog=lastfm-2k] [count=100] [ranker=auto|none|jam-cross|...]`
  */
 import { resolveConfig } from "../src/config.js";
-import { entityRequestsFor } from "../src/models/jam/entities.js";
+import { entityRequestsFor } from "../src/ranking/entities.js";
 import { openCatalogModel } from "../src/ranking/catalog-models.js";
 import { CatalogRanker } from "../src/ranking/catalog-ranker.js";
 import { defaultQueryEncoder } from "../src/representations/default-encoder.js";
@@ -29,7 +29,7 @@ const rankers = {
   without: await CatalogRanker.open(catalog, encoder, { model, weights: { entity: 0 } }),
   with: await CatalogRanker.open(catalog, encoder, { model }),
 };
-console.log(`catalog ${name}, ranked by ${model?.model ?? "text-match"}: ${requests.length} requests over the ${count} most-listened artists`);
+console.log(`catalog ${name}, ranked by ${model?.name ?? "text-match"}: ${requests.length} requests over the ${count} most-listened artists`);
 for (const kind of [undefined, "exact", "lowercase", "typo"] as const) {
   const rs = requests.filter((r) => kind === undefined || r.kind === kind);
   const hit: Record<string, number> = {};

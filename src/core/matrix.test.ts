@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dot, fromRows, matVec, matrix, meanRowNorm, normalizeRows, row, selectRows } from "./matrix.js";
+import { dot, fromRows, matVec, matrix, meanRowNorm, normalizeRows, row, selectRows, vecMat } from "./matrix.js";
 
 describe("Matrix", () => {
   it("checks that data matches the shape", () => {
@@ -23,6 +23,9 @@ describe("Matrix", () => {
     expect(Array.from(matVec(fromRows([[1, 0], [0, 2]]), [3, 4]))).toEqual([3, 8]);
     expect(dot([1, 2, 3], [4, 5, 6])).toBe(32);
     expect(() => matVec(fromRows([[1, 0]]), [1])).toThrow(/1 values, matrix has 2 columns/);
+    // [1, 2] x [[1, 0, 0], [1, 1, 1]] = [1 + 2, 2, 2]
+    expect(Array.from(vecMat([1, 2], Float32Array.of(1, 0, 0, 1, 1, 1), 3))).toEqual([3, 2, 2]);
+    expect(() => vecMat([1, 2], new Float32Array(5), 3)).toThrow(/2 values times a matrix of 5 values/);
   });
   it("averages row norms, never returning zero", () => {
     expect(meanRowNorm(fromRows([[3, 4], [0, 0]]))).toBeCloseTo((5 + 0) / 2, 6);

@@ -80,6 +80,23 @@ export function matVec(m: Matrix, v: ArrayLike<number>, out = new Float32Array(m
 }
 
 /**
+ * x·W for a vector x (length r) and W (r x c, row-major): length c. Zero entries of x are skipped (sparse inputs).
+ * @example vecMat([1, 2], Float32Array.of(1, 0, 0, 1, 1, 1), 3) // Float32Array [3, 2, 2]
+ */
+export function vecMat(x: ArrayLike<number>, w: Float32Array, c: number): Float32Array {
+  const out = new Float32Array(c);
+  const r = x.length;
+  if (w.length !== r * c) throw new RangeError(`vector of ${r} values times a matrix of ${w.length} values with ${c} columns`);
+  for (let i = 0; i < r; i++) {
+    const xi = x[i];
+    if (xi === 0) continue;
+    const base = i * c;
+    for (let j = 0; j < c; j++) out[j] += xi * w[base + j];
+  }
+  return out;
+}
+
+/**
  * Mean L2 norm of the rows, floor 1e-10 (so a zero block never divides by zero). Learned models divide each frozen
  * input block by it, so a block with large norms (CF, ~10) cannot drown one near unit norm (USE, ~1).
  * @example meanRowNorm(fromRows([[3, 4], [0, 0]])) // 2.5

@@ -3,7 +3,7 @@
  * the catalog's artist names, with the catalog rows of each match: the ranker turns them into an `entity`
  * score component, because a sentence encoder alone does not know who an artist is.
  */
-import { EntityIndex, normalizeName } from "../models/jam/entities.js";
+import { EntityIndex, nameWords, normalizeName } from "./entities.js";
 import type { CatalogItem } from "../store/catalog.js";
 
 /** An artist named in a request. */
@@ -46,7 +46,7 @@ export class CatalogEntities {
     this.index = new EntityIndex(this.artists);
     const itemsWith = new Map<string, number>();
     for (const it of items) {
-      const words = new Set(it.tags.flatMap((t) => normalizeName(t).split(" ")).filter((w) => w !== ""));
+      const words = new Set(it.tags.flatMap(nameWords));
       for (const w of words) itemsWith.set(w, (itemsWith.get(w) ?? 0) + 1);
     }
     const threshold = Math.max(20, 0.002 * items.length);
@@ -76,7 +76,7 @@ export class CatalogEntities {
    */
   find(text: string, excludedArtists: readonly string[] = []): ArtistMatch[] {
     const excluded = new Set(excludedArtists.map((a) => a.toLowerCase()));
-    const words = normalizeName(text).split(" ");
+    const words = nameWords(text);
     // Fuzzy lookups skip spans spelled exactly like tag words (never a typo of a name, see ambiguous()) and spans
     // that start or end with a cue word ("like black eyed peas" is not a typo of "The Black Eyed Peas").
     const fuzzy = (span: string) => {

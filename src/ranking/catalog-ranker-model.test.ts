@@ -17,8 +17,8 @@ describe("CatalogRanker with a trained model", () => {
     const ranker = await CatalogRanker.open(catalog, encoder, { model });
     const answer = await ranker.ask("happy jazz piano", { k: 8 });
     expect(answer.ranker).toBe("jam-cross");
-    const q = model.query((await encoder.encode(["happy jazz piano"])).data);
-    const all = model.score(q, Int32Array.from(items.keys()));
+    const prepared = model.prepare({ text: "happy jazz piano", vector: (await encoder.encode(["happy jazz piano"])).data });
+    const all = prepared.score([...items.keys()]);
     const best = Array.from(all.keys()).sort((a, b) => all[b] - all[a] || (items[a].id < items[b].id ? -1 : 1)).slice(0, 8);
     expect(answer.results.map((r) => r.item.id)).toEqual(best.map((i) => items[i].id));
     for (const r of answer.results) {

@@ -1,29 +1,24 @@
 /**
  * @file Answers a request over a built catalog: parse hard constraints, gather candidates (filtered, so
  * constraints hold), score every candidate exactly, and return each result with the named components its score is
- * the sum of. With a trained JAM model the candidates are the model's exact top items and the components are the
- * model's own (request, user, prior) with its modality weights; without one, a text-match ranker (semantic +
- * lexical + popularity). Both add taste (likes or listening history) and entity matches (named artists).
+ * the sum of. With a trained model (any {@link ServingModel}) the candidates are the model's best items under the
+ * constraints and the components are the model's own parts with its explanations; without one, a text-match ranker
+ * (semantic + lexical + popularity). Both add taste (a catalog user's listening history, or the listener's history
+ * or likes) and entity matches (named artists), and every answer says which parts of the request's context were
+ * used and which were ignored.
  */
 import { normalizeRows, type Matrix } from "../core/matrix.js";
 import { InputError } from "../errors.js";
-import type { JamServing } from "../models/jam/serving.js";
+import type { AdapterHandle, ContextPart, DialogueTurn, ListeningHistory, ProfileEdits, WordAttribution } from "../models/recommender.js";
+import { contextReport, type ContextReport } from "../models/rank.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import { matchesFilter, normalizeFilter, type Catalog, type CatalogFilter, type CatalogItem } from "../store/catalog.js";
 import { DenseIndex } from "../store/memory/dense-index.js";
 import { MemoryCatalog } from "../store/memory/index.js";
+import { bindModel, servingRequest, type BoundModel, type ListenerRows } from "./bound-model.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
 import { ConstraintMatcher, type ParsedRequest } from "./constraints.js";
-
-/**
- * Rows read from each of the model's shortlist lists (per modality, and by prior) per request: enough for a pool of
- * 100 candidates when taste or an entity re-ranks them, else 4k (at least 64: 40 lost 1.4% of the top 10) when the
- * model's order is final.
- * scripts/bench-ask.ts measures both against scoring every item.
- */
-export function modelShortlist(k: number, reranked: boolean): number {
-  return reranked ? Math.max(100, 5 * k) : Math.max(64, 4 * k);
-}
+import { servingParts, type CandidateUse, type PreparedRequest, type ServingModel } from "./serving-model.js";
 
 /** Longest request accepted, in characters: enough for a paragraph, not for a pasted document. */
 export const MAX_REQUEST_CHARS = 2000;
@@ -52,7 +47,7 @@ export interface RankerWeights {
 
 export const DEFAULT_WEIGHTS: RankerWeights = Object.freeze({ semantic: 1, lexical: 0.3, popularity: 0.05, taste: 0.5, entity: 1 });
 
-/** Long-term taste of a user: an affinity per item id (missing ids count as 0). */
+/** Long-term taste of a catalog's users (e.g. Last.fm listening histories): an affinity per item id (missing ids count as 0). */
 export interface TasteSource {
   /** Throws NotFoundError for an unknown user. */
   affinities(userId: string, itemIds: readonly string[]): Promise<Float32Array>;
@@ -65,8 +60,12 @@ export interface RankedItem {
   readonly score: number;
   /** weight × component value, by component name; they sum to `score`. */
   readonly components: Readonly<Record<string, number>>;
-  /** With a JAM model: how the item's modalities were mixed for this request (weights in [0, 1] summing to 1). */
+  /** With a model that fuses modalities (JAM): how the item's were mixed for this request (in [0, 1], summing to 1). */
   readonly modalityWeights?: Readonly<Record<string, number>>;
+  /** With a model that attends over the request's words: each word's weight for this item. */
+  readonly wordAttributions?: readonly WordAttribution[];
+  /** With a profile model: the prototype weights (after the listener's edits) behind this item's score. */
+  readonly prototypeWeights?: Readonly<Record<string, number>>;
 }
 
 /** The answer to a request. */
@@ -79,14 +78,39 @@ export interface Answer {
   readonly ranker: string;
   /** Artists the request names, as matched in the catalog (exact or fuzzy). */
   readonly entities: readonly { readonly artist: string; readonly similarity: number }[];
+  /**
+   * The context parts the request carried, split into those that shaped the answer (by the model, or by the ranker's
+   * taste) and those nothing read, so e.g. a profile edit the model cannot apply is reported, never dropped silently.
+   */
+  readonly context: ContextReport;
 }
 
-/** Options of one request. */
+/** Items a listener played or liked (a ListeningHistory), as catalog item ids; weights are e.g. play counts. */
+export type ItemHistory = Omit<ListeningHistory, "items"> & { readonly items: readonly string[] };
+
+/** An earlier turn of a conversation (a DialogueTurn) whose liked and disliked items are catalog item ids. */
+export type ConversationTurn = Omit<DialogueTurn, "liked" | "disliked"> & { readonly liked?: readonly string[]; readonly disliked?: readonly string[] };
+
+/** Options of one request: how many results, extra constraints, and what is known about the listener. */
 export interface AskOptions {
   /** Results wanted (1..100). [k=10] */
   readonly k?: number;
-  /** Personalize for this user (needs a TasteSource). */
+  /**
+   * The catalog's user id (a Last.fm user of lastfm-2k, not an askmusic account): the model's own user vector when
+   * it was trained with that user, else the catalog's TasteSource (an InputError when the catalog has none).
+   */
   readonly user?: string;
+  /**
+   * Items the listener played or liked (an askmusic user's likes): read by a model that uses history, else a
+   * `taste` component (cosine with their mean text vector). Ids the catalog lacks are skipped.
+   */
+  readonly history?: ItemHistory;
+  /** Earlier turns of the conversation, oldest first. */
+  readonly turns?: readonly ConversationTurn[];
+  /** Profile edits (prototype weights) for a model that has profiles. */
+  readonly profile?: ProfileEdits;
+  /** The listener's adapter, for the model it was trained for. */
+  readonly adapter?: AdapterHandle;
   /** Extra hard constraints (e.g. items the user disliked). Merged with those read from the request. */
   readonly filter?: CatalogFilter;
 }
@@ -106,16 +130,7 @@ interface Scored {
   readonly row: number;
   /** The ranker's own components (model parts or text match); taste and entity are added to it later. */
   readonly components: Record<string, number>;
-  readonly modalityWeights?: Record<string, number>;
-}
-
-/** A trained model bound to a catalog: rows mapped both ways. */
-interface BoundModel {
-  readonly model: JamServing;
-  /** Model row of each ranker row. */
-  readonly modelRow: Int32Array;
-  /** Ranker row of each model row. */
-  readonly rankerRow: Int32Array;
+  readonly explained?: Pick<RankedItem, "modalityWeights" | "wordAttributions" | "prototypeWeights">;
 }
 
 /** Ranks a catalog's items for natural-language requests. Build with {@link CatalogRanker.open}; reuse across requests. */
@@ -157,7 +172,7 @@ export class CatalogRanker {
        */
       search?: "memory" | "store";
       /** A trained model of this catalog (see catalog-models.ts): it ranks, and its parts explain. */
-      model?: JamServing;
+      model?: ServingModel;
       /**
        * Called instead of throwing when `model` does not fit the catalog (trained on another build of it, or with
        * another encoder): the ranker then ranks by text match. Without it such a model is an InputError.
@@ -188,7 +203,7 @@ export class CatalogRanker {
     if (options.model !== undefined) {
       try {
         bound = bindModel(options.model, info.name, ids, encoder.id);
-        options.model.lists(); // build the model's shortlist indices now, not during the first request
+        options.model.warm(); // build the model's search indices now, not during the first request
       } catch (err) {
         if (!(err instanceof InputError) || options.onModelRejected === undefined) throw err;
         options.onModelRejected(err.message);
@@ -212,7 +227,7 @@ export class CatalogRanker {
   }
 
   /** The trained model that ranks, if any. */
-  get model(): JamServing | undefined {
+  get model(): ServingModel | undefined {
     return this.bound?.model;
   }
 
@@ -221,6 +236,7 @@ export class CatalogRanker {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new InputError(`k must be an integer from 1 to 100, got ${k}`, { field: "k" });
     const parsed = this.matcher.parse(checkRequest(request));
+    const listener = this.listenerRows(options);
     const filter: CatalogFilter = {
       ...options.filter,
       excludeTags: [...(options.filter?.excludeTags ?? []), ...parsed.excludeTags],
@@ -229,14 +245,21 @@ export class CatalogRanker {
     const nf = normalizeFilter(filter);
     const accept = (row: number) => matchesFilter(this.items[row], nf);
     const query = (await this.encoder.encode([parsed.text])).data;
+    const prepared = this.bound?.model.prepare(servingRequest(this.bound, parsed.text, query, listener));
+    // What the model does not read of the listener, the ranker's taste does: a catalog user by the catalog's
+    // listening histories, a history by its items' text vectors.
+    const byModel = prepared?.used ?? [];
+    const tasteOfUser = listener.user !== undefined && !byModel.includes("user");
+    const tasteOfHistory = listener.history !== undefined && !byModel.includes("history");
+    if (tasteOfUser && !this.taste) throw new InputError(`catalog "${this.catalog.name}" has no listening histories: --user is not available for it`, { field: "user" });
     const pool = Math.max(100, 5 * k);
     const named = this.weights.entity > 0 ? this.entities.find(parsed.text, parsed.excludeArtists) : [];
-    const modelUser = options.user !== undefined && this.bound?.model.hasUser(options.user) ? options.user : undefined;
     // Taste and entity components can lift any candidate: only then does the model need to hand over a wide pool.
-    const reranked = (options.user !== undefined && modelUser === undefined) || named.length > 0;
-    const scored = this.bound
-      ? this.scoreWithModel(this.bound, query, modelUser, reranked ? pool : k, modelShortlist(k, reranked), accept, named)
-      : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named);
+    const reranked = tasteOfUser || tasteOfHistory || named.length > 0;
+    const scored =
+      this.bound && prepared
+        ? this.scoreWithModel(this.bound, prepared, reranked ? pool : k, reranked ? "reranked" : "final", accept, named)
+        : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named);
 
     // Scale of taste and entity: the spread (standard deviation) of a model's scores over the candidates, whose
     // logits have no fixed range; text-match components are already on a unit scale, so there it is fixed at 0.5
@@ -244,8 +267,8 @@ export class CatalogRanker {
     const base = scored.map((c) => Object.values(c.components).reduce((a, b) => a + b, 0));
     const spread = this.bound ? Math.max(stdev(base), 1e-6) : 0.5;
     const w = this.weights;
-    if (options.user !== undefined && modelUser === undefined) {
-      const taste = await this.tasteFor(options.user, scored.map((c) => this.items[c.row].id));
+    if (tasteOfUser || tasteOfHistory) {
+      const taste = await this.tasteFor(listener, tasteOfUser, tasteOfHistory, scored.map((c) => c.row));
       scored.forEach((c, j) => (c.components.taste = w.taste * 2 * spread * taste[j]));
     }
     if (named.length > 0) {
@@ -260,38 +283,64 @@ export class CatalogRanker {
     }
     const ranked = scored.map((c) => ({ ...c, score: Object.values(c.components).reduce((a, b) => a + b, 0) }));
     ranked.sort((a, b) => b.score - a.score || (this.items[a.row].id < this.items[b.row].id ? -1 : 1));
+    const used: ContextPart[] = ["text", ...byModel, ...(tasteOfUser ? ["user" as const] : []), ...(tasteOfHistory ? ["history" as const] : [])];
     return {
       request: parsed,
       candidates: scored.length,
-      ranker: this.bound?.model.model ?? "text-match",
+      ranker: this.bound?.model.name ?? "text-match",
       entities: named.map((m) => ({ artist: m.artist, similarity: m.similarity })),
-      results: ranked.slice(0, k).map((s, i) => ({
-        rank: i + 1,
-        item: this.items[s.row],
-        score: s.score,
-        components: s.components,
-        ...(s.modalityWeights ? { modalityWeights: s.modalityWeights } : {}),
-      })),
+      context: contextReport({ uses: used, needs: [] }, presentParts(parsed.text, listener)),
+      results: ranked.slice(0, k).map((s, i) => ({ rank: i + 1, item: this.items[s.row], score: s.score, components: s.components, ...s.explained })),
     };
   }
 
   /**
-   * Candidates from the model's best `pool` (see JamServing.shortlist), plus the named artists' items and their
-   * text neighbourhood; components are the model's parts: request, user (a trained user), prior (item bias).
+   * The listener's context with catalog ids mapped to ranker rows, once: unknown ids are skipped (an item may have
+   * left the catalog since it was liked), and a history left empty counts as none.
    */
-  private scoreWithModel(b: BoundModel, query: Float32Array, user: string | undefined, pool: number, perList: number, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
-    const q = b.model.query(query, user);
-    // The model's fast shortlist (see JamServing.shortlist); scripts/bench-ask.ts measures its top-10 agreement
-    // with scoring every item.
-    const top = b.model.shortlist(q, pool, perList, (m) => accept(b.rankerRow[m]));
+  private listenerRows(options: AskOptions): ListenerRows {
+    const rows = (ids: readonly string[]) => ids.flatMap((id) => this.rowOf.get(id) ?? []);
+    let history: ListenerRows["history"];
+    if (options.history !== undefined) {
+      const { items, weights } = options.history;
+      if (weights !== undefined && weights.length !== items.length) throw new InputError(`history has ${items.length} items but ${weights.length} weights`, { field: "history" });
+      const known = items.flatMap((id, i) => (this.rowOf.has(id) ? [i] : []));
+      if (known.length > 0) history = { rows: known.map((i) => this.rowOf.get(items[i])!), ...(weights !== undefined ? { weights: known.map((i) => weights[i]) } : {}) };
+    }
+    return {
+      ...(options.user !== undefined ? { user: options.user } : {}),
+      ...(history !== undefined ? { history } : {}),
+      ...(options.turns !== undefined
+        ? {
+            turns: options.turns.map((t) => ({
+              user: t.user,
+              ...(t.system !== undefined ? { system: t.system } : {}),
+              ...(t.liked !== undefined ? { liked: rows(t.liked) } : {}),
+              ...(t.disliked !== undefined ? { disliked: rows(t.disliked) } : {}),
+            })),
+          }
+        : {}),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
+    };
+  }
+
+  /**
+   * Candidates from the model's best `n` under the constraints (its own search), plus the named artists' items and
+   * their text neighbourhood; components are the model's parts (e.g. JAM: request, user, prior).
+   */
+  private scoreWithModel(b: BoundModel, prepared: PreparedRequest, n: number, use: CandidateUse, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
+    const top = prepared.candidates({ k: n, use, accept: (m) => accept(b.rankerRow[m]) });
     const rows = new Set(top.rows.map((m) => b.rankerRow[m]));
-    this.entityCandidates(named, Math.max(pool, 100), accept).forEach((r) => rows.add(r));
+    this.entityCandidates(named, Math.max(n, 100), accept).forEach((r) => rows.add(r));
     return [...rows].map((row) => {
-      const e = b.model.explain(q, b.modelRow[row]);
-      const components: Record<string, number> = { request: e.request };
-      if (user !== undefined) components.user = e.user;
-      components.prior = e.bias;
-      return { row, components, modalityWeights: e.modalityWeights };
+      const e = prepared.explain(b.modelRow[row]);
+      const explained = {
+        ...(e.modalityWeights ? { modalityWeights: e.modalityWeights } : {}),
+        ...(e.wordAttributions ? { wordAttributions: e.wordAttributions } : {}),
+        ...(e.prototypeWeights ? { prototypeWeights: e.prototypeWeights } : {}),
+      };
+      return { row, components: { ...e.parts }, explained };
     });
   }
 
@@ -329,11 +378,17 @@ export class CatalogRanker {
     return [...own, ...this.neighbourIndex.search(centroid, pool, accept).map((h) => h.row)];
   }
 
-  /** Unit mean of the rows' unit text vectors, or undefined when they have none. */
-  private centroid(rows: readonly number[]): Float32Array | undefined {
+  /**
+   * Unit (weighted) mean of the rows' unit text vectors, or undefined when they have none or cancel out: the
+   * direction of a named artist's items, or of a listener's history.
+   */
+  private centroid(rows: readonly number[], weights?: readonly number[]): Float32Array | undefined {
     const { data, cols } = this.vectors;
     const c = new Float32Array(cols);
-    for (const r of rows) for (let j = 0; j < cols; j++) c[j] += data[r * cols + j];
+    rows.forEach((r, i) => {
+      const wr = weights?.[i] ?? 1;
+      for (let j = 0; j < cols; j++) c[j] += wr * data[r * cols + j];
+    });
     const n = Math.hypot(...c);
     if (n < 1e-10) return undefined;
     return c.map((v) => v / n);
@@ -347,26 +402,27 @@ export class CatalogRanker {
     return s;
   }
 
-  private async tasteFor(user: string, ids: readonly string[]): Promise<Float32Array> {
-    if (!this.taste) throw new InputError(`catalog "${this.catalog.name}" has no listening histories: --user is not available for it`, { field: "user" });
-    return this.taste.affinities(user, ids);
+  /**
+   * The listener's affinity for each row (-1..1): the catalog user's by the TasteSource, the history's as the cosine
+   * with its items' mean text vector (0 for every row when they have none); the mean of the two when both apply.
+   */
+  private async tasteFor(listener: ListenerRows, ofUser: boolean, ofHistory: boolean, rows: readonly number[]): Promise<Float32Array> {
+    const out = new Float32Array(rows.length);
+    if (ofUser) {
+      const a = await this.taste!.affinities(listener.user!, rows.map((r) => this.items[r].id));
+      a.forEach((v, i) => (out[i] += v));
+    }
+    const centroid = ofHistory ? this.centroid(listener.history!.rows, listener.history!.weights) : undefined;
+    if (centroid !== undefined) rows.forEach((r, i) => (out[i] += this.dot(r, centroid)));
+    if (ofUser && ofHistory) for (let i = 0; i < out.length; i++) out[i] /= 2;
+    return out;
   }
 }
 
-/** Maps a model's rows onto the catalog's; a model trained on another build of the catalog is refused. */
-function bindModel(model: JamServing, catalog: string, ids: readonly string[], encoderId: string): BoundModel {
-  const retrain = `run \`npx askmusic train ${catalog}\``;
-  if (model.data.encoderId !== encoderId) throw new InputError(`model ${model.model} of catalog "${catalog}" was trained on encoder ${model.data.encoderId}, but ${encoderId} is loaded: ${retrain}`);
-  if (model.data.itemIds.length !== ids.length) throw new InputError(`model ${model.model} was trained on ${model.data.itemIds.length} items, catalog "${catalog}" has ${ids.length}: ${retrain}`);
-  const modelRow = new Int32Array(ids.length);
-  const rankerRow = new Int32Array(ids.length);
-  ids.forEach((id, r) => {
-    const m = model.itemRow(id);
-    if (m === undefined) throw new InputError(`model ${model.model} does not know item ${id} of catalog "${catalog}": ${retrain}`);
-    modelRow[r] = m;
-    rankerRow[m] = r;
-  });
-  return { model, modelRow, rankerRow };
+/** The context parts a request with this listener carries. */
+function presentParts(text: string, listener: ListenerRows): ContextPart[] {
+  const { history, ...rest } = listener;
+  return servingParts({ text, ...rest, ...(history !== undefined ? { history: { items: history.rows } } : {}) });
 }
 
 /** Population standard deviation (0 for fewer than two values). */

@@ -121,3 +121,13 @@ export async function openTasteSource(config: Config, catalog: Catalog): Promise
     { field: "user" },
   );
 }
+
+/**
+ * A TasteSource opened on its first use, so a request whose user the model knows itself never pays for loading (or
+ * first computing) the catalog's listening histories.
+ * @example const taste = lazyTasteSource(() => openTasteSource(config, catalog)); // nothing read yet
+ */
+export function lazyTasteSource(open: () => Promise<TasteSource>): TasteSource {
+  let source: Promise<TasteSource> | undefined;
+  return { affinities: async (userId, itemIds) => (await (source ??= open())).affinities(userId, itemIds) };
+}

@@ -5,6 +5,7 @@
 import type { Matrix } from "../core/matrix.js";
 import { JamServing } from "../models/jam/serving.js";
 import type { CatalogItem } from "../store/catalog.js";
+import { JamServingModel } from "./serving/jam.js";
 
 /**
  * A JAM model (cross mixing) whose request projection is the identity, with two modalities: the encoded tags and
@@ -15,7 +16,7 @@ export function handJamModel(
   items: readonly CatalogItem[],
   encoder: { id: string; dims: number; encode: (texts: readonly string[]) => Matrix },
   options: { users?: readonly (readonly [string, number])[]; ids?: readonly string[] } = {},
-): JamServing {
+): JamServingModel {
   const d = encoder.dims;
   const identity = new Float32Array(d * d);
   for (let i = 0; i < d; i++) identity[i * d + i] = 1;
@@ -23,7 +24,7 @@ export function handJamModel(
   const users = options.users ?? [];
   const userVectors = new Float32Array(users.length * d);
   users.forEach(([, item], u) => userVectors.set(tagVectors.subarray(item * d, (item + 1) * d).map((v) => 3 * v), u * d));
-  return new JamServing({
+  return new JamServingModel(new JamServing({
     model: "jam-cross",
     mixing: "cross",
     topK: 2,
@@ -39,5 +40,5 @@ export function handJamModel(
     requestB: new Float32Array(d),
     ...(users.length > 0 ? { userIds: users.map(([id]) => id), userVectors } : {}),
     training: {},
-  });
+  }));
 }

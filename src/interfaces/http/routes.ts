@@ -3,6 +3,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { performance } from "node:perf_hooks";
+import type { ContextReport } from "../../models/rank.js";
 import type { CatalogRanker } from "../../ranking/catalog-ranker.js";
 import type { Catalog, CatalogItem } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
@@ -25,10 +26,11 @@ import {
 } from "./schemas.js";
 import type { WebAsset } from "./web-assets.js";
 
-/** A served catalog and its ranker. */
+/** A served catalog, its ranker, and the trained models available for it. */
 export interface Served {
   readonly catalog: Catalog;
   readonly ranker: CatalogRanker;
+  readonly models: readonly string[];
 }
 
 /** What the handlers share. */
@@ -53,6 +55,7 @@ export interface RouteContext {
 export interface AskAnswer {
   readonly catalog: string;
   readonly ranker: string;
+  readonly context: ContextReport;
   readonly entities: readonly unknown[];
   readonly request: unknown;
   readonly personalized: { user: string; likes: number; dislikes: number } | null;
@@ -111,26 +114,29 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         if (!answer) {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
           const dislikes = records.filter((f) => f.value === -1).map((f) => f.itemId);
-          const likes = records.length - dislikes.length;
+          const likes = records.filter((f) => f.value === 1).map((f) => f.itemId);
           const ranked = await ctx.limit(() =>
             ranker.ask(body.request, {
               k,
-              // Taste only for users who liked something: otherwise it would be a column of zeros.
-              user: user && likes > 0 ? user.id : undefined,
-              filter: dislikes.length > 0 ? { excludeIds: dislikes } : undefined,
+              // An askmusic user is not a user of the catalog: their likes are their listening history.
+              ...(likes.length > 0 ? { history: { items: likes } } : {}),
+              ...(dislikes.length > 0 ? { filter: { excludeIds: dislikes } } : {}),
             }),
           );
           answer = {
             catalog: catalog.name,
             ranker: ranked.ranker,
+            context: ranked.context,
             entities: ranked.entities,
             request: ranked.request,
-            personalized: user ? { user: user.id, likes, dislikes: dislikes.length } : null,
+            personalized: user ? { user: user.id, likes: likes.length, dislikes: dislikes.length } : null,
             results: ranked.results.map((r) => ({
               rank: r.rank,
               score: r.score,
               components: r.components,
               ...(r.modalityWeights ? { modalityWeights: r.modalityWeights } : {}),
+              ...(r.wordAttributions ? { wordAttributions: r.wordAttributions } : {}),
+              ...(r.prototypeWeights ? { prototypeWeights: r.prototypeWeights } : {}),
               item: wireItem(r.item),
               feedback: WIRE[feedback.get(r.item.id) ?? 0] ?? null,
             })),
@@ -181,13 +187,13 @@ export function buildRoutes(ctx: RouteContext): Route[] {
     {
       spec: {
         method: "GET", url: "/v1/catalogs", operationId: "listCatalogs", auth: "none",
-        summary: "The served catalogs", success: { status: 200, schema: catalogsResponse, description: "Catalogs and the default one" }, errors: [],
+        summary: "The served catalogs, each with its trained models and the one ranking it", success: { status: 200, schema: catalogsResponse, description: "Catalogs and the default one" }, errors: [],
       },
       handler: async () => ({
         default: ctx.defaultCatalog,
-        catalogs: [...ctx.served.values()].map(({ catalog, ranker }) => {
+        catalogs: [...ctx.served.values()].map(({ catalog, ranker, models }) => {
           const info = catalog.info();
-          return { name: info.name, count: info.count, version: info.version, builtAt: info.builtAt, encoderId: info.encoderId, ranker: ranker.model?.model ?? "text-match" };
+          return { name: info.name, count: info.count, version: info.version, builtAt: info.builtAt, encoderId: info.encoderId, ranker: ranker.model?.name ?? "text-match", models };
         }),
       }),
     },

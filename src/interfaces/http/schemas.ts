@@ -2,6 +2,7 @@
  * @file JSON Schemas of the HTTP API: Fastify validates requests and serializes responses with them, and the
  * OpenAPI document is generated from the same objects, so the documentation cannot drift from the checks.
  */
+import { CONTEXT_PARTS } from "../../models/recommender.js";
 import { MAX_REQUEST_CHARS } from "../../ranking/catalog-ranker.js";
 
 /** A JSON Schema object (2020-12 subset that Ajv and OpenAPI 3.1 share). */
@@ -67,12 +68,21 @@ export const item: JsonSchema = {
 
 const feedbackState = { type: ["string", "null"], enum: ["like", "dislike", null], description: "The caller's feedback on this item (null: none or anonymous)" } as const;
 
+const contextParts = { type: "array", items: { type: "string", enum: [...CONTEXT_PARTS] } } as const;
+
 export const askResponse: JsonSchema = {
   type: "object",
-  required: ["catalog", "ranker", "entities", "request", "personalized", "results", "candidates", "tookMs"],
+  required: ["catalog", "ranker", "context", "entities", "request", "personalized", "results", "candidates", "tookMs"],
   properties: {
     catalog: { type: "string" },
     ranker: { type: "string", description: 'What ranked: a trained model (e.g. "jam-cross") or "text-match"' },
+    context: {
+      type: "object",
+      required: ["used", "ignored"],
+      description:
+        "The parts of the request's context (text, user, history, turns, profile, adapter) it carried, split into those that shaped this answer (read by the model, or by the ranker's taste: a token's likes are the history) and those nothing read",
+      properties: { used: contextParts, ignored: contextParts },
+    },
     entities: {
       type: "array",
       description: "Artists the request names, matched in the catalog exactly (similarity 1) or fuzzily",
@@ -113,6 +123,16 @@ export const askResponse: JsonSchema = {
             additionalProperties: { type: "number" },
             description: "With a JAM model: the weight of each item modality in this (request, item) score, in [0, 1], summing to 1",
           },
+          wordAttributions: {
+            type: "array",
+            description: "With a model that attends over the request's words: each word's weight for this item",
+            items: { type: "object", required: ["word", "weight"], properties: { word: { type: "string" }, weight: { type: "number" } } },
+          },
+          prototypeWeights: {
+            type: "object",
+            additionalProperties: { type: "number" },
+            description: "With a profile model: the prototype (tag) weights of the profile behind this score, after the listener's edits",
+          },
           item,
           feedback: feedbackState,
         },
@@ -138,10 +158,11 @@ export const catalogsResponse: JsonSchema = {
       type: "array",
       items: {
         type: "object",
-        required: ["name", "count", "version", "builtAt", "encoderId", "ranker"],
+        required: ["name", "count", "version", "builtAt", "encoderId", "ranker", "models"],
         properties: {
           name: { type: "string" },
           ranker: { type: "string", description: 'The trained model ranking this catalog, or "text-match"' },
+          models: { type: "array", items: { type: "string" }, description: "The models trained for this catalog, best first (the order of --model auto)" },
           count: { type: "integer" },
           version: { type: "string" },
           builtAt: { type: "string" },

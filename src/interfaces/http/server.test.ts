@@ -57,6 +57,7 @@ describe("POST /v1/ask", () => {
     const body = res.json();
     expect(body.catalog).toBe("jamendo");
     expect(body.personalized).toBeNull();
+    expect(body.context).toEqual({ used: ["text"], ignored: [] });
     expect(body.results).toHaveLength(5);
     for (const r of body.results) {
       const sum = Object.values(r.components as Record<string, number>).reduce((s, v) => s + v, 0);
@@ -159,12 +160,13 @@ describe("auth, feedback and personalization", () => {
     const catalog = testCatalog();
     const items = await catalog.allItems();
     const model = handJamModel(items, { id: "fake-8", dims: FAKE_DIMS, encode: fakeEncode });
-    const { app, alice } = await setup({ catalogs: [catalog], models: { jamendo: model } });
+    const { app, alice } = await setup({ catalogs: [catalog], models: { jamendo: model }, trainedModels: { jamendo: ["jam-cross", "talkrec"] } });
     const catalogs = (await app.inject({ method: "GET", url: "/v1/catalogs" })).json();
-    expect(catalogs.catalogs[0].ranker).toBe("jam-cross");
+    expect(catalogs.catalogs[0]).toMatchObject({ ranker: "jam-cross", models: ["jam-cross", "talkrec"] });
     const request = { request: "calm piano", k: 5 };
     const before = (await ask(app, request, alice)).json();
     expect(before.ranker).toBe("jam-cross");
+    expect(before.context).toEqual({ used: ["text"], ignored: [] });
     for (const r of before.results) {
       expect(Object.keys(r.components)).toEqual(["request", "prior"]);
       expect(Object.keys(r.modalityWeights)).toEqual(["tagtext", "name"]);
@@ -175,6 +177,8 @@ describe("auth, feedback and personalization", () => {
     const after = (await ask(app, request, alice)).json();
     expect(after.results.every((r: { components: object }) => "taste" in r.components)).toBe(true);
     expect(ids(after)).not.toEqual(ids(before));
+    // The like is alice's listening history: the model does not read history, the ranker's taste does.
+    expect(after.context).toEqual({ used: ["text", "history"], ignored: [] });
     const named = (await ask(app, { request: "songs like Nordlicht", k: 3 })).json();
     expect(named.entities).toEqual([{ artist: "Nordlicht", similarity: 1 }]);
     expect(named.results.map((r: { item: { artist: string } }) => r.item.artist)).toEqual(["Nordlicht", "Nordlicht", "Nordlicht"]);
@@ -252,7 +256,7 @@ describe("other routes", () => {
     expectProblem(await app.inject({ method: "GET", url: "/v1/items/jamendo/track_404" }), 404, "/params/id");
     expectProblem(await app.inject({ method: "GET", url: "/v1/items/other/track_0001000" }), 404, "/params/catalog");
     const catalogs = (await app.inject({ method: "GET", url: "/v1/catalogs" })).json();
-    expect(catalogs).toEqual({ default: "jamendo", catalogs: [expect.objectContaining({ name: "jamendo", count: 48, encoderId: "fake-8" })] });
+    expect(catalogs).toEqual({ default: "jamendo", catalogs: [expect.objectContaining({ name: "jamendo", count: 48, encoderId: "fake-8", ranker: "text-match", models: [] })] });
     expect((await app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
     expect((await app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready", state: "memory", catalogs: [{ name: "jamendo", count: 48 }] });
     state.failPing = true;
@@ -281,6 +285,10 @@ describe("other routes", () => {
     );
     expect(doc.paths["/v1/feedback"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/ask"].post.requestBody.content["application/json"].schema.required).toEqual(["request"]);
+    const answer = doc.paths["/v1/ask"].post.responses["200"].content["application/json"].schema;
+    expect(answer.required).toContain("context");
+    expect(answer.properties.context.properties.ignored.items.enum).toEqual(["text", "user", "history", "turns", "profile", "adapter"]);
+    expect(doc.paths["/v1/catalogs"].get.responses["200"].content["application/json"].schema.properties.catalogs.items.required).toContain("models");
     expect(doc.paths["/v1/items/{catalog}/{id}"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["catalog", "id"]);
     expect(doc.components.securitySchemes.bearer.scheme).toBe("bearer");
   });

@@ -3,9 +3,8 @@
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import type { JamServing } from "../../models/jam/serving.js";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
-import { FeedbackTaste } from "../../ranking/feedback-taste.js";
+import type { ServingModel } from "../../ranking/serving-model.js";
 import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { Catalog } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
@@ -36,8 +35,10 @@ export interface ServerOptions {
   readonly bodyLimitBytes?: number;
   /** Folder of the web app, or false to serve the API only. [webDir=src/interfaces/web] */
   readonly webDir?: string | false;
-  /** Trained models by catalog name (see ranking/catalog-models.ts); a catalog without one is ranked by text match. */
-  readonly models?: Readonly<Record<string, JamServing>>;
+  /** The model ranking each catalog, by catalog name (see ranking/catalog-models.ts); a catalog without one is ranked by text match. */
+  readonly models?: Readonly<Record<string, ServingModel>>;
+  /** The trained models available per catalog (listed by GET /v1/catalogs). [trainedModels=the ranking one, if any] */
+  readonly trainedModels?: Readonly<Record<string, readonly string[]>>;
   /**
    * Called when a catalog's model does not fit it (trained on another build of the catalog, or another encoder);
    * that catalog is then ranked by text match. Without it such a model is an error. */
@@ -63,28 +64,6 @@ export interface ServerOptions {
   readonly version?: string;
 }
 
-/**
- * `catalog` whose first `vectors(column)` call answers with vectors already read; the reference is dropped then,
- * so the raw matrix is not kept alive (everything else passes through).
- */
-function withVectors(catalog: Catalog, column: string, vectors: Awaited<ReturnType<Catalog["vectors"]>>): Catalog {
-  let held: typeof vectors | undefined = vectors;
-  return new Proxy(catalog, {
-    get(target, prop) {
-      if (prop === "vectors") {
-        return async (c: string) => {
-          if (c !== column || !held) return target.vectors(c);
-          const v = held;
-          held = undefined;
-          return v;
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
-
 /** A bearer token: printable ASCII without spaces, bounded so hashing a huge header costs nothing. */
 const TOKEN = /^[\x21-\x7e]{8,256}$/;
 
@@ -101,20 +80,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Concurrent requests share model passes (one ranker per catalog, one encoder for all).
   const queryEncoder = coalescingEncoder(options.queryEncoder);
   for (const catalog of options.catalogs) {
-    const likes = async (userId: string) =>
-      (await state.listFeedback(userId, catalog.name)).filter((f) => f.value === 1).map((f) => f.itemId);
-    // Ranker and taste both read the default column's vectors: read them from the catalog once (both copy them).
-    const column = catalog.info().defaultVectorColumn;
-    const vectors = await catalog.vectors(column);
-    const taste = new FeedbackTaste(vectors, likes);
-    const ranker = await CatalogRanker.open(withVectors(catalog, column, vectors), queryEncoder, {
-      taste,
+    // A user's likes reach the ranker with each request, as their listening history (see routes.ts).
+    const model = options.models?.[catalog.name];
+    const ranker = await CatalogRanker.open(catalog, queryEncoder, {
       weights: options.weights,
-      column,
-      model: options.models?.[catalog.name],
+      model,
       onModelRejected: options.onModelRejected && ((reason) => options.onModelRejected!(catalog.name, reason)),
     });
-    served.set(catalog.name, { catalog, ranker });
+    served.set(catalog.name, { catalog, ranker, models: options.trainedModels?.[catalog.name] ?? (model ? [model.name] : []) });
   }
   const defaultCatalog = options.defaultCatalog ?? options.catalogs[0].name;
   if (!served.has(defaultCatalog)) throw new RangeError(`default catalog "${defaultCatalog}" is not among the served catalogs`);

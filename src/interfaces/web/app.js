@@ -218,6 +218,8 @@ function render(answer) {
   }
   if (answer.entities.length > 0) notes.push(`You named ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (closest match)` : e.artist)).join(", ")}: their tracks and their neighbourhood come first.`);
   notes.push(`${answer.results.length} result${answer.results.length === 1 ? "" : "s"} from ${answer.candidates} candidates in ${answer.tookMs} ms, ranked by ${answer.ranker}.`);
+  const { used, ignored } = answer.context;
+  notes.push(`Used: ${used.join(", ")}${ignored.length > 0 ? `; ignored (not read by ${answer.ranker}): ${ignored.join(", ")}` : ""}.`);
   $("answer-notes").textContent = notes.join(" ");
   $("answer-title").hidden = false;
   const list = $("results");

@@ -99,6 +99,8 @@ describe("web app in chromium", () => {
     const likedId = before[9]!;
     await page.locator(`.result[data-id="${likedId}"] .like`).click();
     await page.locator("#answer-notes", { hasText: "1 like shape" }).waitFor();
+    // The like is alice's listening history, and the answer says it was used.
+    await expect(page.locator("#answer-notes").textContent()).resolves.toContain("Used: text, history.");
     const afterLike = await resultIds(page);
     expect(afterLike).not.toEqual(before);
     expect(afterLike).toContain(likedId);

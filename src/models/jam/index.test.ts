@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { row } from "../../core/matrix.js";
 import { runRecommenderSuite } from "../conformance.js";
-import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
+import { GENRE_WORDS, makeSyntheticDomain } from "../testing/synthetic-domain.js";
 import { tfReady } from "../tf/backend.js";
 import { fromRows } from "../../core/matrix.js";
 import { JamRecommender, userHistory } from "./index.js";
 import { MIXINGS } from "./options.js";
+import { REQUEST_CACHE_LIMIT } from "./scoring.js";
 
 // inputDims 16 < the synthetic 32-d text vectors, so the PCA path runs in every conformance check.
 const small = { epochs: 25, patience: 25, batchSize: 32, learningRate: 0.01, dims: 16, inputDims: 16, idEmbeddings: "none" as const };
@@ -96,6 +97,20 @@ describe("jam", () => {
     await explicit.fit(domain, { seed: 1 });
     expect(explicit.toServing().data.modalities).toEqual(["tagtext", "name", "cf", "id"]);
     explicit.dispose();
+  });
+
+  it("scores a batch of more than 1,024 distinct texts, some already cached (regression: the request cache was cleared under the batch, which then read undefined rows)", async () => {
+    const domain = makeSyntheticDomain();
+    const m = new JamRecommender("moe", { ...small, epochs: 1 });
+    await m.fit(domain, { seed: 1 });
+    const texts = Array.from({ length: REQUEST_CACHE_LIMIT + 76 }, (_, i) => `${GENRE_WORDS[i % 4][i % 3]} tune ${i}`);
+    const early = await m.score(texts.slice(0, 10).map((text) => ({ text })));
+    const all = await m.score(texts.map((text) => ({ text })));
+    expect(all.rows).toBe(texts.length);
+    for (let i = 0; i < 10; i++) expect(Array.from(row(all, i))).toEqual(Array.from(row(early, i)));
+    const last = await m.score([{ text: texts[texts.length - 1] }]);
+    expect(Array.from(row(all, texts.length - 1))).toEqual(Array.from(row(last, 0)));
+    m.dispose();
   });
 
   it("keeps the tensor count flat across epochs and frees everything on dispose", async () => {

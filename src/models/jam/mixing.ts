@@ -1,6 +1,6 @@
 /**
- * @file The three JAM fusions of an item's projected modality vectors v_1..v_M, as TF.js ops (training) and as
- * plain JS over precomputed dot products (scoring all items), so both paths compute the same function.
+ * @file The three JAM fusions of an item's projected modality vectors v_1..v_M as TF.js ops, for training; its
+ * plain-JS twin over precomputed dot products (evaluation and serving) is fusion.ts, the same function.
  *
  * With left = user + request (d-dim), s_m = left·v_m, the score is Σ_m w_m s_m where
  * - avg:   w_m = 1/M (AvgMixing);
@@ -11,8 +11,6 @@
  */
 import { tf } from "../tf/backend.js";
 import type { Mixing } from "./options.js";
-
-export { mixWeights } from "./mix-weights.js";
 
 /** Inputs of {@link mixScores}: all rows aligned (one row per (left, item) pair). Call inside tf.tidy. */
 export interface MixInputs {

@@ -2,15 +2,16 @@
  * @file A trained JAM model in serving form: the projected item modality vectors, item biases, the request (and
  * MoE gate) projection and the trained users' vectors, as plain arrays. Answering a request needs no TF.js and no
  * domain rebuild: one small projection of the request, an inner-product shortlist per modality, and the exact
- * fusion over the shortlisted items, with the same arithmetic as JamRecommender's scoring.
+ * fusion over the shortlisted items by the fusion kernel JamRecommender's scoring runs too (fusion.ts), so `eval`
+ * measures what requests get.
  */
 import { z } from "zod";
-import { matrix } from "../../core/matrix.js";
+import { matrix, vecMat } from "../../core/matrix.js";
 import { DataError, InputError, NotFoundError } from "../../errors.js";
 import { DenseIndex } from "../../store/memory/dense-index.js";
-import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
+import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
+import { fusePair, fuseScores, fusionScratch, type Fusion, type FusionScratch, type PairDots } from "./fusion.js";
 import type { InputTransform } from "./inputs.js";
-import { mixWeights } from "./mix-weights.js";
 import { MIXINGS, type Mixing } from "./options.js";
 
 const FORMAT = "askmusic/jam-serving@1";
@@ -91,20 +92,24 @@ export interface JamQuery {
 export class JamServing {
   private readonly rowOfItem: ReadonlyMap<string, number>;
   private readonly rowOfUser: ReadonlyMap<string, number>;
+  private readonly fusion: Fusion;
   private indices: DenseIndex[] | undefined;
   private biasOrder: Int32Array | undefined;
-  /** Per-pair scratch (one set per instance: pair() is synchronous, so calls never interleave). */
-  private readonly scratch: { qs: Float64Array; us: Float64Array; logits: Float64Array };
+  /** One-item dot products and fusion scratch for explain() (synchronous, so calls never interleave). */
+  private readonly single: { dots: PairDots; scratch: FusionScratch };
 
   constructor(readonly data: JamServingData) {
     const { itemIds, itemVectors, dims, modalities, bias } = data;
     if (itemVectors.length !== modalities.length) throw new RangeError(`${modalities.length} modalities but ${itemVectors.length} item arrays`);
     for (const v of itemVectors) if (v.length !== itemIds.length * dims) throw new RangeError(`an item array has ${v.length} values, expected ${itemIds.length} x ${dims}`);
     if (bias.length !== itemIds.length) throw new RangeError(`bias has ${bias.length} values, expected ${itemIds.length}`);
+    const M = modalities.length;
+    if (data.mixing === "moe" && M > 1 && (data.gateW?.length !== dims * dims || data.gateB?.length !== M)) throw new RangeError(`moe over ${M} modalities needs a ${dims} x ${dims} gate and ${M} gate biases`);
     this.rowOfItem = new Map(itemIds.map((id, i) => [id, i]));
     this.rowOfUser = new Map((data.userIds ?? []).map((id, i) => [id, i]));
-    const M = modalities.length;
-    this.scratch = { qs: new Float64Array(M), us: new Float64Array(M), logits: new Float64Array(M) };
+    this.fusion = { mixing: data.mixing, topK: data.topK, scale: 1 / Math.sqrt(dims), ...(data.gateB !== undefined ? { gateBias: data.gateB } : {}) };
+    const one = () => Array.from({ length: M }, () => new Float32Array(1));
+    this.single = { dots: { request: one(), user: one(), gate: one() }, scratch: fusionScratch(M) };
   }
 
   get model(): string {
@@ -163,30 +168,33 @@ export class JamServing {
     const d = this.data;
     const n = d.itemIds.length;
     const { indices, biasOrder } = this.lists();
-    const left = query.user !== undefined ? query.request.map((v, j) => v + query.user![j]) : query.request;
-    const w = new Float64Array(d.modalities.length);
+    const left = leftVector(query);
     const scored = new Map<number, number>();
+    const scoreNew = (rows: readonly number[]) => {
+      const fresh = rows.filter((r) => !scored.has(r));
+      this.score(query, fresh).forEach((s, i) => scored.set(fresh[i], s));
+    };
     for (let per = start; ; per *= 4) {
       let bound = -Infinity;
       let exhausted = true;
       for (const index of indices) {
         const hits = index.search(left, per, accept);
-        for (const h of hits) if (!scored.has(h.row)) scored.set(h.row, this.pair(query, h.row, w));
+        scoreNew(hits.map((h) => h.row));
         if (hits.length === per) {
           exhausted = false;
           bound = Math.max(bound, hits[per - 1].score);
         }
       }
-      let taken = 0;
+      const byBias: number[] = [];
       let lastBias = -Infinity;
       for (const r of biasOrder) {
-        if (taken >= per) break;
+        if (byBias.length >= per) break;
         if (!accept(r)) continue;
-        if (!scored.has(r)) scored.set(r, this.pair(query, r, w));
+        byBias.push(r);
         lastBias = d.bias[r];
-        taken++;
       }
-      if (taken === per) exhausted = false;
+      scoreNew(byBias);
+      if (byBias.length === per) exhausted = false;
       // Zero rows are in no index: they score their bias alone, which the bias list covers.
       const ranked = [...scored].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
       const kth = ranked.length >= k ? ranked[k - 1][1] : -Infinity;
@@ -204,7 +212,7 @@ export class JamServing {
    */
   shortlist(query: JamQuery, k: number, perList: number, accept: (row: number) => boolean = () => true): { rows: number[]; scores: number[]; shortlisted: number } {
     const { indices, biasOrder } = this.lists();
-    const left = query.user !== undefined ? query.request.map((v, j) => v + query.user![j]) : query.request;
+    const left = leftVector(query);
     const seen = new Set<number>();
     for (const index of indices) for (const r of index.candidates(left, perList, accept)) seen.add(r);
     let taken = 0;
@@ -231,62 +239,52 @@ export class JamServing {
     return { indices: this.indices, biasOrder: this.biasOrder };
   }
 
-  /** Exact scores of the given rows. */
+  /** Exact scores of the given rows (the fusion kernel over their dot products with the query). */
   score(query: JamQuery, rows: ArrayLike<number>): Float32Array {
-    const out = new Float32Array(rows.length);
-    const w = new Float64Array(this.data.modalities.length);
-    for (let i = 0; i < rows.length; i++) out[i] = this.pair(query, rows[i], w);
-    return out;
+    const n = rows.length;
+    const M = this.data.modalities.length;
+    const fresh = () => Array.from({ length: M }, () => new Float32Array(n));
+    const dots: PairDots = { request: fresh(), ...(query.user !== undefined ? { user: fresh() } : {}), ...(query.gated !== undefined ? { gate: fresh() } : {}) };
+    const bias = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.dotsInto(query, rows[i], dots, i);
+      bias[i] = this.data.bias[rows[i]];
+    }
+    return fuseScores(this.fusion, dots, bias, new Float32Array(n));
   }
 
   /** The parts of one row's score and its modality weights. */
   explain(query: JamQuery, row: number): JamExplanation {
-    const w = new Float64Array(this.data.modalities.length);
-    this.pair(query, row, w);
-    const { qs, us } = this.scratch;
-    let request = 0;
-    let user = 0;
+    const { scratch } = this.single;
+    const dots: PairDots = { request: this.single.dots.request, ...(query.user !== undefined ? { user: this.single.dots.user } : {}), ...(query.gated !== undefined ? { gate: this.single.dots.gate } : {}) };
+    this.dotsInto(query, row, dots, 0);
+    const { request, user } = fusePair(this.fusion, dots, 0, scratch);
     const modalityWeights: Record<string, number> = {};
-    this.data.modalities.forEach((name, m) => {
-      modalityWeights[name] = w[m];
-      request += w[m] * qs[m];
-      user += w[m] * us[m];
-    });
+    this.data.modalities.forEach((name, m) => (modalityWeights[name] = scratch.w[m]));
     return { request, user, bias: this.data.bias[row], modalityWeights };
   }
 
-  /**
-   * One (request, item) pair: returns its score and leaves the fusion weights in `w` and the per-modality request
-   * and user dot products in the scratch arrays; same arithmetic as JamRecommender's scoring. Allocation-free.
-   */
-  private pair(query: JamQuery, row: number, w: Float64Array): number {
-    const d = this.data;
-    const M = d.modalities.length;
-    const dims = d.dims;
-    const scale = 1 / Math.sqrt(dims);
-    const { qs, us, logits } = this.scratch;
+  /** Writes the query's dot products with item `row` into column `at` of `dots` (request, and user/gate when present). */
+  private dotsInto(query: JamQuery, row: number, dots: PairDots, at: number): void {
+    const { itemVectors, dims } = this.data;
     const base = row * dims;
     const { request: q, user: u, gated: g } = query;
-    for (let m = 0; m < M; m++) {
-      const v = d.itemVectors[m];
+    for (let m = 0; m < itemVectors.length; m++) {
+      const v = itemVectors[m];
       let sq = 0;
       for (let j = 0; j < dims; j++) sq += q[j] * v[base + j];
-      let su = 0;
-      if (u !== undefined) for (let j = 0; j < dims; j++) su += u[j] * v[base + j];
-      qs[m] = sq;
-      us[m] = su;
-      if (g !== undefined) {
+      dots.request[m][at] = sq;
+      if (u !== undefined && dots.user !== undefined) {
+        let su = 0;
+        for (let j = 0; j < dims; j++) su += u[j] * v[base + j];
+        dots.user[m][at] = su;
+      }
+      if (g !== undefined && dots.gate !== undefined) {
         let sg = 0;
         for (let j = 0; j < dims; j++) sg += g[j] * v[base + j];
-        logits[m] = sg * scale + (d.gateB?.[m] ?? 0);
-      } else {
-        logits[m] = sq * scale;
+        dots.gate[m][at] = sg;
       }
     }
-    mixWeights(d.mixing, logits, d.topK, w);
-    let total = d.bias[row];
-    for (let m = 0; m < M; m++) total += w[m] * (qs[m] + us[m]);
-    return total;
   }
 
   /** Writes the model into `dir` (model.json + weights.f32, each atomically). */
@@ -327,18 +325,7 @@ export class JamServing {
 
   /** Reads what {@link JamServing.save} wrote; a missing or inconsistent file is a DataError naming it. */
   static async load(dir: string): Promise<JamServing> {
-    const { meta: raw, arrays } = await loadArrays(dir);
-    const file = `${dir}/model.json`;
-    const parsed = MetaSchema.safeParse(raw);
-    if (!parsed.success) throw new DataError(`${file} is not a ${FORMAT} model: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`, { path: file });
-    const meta = parsed.data;
-    const need = (name: string, shape: readonly number[]): Float32Array => {
-      const a = arrays.get(name);
-      if (a === undefined || a.shape.join("x") !== shape.join("x")) {
-        throw new DataError(`${file}: array ${name} is ${a === undefined ? "missing" : `shaped [${a.shape}]`}, expected [${shape}]`, { path: file });
-      }
-      return a.data;
-    };
+    const { meta, file, arrays, need } = await loadModelArrays(dir, MetaSchema, FORMAT);
     const n = meta.itemIds.length;
     const requestWShape = arrays.get("request/w")?.shape ?? [];
     if (requestWShape.length !== 2) throw new DataError(`${file}: array request/w is missing`, { path: file });
@@ -362,11 +349,16 @@ export class JamServing {
       requestTransform,
       requestW: need("request/w", [requestIn, meta.dims]),
       requestB: need("request/b", [meta.dims]),
-      ...(meta.mixing === "moe" && arrays.has("gate/w") ? { gateW: need("gate/w", [meta.dims, meta.dims]), gateB: need("gate/b", [meta.modalities.length]) } : {}),
+      ...(meta.mixing === "moe" && (meta.modalities.length > 1 || arrays.has("gate/w")) ? { gateW: need("gate/w", [meta.dims, meta.dims]), gateB: need("gate/b", [meta.modalities.length]) } : {}),
       ...(users !== undefined ? { userIds: users, userVectors: need("users", [users.length, meta.dims]) } : {}),
       training: meta.training,
     });
   }
+}
+
+/** user + request: what the inner-product lists are searched with. */
+function leftVector(query: JamQuery): Float32Array {
+  return query.user !== undefined ? query.request.map((v, j) => v + query.user![j]) : query.request;
 }
 
 /** inputs.ts's applyTransform for one vector, in plain JS (that one runs the PCA through TF.js). */
@@ -377,18 +369,4 @@ function transformRequest(raw: Float32Array, t: InputTransform): Float32Array {
   const y = vecMat(x, t.pca.components.data, t.pca.components.cols);
   for (let j = 0; j < y.length; j++) y[j] /= t.post;
   return y;
-}
-
-/** x (length r) times W (r x c, row-major): length c. */
-function vecMat(x: Float32Array, w: Float32Array, c: number): Float32Array {
-  const out = new Float32Array(c);
-  const r = x.length;
-  if (w.length !== r * c) throw new RangeError(`vector of ${r} values times a matrix of ${w.length} values with ${c} columns`);
-  for (let i = 0; i < r; i++) {
-    const xi = x[i];
-    if (xi === 0) continue;
-    const base = i * c;
-    for (let j = 0; j < c; j++) out[j] += xi * w[base + j];
-  }
-  return out;
 }

@@ -7,6 +7,7 @@ import { ModelFitError } from "../../errors.js";
 import type { ContextUse, ScoreRequest } from "../recommender.js";
 import { requestVectors } from "../request-vectors.js";
 import { TOWER_TRAINING_DEFAULTS, TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
+import { TalkRecServing } from "./serving.js";
 
 /** Defaults: one linear projection per side to d = 128. */
 export const TALKREC_DEFAULTS: TowerOptions = Object.freeze({
@@ -52,5 +53,24 @@ export class TalkRecRecommender extends TowerRecommender {
 
   protected requestLeft(requests: readonly ScoreRequest[]): Promise<Matrix> {
     return requestVectors(requests, this.domain!);
+  }
+
+  /**
+   * The fitted model in serving form (plain arrays, no TF.js; see serving.ts): the request tower and every item's
+   * embedding. `training` is stored with it for display.
+   */
+  toServing(training: Readonly<Record<string, unknown>> = {}): TalkRecServing {
+    const t = this.towerArrays();
+    const domain = this.domain!;
+    return new TalkRecServing({
+      itemIds: domain.items.ids,
+      dims: t.dims,
+      itemVectors: t.itemVectors,
+      encoderId: domain.queryEncoderId,
+      requestDims: t.leftDims,
+      requestScale: t.leftScale,
+      layers: t.layers,
+      training,
+    });
   }
 }

@@ -208,6 +208,19 @@ export abstract class TowerRecommender implements Recommender {
     return { parts: { [this.partName]: s.data[item] } };
   }
 
+  /**
+   * The trained model as plain arrays, for a TF.js-free serving form: the left tower's layers (w: inputs x outputs,
+   * row-major; ReLU between layers), the scale raw left inputs are divided by, and every item's final embedding.
+   */
+  protected towerArrays(): { layers: { w: Float32Array; b: Float32Array }[]; leftScale: number; leftDims: number; dims: number; itemVectors: Float32Array } {
+    this.requireFitted();
+    const read = (v: tf.Variable) => new Float32Array(v.dataSync());
+    const left = this.leftTower!;
+    const layers = left.layers.map((_, l) => ({ w: read(left.variables[2 * l]), b: read(left.variables[2 * l + 1]) }));
+    const itemVectors = tf.tidy(() => new Float32Array(this.itemTower!.apply(this.itemInputs!).dataSync()));
+    return { layers, leftScale: this.leftScale, leftDims: left.inputDims, dims: left.outputDims, itemVectors };
+  }
+
   async save(dir: string): Promise<void> {
     this.requireFitted();
     const arrays: NamedArray[] = [this.leftTower!, this.itemTower!].flatMap((t) =>

@@ -75,3 +75,33 @@ export async function loadArrays(dir: string): Promise<{ meta: Record<string, un
   }
   return { meta: parsed.data.meta, arrays };
 }
+
+/** What {@link loadModelArrays} read: the validated meta and the arrays, with a reader that checks shapes. */
+export interface LoadedModel<M> {
+  readonly meta: M;
+  /** The manifest's path, for messages. */
+  readonly file: string;
+  readonly arrays: ReadonlyMap<string, NamedArray>;
+  /** The data of array `name`, which must have `shape`; otherwise a DataError naming the file. */
+  need(name: string, shape: readonly number[]): Float32Array;
+}
+
+/**
+ * Reads what {@link saveArrays} wrote for a model whose meta must parse with `schema` (it names its `format`); a
+ * missing file, another format or a missing field is a DataError naming the file and what is wrong.
+ * @example const { meta, need } = await loadModelArrays(dir, MetaSchema, "askmusic/talkrec-serving@1"); need("items", [n, d])
+ */
+export async function loadModelArrays<S extends z.ZodTypeAny>(dir: string, schema: S, format: string): Promise<LoadedModel<z.output<S>>> {
+  const { meta: raw, arrays } = await loadArrays(dir);
+  const file = path.join(dir, "model.json");
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new DataError(`${file} is not a ${format} model: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`, { path: file, expected: format });
+  const need = (name: string, shape: readonly number[]): Float32Array => {
+    const a = arrays.get(name);
+    if (a === undefined || a.shape.join("x") !== shape.join("x")) {
+      throw new DataError(`${file}: array ${name} is ${a === undefined ? "missing" : `shaped [${a.shape}]`}, expected [${shape}]`, { path: file });
+    }
+    return a.data;
+  };
+  return { meta: parsed.data as z.output<S>, file, arrays, need };
+}

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../../config.js";
 import { matrix } from "../../../core/matrix.js";
+import { TalkRecServing } from "../../../models/talkrec/serving.js";
 import { modelDir } from "../../../ranking/catalog-models.js";
 import { handJamModel } from "../../../ranking/testing.js";
 import { createUseLiteEncoder, USE_LITE_DIMS, USE_LITE_ID } from "../../../representations/use-lite.js";
@@ -18,6 +19,7 @@ import { syntheticItems } from "../../../store/testing.js";
 import { runCli } from "../testing.js";
 
 let home: string;
+let tagVectors: Float32Array;
 const items = syntheticItems(40);
 const env = () => ({ ASKMUSIC_HOME: home, ASKMUSIC_DOWNLOAD: "never" });
 
@@ -28,6 +30,7 @@ beforeAll(async () => {
   const encoder = await createUseLiteEncoder();
   try {
     const tagtext = await encoder.encode(items.map((it) => it.tags.join(", ")));
+    tagVectors = tagtext.data;
     await buildCatalog(home, "jamendo", { encoderId: USE_LITE_ID, batches: [{ items, vectors: { tagtext } }] }, { vectorIndex: "none" });
   } finally {
     encoder.dispose?.();
@@ -54,6 +57,30 @@ describe("askmusic ask", () => {
     const unknown = await run("ask", "happy jazz", "--user", "nobody");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown user "nobody"; must be one of: alice/);
+  }, 60_000);
+
+  it("--model talkrec ranks with a trained TalkRec; every answer says which context parts it used and ignored", async () => {
+    // A TalkRec whose request tower is the identity: score = request vector · the item's tag vector.
+    const identity = new Float32Array(USE_LITE_DIMS * USE_LITE_DIMS);
+    for (let i = 0; i < USE_LITE_DIMS; i++) identity[i * USE_LITE_DIMS + i] = 1;
+    const talkrec = new TalkRecServing({
+      itemIds: items.map((it) => it.id), dims: USE_LITE_DIMS, itemVectors: tagVectors, encoderId: USE_LITE_ID, requestDims: USE_LITE_DIMS,
+      requestScale: 1, layers: [{ w: identity, b: new Float32Array(USE_LITE_DIMS) }], training: { epochs: 1 },
+    });
+    await talkrec.save(modelDir(resolveConfig(env()), "jamendo", "talkrec"));
+    const plain = await run("ask", "happy jazz", "--model", "talkrec", "-k", "5", "--json");
+    expect(plain.status).toBe(0);
+    const answer = JSON.parse(plain.stdout);
+    expect(answer.ranker).toBe("talkrec");
+    expect(answer.context).toEqual({ used: ["text"], ignored: [] });
+    for (const r of answer.results) expect(Object.keys(r.components)).toEqual(["request"]);
+    // alice's like is her listening history: talkrec does not read it, the ranker's taste does.
+    const personal = await run("ask", "happy jazz", "--model", "talkrec", "--user", "alice", "-k", "5");
+    expect(personal.status).toBe(0);
+    expect(personal.stdout).toMatch(/^ranked by talkrec\ncontext: used text, history$/m);
+    const untrained = await run("ask", "happy jazz", "--model", "jam-moe");
+    expect(untrained.status).toBe(2);
+    expect(untrained.stderr).toMatch(/model jam-moe is not trained for catalog "jamendo": run `npx askmusic train jamendo --model jam-moe`/);
   }, 60_000);
 
   it("a trained model that no longer fits: --model auto warns and ranks by text match, a named model is an error", async () => {

@@ -1,18 +1,15 @@
 /**
- * @file `askmusic ask "<request>" [--catalog jamendo|lastfm-2k] [--user ID] [-k 10] [--json]`: ranked items with
- * the score components that produced each rank.
+ * @file `askmusic ask "<request>" [--catalog jamendo|lastfm-2k] [--user ID] [--model auto] [-k 10] [--json]`: ranked
+ * items with the score components that produced each rank, and which parts of the request's context were used.
  */
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError, NotFoundError } from "../../../errors.js";
-import type { Answer, TasteSource } from "../../../ranking/catalog-ranker.js";
-import { SERVABLE_MODELS } from "../../../ranking/servable-models.js";
+import type { Answer, AskOptions, TasteSource } from "../../../ranking/catalog-ranker.js";
+import { RANKER_CHOICES, SERVABLE_MODELS } from "../../../ranking/serving-forms.js";
 import type { Catalog } from "../../../store/catalog.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import { parseIntFlag } from "../options.js";
-
-/** Values of --model: the trained model if any, text match, or a model by name. */
-const RANKERS = ["auto", "none", ...SERVABLE_MODELS] as const;
 
 /** Opens a built catalog, or says how to build it. */
 export async function openBuiltCatalog(config: Config, name: string): Promise<LanceCatalog> {
@@ -36,6 +33,8 @@ export function formatAnswer(answer: Answer): string {
   }
   if (request.unmatched.length > 0) lines.push(`note: could not match "${request.unmatched.join('", "')}" to a tag or artist; kept it as text`);
   lines.push(`ranked by ${answer.ranker}${answer.entities.length > 0 ? `; names ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (~${e.similarity.toFixed(2)})` : e.artist)).join(", ")}` : ""}`);
+  const { used, ignored } = answer.context;
+  lines.push(`context: used ${used.join(", ")}${ignored.length > 0 ? `; ignored ${ignored.join(", ")} (${answer.ranker} does not read ${ignored.length === 1 ? "it" : "them"})` : ""}`);
   for (const r of answer.results) {
     const components = Object.entries(r.components)
       .map(([k, v]) => `${k} ${v.toFixed(3)}`)
@@ -44,23 +43,24 @@ export function formatAnswer(answer: Answer): string {
     lines.push(`    tags: ${r.item.tags.join(", ") || "-"}${r.item.url ? `  ${r.item.url}` : ""}`);
     lines.push(`    = ${components}`);
     if (r.modalityWeights) lines.push(`    modalities: ${Object.entries(r.modalityWeights).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}`);
+    if (r.wordAttributions) lines.push(`    words: ${r.wordAttributions.map((a) => `${a.word} ${(100 * a.weight).toFixed(0)}%`).join(", ")}`);
+    if (r.prototypeWeights) lines.push(`    profile: ${Object.entries(r.prototypeWeights).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}`);
   }
   if (answer.results.length === 0) lines.push("no item satisfies the request's constraints");
   return lines.join("\n");
 }
 
 /**
- * How `--user` personalizes when the catalog's model was not trained with that user: on lastfm-2k the user's Last.fm
- * listening history (CF taste); on other catalogs the askmusic user's likes (taste) and dislikes (never returned),
- * as in the web app.
+ * What `--user` means on a catalog: on lastfm-2k a Last.fm user (the model's own user vector when it was trained
+ * with them, else their listening history as taste, loaded only then); on other catalogs an askmusic user, whose
+ * likes are their listening history and whose dislikes are never returned, as in the web app.
  */
-async function personalization(config: Config, catalog: Catalog, user: string): Promise<{ taste: TasteSource; hasTaste: boolean; dislikes: string[] }> {
+async function listenerOf(config: Config, catalog: Catalog, user: string): Promise<{ taste?: TasteSource; ask: AskOptions }> {
   if (catalog.name === "lastfm-2k") {
-    const { openTasteSource } = await import("../../../ranking/taste.js");
-    return { taste: await openTasteSource(config, catalog), hasTaste: true, dislikes: [] };
+    const { lazyTasteSource, openTasteSource } = await import("../../../ranking/taste.js");
+    return { taste: lazyTasteSource(() => openTasteSource(config, catalog)), ask: { user } };
   }
   const { openStateRepository } = await import("../../../store/state/index.js");
-  const { FeedbackTaste } = await import("../../../ranking/feedback-taste.js");
   const state = await openStateRepository(config);
   try {
     if ((await state.getUser(user)) === undefined) {
@@ -68,8 +68,8 @@ async function personalization(config: Config, catalog: Catalog, user: string): 
     }
     const records = await state.listFeedback(user, catalog.name);
     const liked = records.filter((r) => r.value === 1).map((r) => r.itemId);
-    const taste = await FeedbackTaste.open(catalog, async () => liked);
-    return { taste, hasTaste: liked.length > 0, dislikes: records.filter((r) => r.value === -1).map((r) => r.itemId) };
+    const disliked = records.filter((r) => r.value === -1).map((r) => r.itemId);
+    return { ask: { ...(liked.length > 0 ? { history: { items: liked } } : {}), ...(disliked.length > 0 ? { filter: { excludeIds: disliked } } : {}) } };
   } finally {
     await state.close();
   }
@@ -83,7 +83,7 @@ export function registerAskCommand(program: Command, config: Config): void {
     .argument("<request>", 'e.g. "upbeat songs for a morning run, but no rap"')
     .option("--catalog <name>", "catalog to search: jamendo | lastfm-2k", "jamendo")
     .option("--user <id>", "personalize for this user: on lastfm-2k a Last.fm user id; elsewhere an askmusic user (askmusic users add), whose likes and dislikes count")
-    .option("--model <name>", "ranker: auto (the trained model when there is one, else text match) | none | jam-cross | jam-avg | jam-moe", "auto")
+    .option("--model <name>", `ranker: auto (the best trained model, in the order ${SERVABLE_MODELS.join(" > ")}; text match when none is) | none (text match) | a model by name`, "auto")
     .option("-k, --k <n>", "number of results (1-100)", "10")
     .option("--json", "print the answer as JSON")
     .action(async (request: string, opts: { catalog: string; user?: string; model: string; k: string; json?: boolean }) => {
@@ -93,25 +93,19 @@ export function registerAskCommand(program: Command, config: Config): void {
       const { openCatalogModel } = await import("../../../ranking/catalog-models.js");
       checkRequest(request);
       const k = parseIntFlag("-k", opts.k, 1, 100);
-      if (!(RANKERS as readonly string[]).includes(opts.model)) throw new NotFoundError("ranker", opts.model, RANKERS);
+      if (!(RANKER_CHOICES as readonly string[]).includes(opts.model)) throw new NotFoundError("ranker", opts.model, RANKER_CHOICES);
       const catalog = await openBuiltCatalog(config, opts.catalog);
       const encoder = defaultQueryEncoder();
       try {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
-        const personal = opts.user !== undefined && !model?.hasUser(opts.user) ? await personalization(config, catalog, opts.user) : undefined;
-        const taste = personal?.taste;
+        const listener = opts.user !== undefined ? await listenerOf(config, catalog, opts.user) : { ask: {} };
         const ranker = await CatalogRanker.open(catalog, encoder, {
-          taste,
+          ...(listener.taste !== undefined ? { taste: listener.taste } : {}),
           model,
           // --model auto: a stale model must not make `ask` unusable; a model asked for by name must fit.
           ...(opts.model === "auto" ? { onModelRejected: (reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking by text match meanwhile\n`) } : {}),
         });
-        const answer = await ranker.ask(request, {
-          k,
-          // The model's own user part, or taste from history or likes (a user with no likes has no taste component).
-          user: opts.user !== undefined && (personal === undefined || personal.hasTaste) ? opts.user : undefined,
-          ...(personal?.dislikes.length ? { filter: { excludeIds: personal.dislikes } } : {}),
-        });
+        const answer = await ranker.ask(request, { k, ...listener.ask });
         process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
       } finally {
         encoder.dispose?.();

@@ -24,7 +24,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
       .option("-k, --k <n>", "results per request", "5")
       .option("--no-train", "do not train the JAM ranker when it is missing (rank by text match)")
       .option("--no-serve", "stop after the example requests instead of serving the web app"),
-  ).action(async (opts: { k: string; serve: boolean; train: boolean; port: string; host: string; rateLimit: string; answerCache: string }) => {
+  ).action(async (opts: { k: string; serve: boolean; train: boolean; port: string; host: string; rateLimit: string; answerCache: string; model: string }) => {
     const serveOptions = opts.serve ? parseServeFlags(opts) : undefined;
     const { parseIntFlag } = await import("../options.js");
     const { progressPrinter } = await import("../../../core/progress.js");
@@ -68,7 +68,7 @@ export function registerDemoCommand(program: Command, config: Config): void {
     const queryEncoder = defaultQueryEncoder();
     const catalog = await openBuiltCatalog(config, "jamendo");
     try {
-      const ranker = await CatalogRanker.open(catalog, queryEncoder, { model: await openCatalogModel(config, "jamendo") });
+      const ranker = await CatalogRanker.open(catalog, queryEncoder, { model: await openCatalogModel(config, "jamendo", opts.model) });
       for (const request of DEMO_REQUESTS) {
         const answer = await ranker.ask(request, { k });
         process.stdout.write(`\n> ${request}\n${formatAnswer(answer)}\n`);

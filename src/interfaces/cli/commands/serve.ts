@@ -1,11 +1,12 @@
 /**
- * @file `askmusic serve [--port 8080] [--host 127.0.0.1]`: the HTTP API and the web app over the built catalogs,
- * with application state from SQLite (or PostgreSQL when ASKMUSIC_DATABASE_URL is set). Also used by `demo`.
+ * @file `askmusic serve [--port 8080] [--host 127.0.0.1] [--model auto]`: the HTTP API and the web app over the built
+ * catalogs, with application state from SQLite (or PostgreSQL when ASKMUSIC_DATABASE_URL is set). Also used by `demo`.
  */
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
-import { InputError } from "../../../errors.js";
-import type { JamServing } from "../../../models/jam/serving.js";
+import { InputError, NotFoundError } from "../../../errors.js";
+import { RANKER_CHOICES, SERVABLE_MODELS } from "../../../ranking/serving-forms.js";
+import type { ServingModel } from "../../../ranking/serving-model.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import type { StateRepository } from "../../../store/state/repository.js";
 import { parseIntFlag, parseListFlag } from "../options.js";
@@ -18,6 +19,12 @@ export interface StartOptions {
   readonly host: string;
   /** Catalogs to serve (the first is the default). [catalogs=every built catalog, jamendo first] */
   readonly catalogs?: readonly string[];
+  /**
+   * What ranks every served catalog: "auto" = its best trained model (a stale one is warned about and replaced by
+   * text match), "none" = text match, or a model by name, which must be trained for each served catalog and fit it.
+   * [model="auto"]
+   */
+  readonly model?: string;
   /** Requests per second per client on /v1/* (burst 3x), or 0 for no limit (benchmarks only). [rateLimit=20] */
   readonly rateLimit?: number;
   /** Answers kept for repeated identical requests; 0 turns the cache off (benchmarks of the ranking itself). [answerCache=2000] */
@@ -45,7 +52,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const { openStateRepository } = await import("../../../store/state/index.js");
   const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
   const { buildServer } = await import("../../http/server.js");
-  const { openCatalogModel } = await import("../../../ranking/catalog-models.js");
+  const { openCatalogModel, trainedModels } = await import("../../../ranking/catalog-models.js");
+  const choice = options.model ?? "auto";
 
   const built = await listCatalogs(config.homeDir);
   const names = options.catalogs ?? [...built].sort((a, b) => (a === "jamendo" ? -1 : b === "jamendo" ? 1 : a.localeCompare(b)));
@@ -55,11 +63,13 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const disposeEncoders = () => encoders.forEach((e) => e.dispose?.());
   let state: StateRepository | undefined;
   try {
-    const models: Record<string, JamServing> = {};
+    const models: Record<string, ServingModel> = {};
+    const trained: Record<string, readonly string[]> = {};
     for (const name of names) {
       catalogs.push(await openBuiltCatalog(config, name));
-      const model = await openCatalogModel(config, name, "auto");
+      const model = await openCatalogModel(config, name, choice);
       if (model) models[name] = model;
+      trained[name] = await trainedModels(config, name);
     }
     state = await openStateRepository(config);
     // Load the encoder models before the first request arrives, so no listener waits for them.
@@ -69,7 +79,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
       catalogs,
       queryEncoder: encoders,
       models,
-      onModelRejected: (catalog, reason) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`),
+      trainedModels: trained,
+      // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
+      ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
       state,
       rateLimit: rate > 0 ? { capacity: 3 * rate, refillPerSecond: rate } : false,
       answerCacheSize: options.answerCache ?? 2000,
@@ -132,10 +144,12 @@ export async function serveUntilStopped(config: Config, options: StartOptions): 
 }
 
 /** Parses the shared flags of `serve` and `demo`. */
-export function parseServeFlags(opts: { port: string; host: string; rateLimit: string; answerCache: string; catalog?: string }): StartOptions {
+export function parseServeFlags(opts: { port: string; host: string; rateLimit: string; answerCache: string; model: string; catalog?: string }): StartOptions {
   const host = opts.host.trim();
   if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host)) throw new InputError(`--host must be a host name or address, got "${opts.host}"`, { field: "--host" });
+  if (!(RANKER_CHOICES as readonly string[]).includes(opts.model)) throw new NotFoundError("ranker", opts.model, RANKER_CHOICES);
   return {
+    model: opts.model,
     port: parseIntFlag("--port", opts.port, 0, 65535),
     host,
     rateLimit: parseIntFlag("--rate-limit", opts.rateLimit, 0, 100_000),
@@ -150,7 +164,8 @@ export function withServeFlags(command: Command): Command {
     .option("--port <n>", "port to listen on (0 = any free port)", "8080")
     .option("--host <address>", "address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
     .option("--rate-limit <n>", "requests per second per client on /v1 (0 = no limit)", "20")
-    .option("--answer-cache <n>", "answers kept for repeated identical requests (0 = off)", "2000");
+    .option("--answer-cache <n>", "answers kept for repeated identical requests (0 = off)", "2000")
+    .option("--model <name>", `ranker of every served catalog: auto (its best trained model: ${SERVABLE_MODELS.join(" > ")}) | none (text match) | a model by name`, "auto");
 }
 
 /** Registers `serve` on the program. */
@@ -160,7 +175,7 @@ export function registerServeCommand(program: Command, config: Config): void {
       .command("serve")
       .description("Serve the HTTP API (OpenAPI at /openapi.json) and the web app over the built catalogs.")
       .option("--catalog <names>", "comma-separated catalogs to serve, the first is the default (default: every built catalog)"),
-  ).action(async (opts: { port: string; host: string; rateLimit: string; answerCache: string; catalog?: string }) => {
+  ).action(async (opts: { port: string; host: string; rateLimit: string; answerCache: string; model: string; catalog?: string }) => {
     await serveUntilStopped(config, parseServeFlags(opts));
   });
 }

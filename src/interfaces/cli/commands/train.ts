@@ -1,21 +1,22 @@
 /**
- * @file `askmusic train <catalog> [--model jam-cross] [--epochs N] [--seed 42]`: trains the model `ask` and the
- * server rank that catalog with, into `$ASKMUSIC_HOME/models/<catalog>/<model>/` (atomically).
+ * @file `askmusic train <catalog> [--model jam-cross] [--epochs N] [--seed 42]`: trains a servable model of a
+ * catalog (any entry of the serving-forms table) into `$ASKMUSIC_HOME/models/<catalog>/<model>/` (atomically), for
+ * `ask --model`, `serve` and `--model auto`.
  */
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { NotFoundError } from "../../../errors.js";
-import { SERVABLE_MODELS, TRAINABLE_CATALOGS } from "../../../ranking/servable-models.js";
+import { DEFAULT_TRAINED_MODEL, SERVABLE_MODELS, TRAINABLE_CATALOGS } from "../../../ranking/serving-forms.js";
 import { parseIntFlag } from "../options.js";
 
 /** Registers `train` on the program. Progress and per-epoch lines go to stderr; one JSON summary line to stdout. */
 export function registerTrainCommand(program: Command, config: Config): void {
   program
     .command("train")
-    .description("Train the ranking model of a catalog (used by ask, serve and demo once trained).")
+    .description("Train a ranking model of a catalog (ask and serve rank with the best trained one, or the one --model names).")
     .argument("<catalog>", TRAINABLE_CATALOGS.join(" | "))
-    .option("--model <name>", SERVABLE_MODELS.join(" | "), "jam-cross")
-    .option("--epochs <n>", "maximum epochs (default: the catalog's recipe)")
+    .option("--model <name>", SERVABLE_MODELS.join(" | "), DEFAULT_TRAINED_MODEL)
+    .option("--epochs <n>", "maximum epochs (default: the model's recipe for the catalog)")
     .option("--seed <n>", "random seed", "42")
     .action(async (catalog: string, opts: { model: string; epochs?: string; seed: string }) => {
       if (!(TRAINABLE_CATALOGS as readonly string[]).includes(catalog)) throw new NotFoundError("trainable catalog", catalog, TRAINABLE_CATALOGS);
@@ -28,15 +29,15 @@ export function registerTrainCommand(program: Command, config: Config): void {
       const progress = progressPrinter();
       const encoder = defaultTextEncoder(config, progress);
       try {
-        const { dir, serving } = await trainCatalogModel(config, catalog, opts.model, {
+        const { dir, model } = await trainCatalogModel(config, catalog, opts.model, {
           encoder,
           seed,
           progress,
           options: epochs !== undefined ? { epochs } : {},
           log: (line) => process.stderr.write(`${line}\n`),
         });
-        process.stderr.write(`train ${catalog}: ${opts.model} saved in ${dir}\n`);
-        process.stdout.write(`${JSON.stringify({ catalog, model: serving.model, dir, training: serving.data.training })}\n`);
+        process.stderr.write(`train ${catalog}: ${model.name} saved in ${dir}\n`);
+        process.stdout.write(`${JSON.stringify({ catalog, model: model.name, dir, training: model.training })}\n`);
       } finally {
         encoder.dispose?.();
       }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { row } from "../../core/matrix.js";
-import { topK } from "../../core/topk.js";
-import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
-import { EntityAwareRecommender, EntityIndex, entityRequests, levenshtein, normalizeName } from "./entities.js";
-import { JamRecommender } from "./index.js";
+import { row } from "../core/matrix.js";
+import { topK } from "../core/topk.js";
+import { JamRecommender } from "../models/jam/index.js";
+import { makeSyntheticDomain } from "../models/testing/synthetic-domain.js";
+import { EntityIndex, entityRequests, isFiller, levenshtein, nameWords, normalizeName } from "./entities.js";
+import { EntityAwareRecommender } from "./entity-aware.js";
 
 describe("entity matching", () => {
   const index = new EntityIndex(["Coldplay", "Radiohead", "Röyksopp", "The Knife", "Air", "Music", "Sigur Rós"]);
@@ -11,6 +12,10 @@ describe("entity matching", () => {
   it("normalises case, diacritics and punctuation", () => {
     expect(normalizeName("Röyksopp & The Knife!")).toBe("royksopp and the knife");
     expect(normalizeName("  Sigur   Rós ")).toBe("sigur ros");
+    expect(nameWords("Songs like Röyksopp!")).toEqual(["songs", "like", "royksopp"]);
+    expect(nameWords("?!")).toEqual([]);
+    expect(isFiller(["songs", "like"])).toBe(true);
+    expect(isFiller(["songs", "like", "air"])).toBe(false);
   });
 
   it("levenshtein counts edits and stops early past the bound", () => {

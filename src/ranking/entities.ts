@@ -1,12 +1,9 @@
 /**
- * @file Entity awareness for JAM: requests that name an artist ("songs like Coldplay", "more radiohed") are matched
- * exactly and fuzzily against the catalog's names, and the match feeds the score (the artist, then its CF
- * neighbourhood), because a sentence encoder alone does not know who "Coldplay" is.
+ * @file Names in requests: "songs like Coldplay", "more radiohed" are matched exactly and fuzzily against a list of
+ * names (a catalog's artists, a domain's items), because a sentence encoder alone does not know who "Coldplay" is.
+ * The catalog ranker uses it through catalog-entities.ts; entity-aware.ts wraps a model with it for benchmarks.
  */
-import { matrix, type Matrix } from "../../core/matrix.js";
-import type { Domain } from "../../domains/types.js";
-import type { ContextUse, FitOptions, FitReport, RankOptions, RankedList, Recommender, RequestContext, ScoreComponents, ScoreRequest, ScoringRecommender } from "../recommender.js";
-import { rankByScoring } from "../rank.js";
+import type { Domain } from "../domains/types.js";
 
 /** One catalog item named in a request. */
 export interface EntityMatch {
@@ -17,7 +14,7 @@ export interface EntityMatch {
   readonly span: string;
 }
 
-/** Options of {@link EntityIndex} and {@link EntityAwareRecommender}. */
+/** Options of {@link EntityIndex}. */
 export interface EntityOptions {
   /** [0.85] Minimum similarity (1 − Levenshtein / longer length) of a fuzzy match. */
   readonly minSimilarity?: number;
@@ -44,6 +41,22 @@ export function normalizeName(s: string): string {
     .replace(/&/g, " and ")
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
+}
+
+/**
+ * The words of a name or request, normalised ({@link normalizeName}); none for a text without letters or digits.
+ * @example nameWords("Songs like Röyksopp!") // ["songs", "like", "royksopp"]
+ */
+export function nameWords(s: string): string[] {
+  return normalizeName(s).split(" ").filter((w) => w !== "");
+}
+
+/**
+ * True when every word is request filler ("songs", "like", "more", ...): such a span or name is never an entity.
+ * @example isFiller(["songs", "like"]) // true
+ */
+export function isFiller(words: readonly string[]): boolean {
+  return words.every((w) => STOP.has(w));
 }
 
 /** Levenshtein distance with an early exit once it exceeds `max` (returns max + 1 then). */
@@ -92,7 +105,7 @@ export class EntityIndex {
     this.maxWords = options.maxWords ?? 6;
     this.normalized = names.map(normalizeName);
     this.normalized.forEach((n, i) => {
-      if (n === "" || n.split(" ").every((w) => STOP.has(w))) return;
+      if (n === "" || isFiller(n.split(" "))) return;
       const list = this.exact.get(n) ?? [];
       list.push(i);
       this.exact.set(n, list);
@@ -110,7 +123,7 @@ export class EntityIndex {
    * veto fuzzy matching of a span (exact matches are always looked up): the costly part of a lookup.
    */
   find(text: string, fuzzy: (span: string) => boolean = () => true): EntityMatch[] {
-    const words = normalizeName(text).split(" ").filter((w) => w !== "");
+    const words = nameWords(text);
     const best = new Map<number, EntityMatch>();
     const offer = (m: EntityMatch) => {
       const old = best.get(m.item);
@@ -119,7 +132,7 @@ export class EntityIndex {
     for (let n = Math.min(this.maxWords, words.length); n >= 1; n--) {
       for (let s = 0; s + n <= words.length; s++) {
         const spanWords = words.slice(s, s + n);
-        if (spanWords.every((w) => STOP.has(w))) continue;
+        if (isFiller(spanWords)) continue;
         const span = spanWords.join(" ");
         for (const item of this.exact.get(span) ?? []) offer({ item, similarity: 1, span });
         if (span.length < this.minFuzzyLength || !fuzzy(span)) continue;
@@ -137,120 +150,6 @@ export class EntityIndex {
       }
     }
     return [...best.values()].sort((a, b) => b.similarity - a.similarity || a.item - b.item);
-  }
-}
-
-/** Options of {@link EntityAwareRecommender}. */
-export interface EntityAwareOptions extends EntityOptions {
-  /** [100] Added to a named item's score x similarity: large enough to put it first. */
-  readonly nameBoost?: number;
-  /** [5] Added to every item x its cosine with the named item on `neighbourFeature` (its neighbourhood). */
-  readonly neighbourBoost?: number;
-  /** ["cf"] items.features key whose cosine defines the neighbourhood (skipped when the domain lacks it). */
-  readonly neighbourFeature?: string;
-}
-
-/**
- * Wraps a recommender: score = base score + nameBoost·similarity for each named item + neighbourBoost·cos(item,
- * named item) on the neighbourhood feature (best match only). explain adds an `entity` part (the sum of both
- * boosts for that item), so the parts still add up to the score.
- * @example const m = new EntityAwareRecommender(jam); await m.fit(domain, { seed: 42 });
- * await m.score([{ text: "songs like coldplay" }]) // Coldplay first, then its CF neighbours
- */
-export class EntityAwareRecommender implements Recommender {
-  readonly name: string;
-  private index: EntityIndex | undefined;
-  private unit: Matrix | undefined;
-  private readonly options: EntityAwareOptions;
-
-  readonly context: ContextUse;
-
-  constructor(readonly base: ScoringRecommender, options: EntityAwareOptions = {}) {
-    this.name = `${base.name}+entities`;
-    this.context = base.context;
-    this.options = options;
-  }
-
-  rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
-    return rankByScoring(this, requests, options);
-  }
-
-  private bind(domain: Domain): void {
-    this.index = new EntityIndex(domain.items.names, this.options);
-    const f = domain.items.features[this.options.neighbourFeature ?? "cf"];
-    if (f === undefined) {
-      this.unit = undefined;
-      return;
-    }
-    const u = matrix(f.rows, f.cols, new Float32Array(f.data));
-    for (let i = 0; i < u.rows; i++) {
-      let n = 0;
-      for (let j = 0; j < u.cols; j++) n += u.data[i * u.cols + j] ** 2;
-      n = Math.sqrt(n) || 1e-10; // zero rows stay zero instead of NaN
-      for (let j = 0; j < u.cols; j++) u.data[i * u.cols + j] /= n;
-    }
-    this.unit = u;
-  }
-
-  /** Binds the name index to `domain` for a base model that is already fitted or loaded. */
-  async attach(domain: Domain): Promise<void> {
-    this.bind(domain);
-  }
-
-  async fit(domain: Domain, options: FitOptions): Promise<FitReport> {
-    const report = await this.base.fit(domain, options);
-    this.bind(domain);
-    return report;
-  }
-
-  /** The additive entity boost for every item (length = items), or undefined when the request names nothing. */
-  entityBoost(text: string, nItems: number): Float32Array | undefined {
-    const matches = this.index!.find(text);
-    if (matches.length === 0) return undefined;
-    const boost = new Float32Array(nItems);
-    const nameBoost = this.options.nameBoost ?? 100;
-    for (const m of matches) boost[m.item] += nameBoost * m.similarity;
-    const u = this.unit;
-    if (u !== undefined) {
-      const top = matches[0];
-      const nb = (this.options.neighbourBoost ?? 5) * top.similarity;
-      for (let i = 0; i < u.rows; i++) {
-        let c = 0;
-        for (let j = 0; j < u.cols; j++) c += u.data[i * u.cols + j] * u.data[top.item * u.cols + j];
-        boost[i] += nb * c;
-      }
-    }
-    return boost;
-  }
-
-  async score(requests: readonly ScoreRequest[]): Promise<Matrix> {
-    const s = await this.base.score(requests);
-    requests.forEach((r, i) => {
-      const b = this.entityBoost(r.text, s.cols);
-      if (b === undefined) return;
-      for (let j = 0; j < s.cols; j++) s.data[i * s.cols + j] += b[j];
-    });
-    return s;
-  }
-
-  async explain(request: ScoreRequest, item: number): Promise<ScoreComponents> {
-    const base = this.base.explain !== undefined ? (await this.base.explain(request, item)).parts : { [this.base.name]: (await this.base.score([request])).data[item] };
-    const s = await this.score([request]);
-    const b = this.entityBoost(request.text, s.cols);
-    return { parts: { ...base, entity: b?.[item] ?? 0 } };
-  }
-
-  save(dir: string): Promise<void> {
-    return this.base.save(dir);
-  }
-
-  async load(dir: string, domain: Domain): Promise<void> {
-    await this.base.load(dir, domain);
-    this.bind(domain);
-  }
-
-  dispose(): void {
-    this.base.dispose();
   }
 }
 
@@ -274,14 +173,13 @@ export interface EntityRequest {
 
 /** {@link entityRequests} over any list of names and their popularity (e.g. a catalog's artists). */
 export function entityRequestsFor(names: readonly string[], popularity: ArrayLike<number>, count: number): EntityRequest[] {
-  const domain = { items: { names, popularity } };
-  const order = Array.from(names.keys()).sort((a, b) => domain.items.popularity[b] - domain.items.popularity[a] || a - b);
+  const order = Array.from(names.keys()).sort((a, b) => popularity[b] - popularity[a] || a - b);
   const out: EntityRequest[] = [];
   for (const i of order) {
     if (out.length >= count * 4) break;
-    const name = domain.items.names[i];
+    const name = names[i];
     const norm = normalizeName(name);
-    if (norm.length < 4 || norm.split(" ").every((w) => STOP.has(w))) continue;
+    if (norm.length < 4 || isFiller(norm.split(" "))) continue;
     const mid = Math.floor(name.length / 2);
     const typo = name.slice(0, mid) + name.slice(mid + 1);
     out.push({ text: `songs like ${name}`, item: i, kind: "exact" });
