@@ -44,7 +44,7 @@ describe("askmusic CLI bad input", () => {
   it("unknown benchmark: lists the known ones", async () => {
     const r = await run("eval", "nope", "--split", "x.jsonl");
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/unknown benchmark "nope"; must be one of: lfm2k-tagq, jamendo-captions, lfm2k-cf/);
+    expect(r.stderr).toMatch(/unknown benchmark "nope"; must be one of: lfm2k-tagq, jamendo-captions, cpcd, lfm2k-cf/);
   });
   it("missing split file: names the file", async () => {
     const r = await run("eval", "lfm2k-tagq", "--split", path.join(scratch, "missing.jsonl"));
