@@ -11,6 +11,7 @@ import { JamRecommender } from "./jam/index.js";
 import { PopularityRecommender } from "./popularity/index.js";
 import type { Recommender } from "./recommender.js";
 import { TagPopularityRecommender } from "./tag-popularity/index.js";
+import { TagMatchRecommender } from "./tagmatch/index.js";
 import { TalkRecRecommender } from "./talkrec/index.js";
 import { TwoTowerRecommender } from "./twotower/index.js";
 import { UserHistoryRecommender } from "./user-history/index.js";
@@ -44,6 +45,7 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   "jam-cross": (o) => new JamRecommender("cross", o),
   "jam-moe": (o) => new JamRecommender("moe", o),
   ease: (o) => new EaseRecommender(o as never),
+  tagmatch: noOptions("tagmatch", () => new TagMatchRecommender()),
 });
 
 /**

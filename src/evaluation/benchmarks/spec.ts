@@ -45,6 +45,11 @@ export interface EvalSet {
   readonly depth: number;
   /** The protocol's metrics over the rankings (same order as `requests`), keyed as in `columns`. */
   summarize(rankings: readonly RankedList[]): MetricSummary;
+  /**
+   * The same protocol over the requests whose qid `keep` accepts (e.g. one hash half of the split), for benchmarks
+   * whose requests are scored independently; absent where a request's score depends on others (cpcd's dialogues).
+   */
+  subset?(keep: (qid: string) => boolean): EvalSet;
   /** The benchmark's official prediction file, one line per request, when it has one (e.g. cpcd). */
   predictions?(rankings: readonly RankedList[]): string[];
 }
