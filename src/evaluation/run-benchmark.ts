@@ -15,6 +15,8 @@ import type { TextEncoder } from "../representations/text-encoder.js";
 import { checkFeatures, getBenchmark, type BenchmarkSpec, type EvalSet } from "./benchmarks/index.js";
 import { HALVES, halfOf, type Half } from "./benchmarks/halves.js";
 import { overlapOf } from "./benchmarks/identity.js";
+import { modelDir, trainedModels } from "../ranking/catalog-models.js";
+import { DEFAULT_TRAINED_MODEL, SERVING_FORMS } from "../ranking/serving-forms.js";
 import { SERVED_BENCHMARKS, ServedRecommender } from "./served.js";
 import { encodeQueryVectors, evaluateModel, type ModelResult } from "./runner.js";
 import type { EvalReport } from "./report.js";
@@ -58,7 +60,7 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   const spec = options.spec ?? getBenchmark(options.benchmark);
   const features = checkFeatures(spec, options.features);
   const seed = options.seed ?? 42;
-  const create = options.createModel ?? ((name: string) => (name === "served" ? new ServedRecommender() : createRecommender(name)));
+  const create = options.createModel ?? ((name: string) => (name === "served" ? servedFor(config, spec.name) : createRecommender(name)));
   if (options.models.includes("served") && !SERVED_BENCHMARKS.includes(spec.name)) {
     throw new InputError(`served ranks the way ask does over a catalog's tagged items: it is measured on ${SERVED_BENCHMARKS.join(" and ")}, not ${spec.name}`, { field: "models" });
   }
@@ -143,4 +145,20 @@ function withHalf(set: EvalSet, half: Half | undefined, benchmark: string): Eval
   if (half === undefined) return set;
   if (set.subset === undefined) throw new InputError(`${benchmark} scores requests together (dialogues): --half is not available for it`, { field: "half" });
   return set.subset((qid) => halfOf(qid) === half);
+}
+
+/**
+ * `served` for a benchmark: on jamendo-captions the Jamendo catalog's trained default model is reused when it exists
+ * (its training domain is this benchmark's domain); on lfm2k-tagq never (the lastfm-2k catalog's model is trained on
+ * every tag assignment, the benchmark's answers included), so it is trained on the benchmark's train split.
+ */
+function servedFor(config: Config, benchmark: string): ServedRecommender {
+  if (benchmark !== "jamendo-captions") return new ServedRecommender();
+  return new ServedRecommender({
+    trained: async () => {
+      const dir = modelDir(config, "jamendo", DEFAULT_TRAINED_MODEL);
+      if (!(await trainedModels(config, "jamendo")).includes(DEFAULT_TRAINED_MODEL)) return undefined;
+      return { model: await SERVING_FORMS[DEFAULT_TRAINED_MODEL].load(dir), dir };
+    },
+  });
 }

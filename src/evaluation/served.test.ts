@@ -8,7 +8,7 @@ describe("served", () => {
   it("ranks like ask: the tracks carrying the named tags first, never a rejected tag, the model's order otherwise", async () => {
     const domain = makeSyntheticDomain({ withUsers: false });
     const tags = domainItemTags(domain);
-    const served = new ServedRecommender(small);
+    const served = new ServedRecommender({ modelOptions: small });
     await served.fit(domain, { seed: 1 });
     try {
       const withRiffs = tags.filter((t) => t.includes("riffs")).length;

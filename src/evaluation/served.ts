@@ -33,19 +33,33 @@ export class ServedRecommender implements Recommender {
   readonly name = "served";
   /** Whatever the trained model reads (JAM with users reads the user); the words always. */
   readonly context: ContextUse = { uses: ["text", "user"], needs: ["text"] };
-  /** @param modelOptions options of the trained model over its defaults (tests train a small one). */
-  constructor(private readonly modelOptions?: Readonly<Record<string, unknown>>) {}
+  /**
+   * @param options.modelOptions options of the trained model over its defaults (tests train a small one).
+   * @param options.trained the catalog's own trained default model, when the benchmark's domain is that catalog's
+   *   training domain (jamendo-captions: the Jamendo catalog is trained on the same tracks, generated requests and
+   *   selection set): used when its items and encoder are exactly the domain's, instead of training it again.
+   */
+  constructor(
+    private readonly options: {
+      readonly modelOptions?: Readonly<Record<string, unknown>>;
+      readonly trained?: () => Promise<{ model: ServingModel; dir: string } | undefined>;
+    } = {},
+  ) {}
 
   private fitted: { model: ServingModel; domain: Domain; understanding: RequestUnderstanding; tags: TagScorer; keys: readonly ReadonlySet<string>[] } | undefined;
 
   async fit(domain: Domain, options: FitOptions): Promise<FitReport> {
     const t0 = performance.now();
-    const model = await SERVING_FORMS[DEFAULT_TRAINED_MODEL].train(domain, {
-      seed: options.seed,
-      log: options.log,
-      onProgress: options.onProgress,
-      ...(this.modelOptions !== undefined ? { options: this.modelOptions } : {}),
-    });
+    const reused = await this.reusable(domain);
+    if (reused !== undefined) options.log?.(`served: ranking with the catalog's trained ${reused.model.name} from ${reused.dir} (same items, encoder and training domain)`);
+    const model =
+      reused?.model ??
+      (await SERVING_FORMS[DEFAULT_TRAINED_MODEL].train(domain, {
+        seed: options.seed,
+        log: options.log,
+        onProgress: options.onProgress,
+        ...(this.options.modelOptions !== undefined ? { options: this.options.modelOptions } : {}),
+      }));
     const itemTags = domainItemTags(domain);
     this.fitted = {
       model,
@@ -55,7 +69,16 @@ export class ServedRecommender implements Recommender {
       keys: itemTags.map((tags) => new Set(tags.map(normalizeTerm))),
     };
     model.warm();
-    return { trainSeconds: (performance.now() - t0) / 1000, notes: { ranker: DEFAULT_TRAINED_MODEL } };
+    return { trainSeconds: (performance.now() - t0) / 1000, notes: { ranker: reused !== undefined ? `${reused.model.name} (trained by askmusic train, ${reused.dir})` : DEFAULT_TRAINED_MODEL } };
+  }
+
+  /** The catalog's trained model, if given and trained on exactly this domain's items (same order) and encoder. */
+  private async reusable(domain: Domain): Promise<{ model: ServingModel; dir: string } | undefined> {
+    const found = await this.options.trained?.();
+    if (found === undefined) return undefined;
+    const { model } = found;
+    const same = model.name === DEFAULT_TRAINED_MODEL && model.encoderId === domain.queryEncoderId && model.itemIds.length === domain.items.ids.length && model.itemIds.every((id, i) => id === domain.items.ids[i]);
+    return same ? found : undefined;
   }
 
   async rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
