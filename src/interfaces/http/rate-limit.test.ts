@@ -1,9 +1,8 @@
 /**
- * @file Token buckets, the answer LRU and the concurrency limit: small cases checked by hand.
+ * @file Token buckets and the concurrency limit: small cases checked by hand.
  */
 import { describe, expect, it } from "vitest";
 import { concurrencyLimit } from "./limiter.js";
-import { Lru } from "./lru.js";
 import { TokenBuckets } from "./rate-limit.js";
 
 describe("TokenBuckets", () => {
@@ -23,21 +22,6 @@ describe("TokenBuckets", () => {
     for (let i = 0; i < 10; i++) rl.take(`c${i}`, 0);
     expect(rl.size).toBe(3);
     expect(() => new TokenBuckets({ capacity: 0, refillPerSecond: 1 })).toThrow(/capacity/);
-  });
-});
-
-describe("Lru", () => {
-  it("evicts the least recently used entry", () => {
-    const c = new Lru<string, number>(2);
-    c.set("a", 1);
-    c.set("b", 2);
-    expect(c.get("a")).toBe(1);
-    c.set("c", 3);
-    expect(c.get("b")).toBeUndefined();
-    expect([c.get("a"), c.get("c"), c.size]).toEqual([1, 3, 2]);
-    const off = new Lru<string, number>(0);
-    off.set("a", 1);
-    expect(off.get("a")).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@ import type { ContextReport } from "../../models/rank.js";
 import type { CatalogRanker } from "../../ranking/catalog-ranker.js";
 import type { Catalog, CatalogItem } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
-import type { Lru } from "./lru.js";
+import type { LRUCache } from "lru-cache";
 import type { RouteSpec } from "./openapi.js";
 import { HttpProblem } from "./problem.js";
 import {
@@ -20,6 +20,7 @@ import {
   healthResponse,
   item as itemSchema,
   itemParams,
+  deleteMeResponse,
   meResponse,
   readyResponse,
   type FeedbackValue,
@@ -46,7 +47,7 @@ export interface RouteContext {
    * Answers already computed, keyed by everything an answer depends on (catalog build, request, k, and the
    * caller's feedback), so a like or dislike can never be answered from a stale entry.
    */
-  readonly answers: Lru<string, AskAnswer>;
+  readonly answers?: LRUCache<string, AskAnswer>;
   /** Likes + dislikes one user may hold per catalog. */
   readonly maxFeedback: number;
 }
@@ -110,7 +111,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const k = body.k ?? 10;
         const records = user ? await ctx.state.listFeedback(user.id, catalog.name) : [];
         const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort()]);
-        let answer = ctx.answers.get(key);
+        let answer = ctx.answers?.get(key);
         if (!answer) {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
           const dislikes = records.filter((f) => f.value === -1).map((f) => f.itemId);
@@ -142,7 +143,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
             })),
             candidates: ranked.candidates,
           };
-          ctx.answers.set(key, answer);
+          ctx.answers?.set(key, answer);
         }
         return { ...answer, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
       },
@@ -218,19 +219,34 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       },
     },
     {
+      spec: {
+        method: "DELETE", url: "/v1/users/me", operationId: "deleteMe", auth: "required",
+        summary: "Delete the token's user and everything stored for them (feedback, and any other per-user state); the token stops working",
+        success: { status: 200, schema: deleteMeResponse, description: "What was deleted, rows per table" }, errors: [401],
+      },
+      handler: async (request) => {
+        const user = (await ctx.authenticate(request, true))!;
+        const rows = await ctx.state.deleteUser(user.id);
+        // Their personalised answers must not outlive them in memory either.
+        for (const key of [...(ctx.answers?.keys() ?? [])]) if ((JSON.parse(key) as unknown[])[4] === user.id) ctx.answers?.delete(key);
+        return { deleted: user.id, rows: rows ?? {} };
+      },
+    },
+    {
       spec: { method: "GET", url: "/healthz", operationId: "health", auth: "none", summary: "Liveness: the process answers", success: { status: 200, schema: healthResponse, description: "Alive" }, errors: [] },
       handler: async () => ({ status: "ok" }),
     },
     {
       spec: {
         method: "GET", url: "/readyz", operationId: "ready", auth: "none",
-        summary: "Readiness: every catalog answers and the state database pings", success: { status: 200, schema: readyResponse, description: "Ready" }, errors: [503],
+        summary: "Readiness: every served catalog version answers and the state database pings", success: { status: 200, schema: readyResponse, description: "Ready" }, errors: [503],
       },
       handler: async () => {
         try {
           await ctx.state.ping();
           const catalogs = [];
-          for (const { catalog } of ctx.served.values()) catalogs.push({ name: catalog.name, count: await catalog.count() });
+          // count() reads the served version's files: a version deleted under the server fails here.
+          for (const { catalog } of ctx.served.values()) catalogs.push({ name: catalog.name, version: catalog.info().version, count: await catalog.count() });
           return { status: "ready", state: ctx.state.kind, catalogs };
         } catch {
           // Which dependency failed is for the operator's log, not for an unauthenticated caller.

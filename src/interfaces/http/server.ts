@@ -12,10 +12,11 @@ import { hashToken } from "../../store/state/tokens.js";
 import { coalescingEncoder } from "./coalescing-encoder.js";
 import { concurrencyLimit } from "./limiter.js";
 import { registerJsonBody } from "./json-body.js";
-import { Lru } from "./lru.js";
+import { LRUCache } from "lru-cache";
 import { buildOpenApi } from "./openapi.js";
 import { HttpProblem, PROBLEM_TYPE, toProblem } from "./problem.js";
 import { DEFAULT_RATE_LIMIT, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
+import { startReloader, type ReloadOptions } from "./reload.js";
 import { buildRoutes, type AskAnswer, type Served } from "./routes.js";
 import { clientErrorProblem, frameworkErrorProblem, notFoundProblem, registerSecurity } from "./security.js";
 import { loadWebAssets, WEB_DIR } from "./web-assets.js";
@@ -62,6 +63,11 @@ export interface ServerOptions {
    * to that user reads the whole list (dislikes are filters), so it is bounded. [maxFeedbackPerCatalog=5000]
    */
   readonly maxFeedbackPerCatalog?: number;
+  /**
+   * Follow rebuilds: poll each catalog's current version and serve a new one when a rebuild swaps it in (see
+   * reload.ts). The server then owns the catalogs and closes them on `close()`. [reload=off: the caller closes them]
+   */
+  readonly reload?: ReloadOptions;
   /** Version reported in the OpenAPI document. [version="0.1.0"] */
   readonly version?: string;
 }
@@ -81,15 +87,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const served = new Map<string, Served>();
   // Concurrent requests share model passes (one ranker per catalog, one encoder for all).
   const queryEncoder = coalescingEncoder(options.queryEncoder);
-  for (const catalog of options.catalogs) {
+  const serve = async ({ catalog, model, models }: { catalog: Catalog; model?: ServingModel; models?: readonly string[] }): Promise<Served> => {
     // A user's likes reach the ranker with each request, as their listening history (see routes.ts).
-    const model = options.models?.[catalog.name];
     const ranker = await CatalogRanker.open(catalog, queryEncoder, {
       weights: options.weights,
       model,
       onModelRejected: options.onModelRejected && ((reason) => options.onModelRejected!(catalog.name, reason)),
     });
-    served.set(catalog.name, { catalog, ranker, models: options.trainedModels?.[catalog.name] ?? (model ? [model.name] : []) });
+    return { catalog, ranker, models: models ?? (model ? [model.name] : []) };
+  };
+  for (const catalog of options.catalogs) {
+    served.set(catalog.name, await serve({ catalog, model: options.models?.[catalog.name], models: options.trainedModels?.[catalog.name] }));
   }
   const defaultCatalog = options.defaultCatalog ?? options.catalogs[0].name;
   if (!served.has(defaultCatalog)) throw new RangeError(`default catalog "${defaultCatalog}" is not among the served catalogs`);
@@ -142,7 +150,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const web = options.webDir === false ? undefined : loadWebAssets(options.webDir ?? WEB_DIR);
   const limit = concurrencyLimit(options.maxConcurrentAsks ?? 32);
-  const answers = new Lru<string, AskAnswer>(options.answerCacheSize ?? 2000);
+  const cacheSize = options.answerCacheSize ?? 2000;
+  const answers = cacheSize > 0 ? new LRUCache<string, AskAnswer>({ max: cacheSize }) : undefined;
   const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, limit, answers, maxFeedback: options.maxFeedbackPerCatalog ?? 5000 });
   const openapi = JSON.stringify(buildOpenApi(routes.map((r) => r.spec), options.version ?? "0.1.0"));
   for (const { spec, handler } of routes) {
@@ -158,6 +167,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
       handler: spec.operationId === "openapi" ? async (_req, reply) => reply.type("application/json").send(openapi) : handler,
     });
+  }
+  if (options.reload) {
+    const reloader = startReloader(served, serve, options.reload, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+    app.addHook("onClose", () => reloader.stop());
   }
   return app;
 }
