@@ -88,15 +88,17 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
       const fit = await model.fit(domain, { seed, onProgress: options.progress, log });
       const { summary, rankings, seconds } = await evaluateModel(model, evalSet, vectors, { progress: options.progress });
       if (options.onPredictions !== undefined) await options.onPredictions(name, evalSet.predictions!(rankings));
+      const measured = evalSet.measure !== undefined ? await evalSet.measure(model) : undefined;
+      const notes = { ...(fit.notes ?? {}), ...(measured?.notes ?? {}) };
       results.push({
         model: name,
-        metrics: summary.metrics,
-        stderr: summary.stderr,
+        metrics: { ...summary.metrics, ...(measured?.metrics ?? {}) },
+        stderr: { ...summary.stderr, ...(measured?.stderr ?? {}) },
         train_seconds: fit.trainSeconds,
         rank_seconds: seconds,
         queries: summary.queries,
         skipped_empty: summary.skippedEmpty,
-        ...(fit.notes ? { notes: fit.notes } : {}),
+        ...(Object.keys(notes).length > 0 ? { notes } : {}),
       });
       const first = spec.columns[0];
       log(`${name}: ${first} ${summary.metrics[first]?.toFixed(4)} (${fit.trainSeconds.toFixed(1)} s to train)`);
