@@ -9,7 +9,9 @@ import type { Catalog, CatalogItem } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
 import type { LRUCache } from "lru-cache";
 import type { RouteSpec } from "./openapi.js";
+import { estimateAskCostMs, type Admission } from "./admission.js";
 import { HttpProblem } from "./problem.js";
+import type { TokenBuckets } from "./rate-limit.js";
 import {
   askBody,
   askResponse,
@@ -41,8 +43,10 @@ export interface RouteContext {
   readonly state: StateRepository;
   readonly authenticate: (request: FastifyRequest, required: boolean) => Promise<UserRecord | undefined>;
   readonly web?: ReadonlyMap<string, WebAsset>;
-  /** Bounds how many rankings run at once. */
-  readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Bounds the ask work running and waiting, by estimated cost (503 when saturated). */
+  readonly admission: Admission;
+  /** Per-client budget of ask work in short-ask units (429 when spent); undefined = unlimited. */
+  readonly budget?: TokenBuckets;
   /**
    * Answers already computed, keyed by everything an answer depends on (catalog build, request, k, and the
    * caller's feedback), so a like or dislike can never be answered from a stale entry.
@@ -71,6 +75,9 @@ export interface Route {
   readonly spec: RouteSpec;
   readonly handler: Handler;
 }
+
+/** What a short ask costs, the unit of the per-client budget. */
+const SHORT_ASK_MS = 40;
 
 const WIRE: Record<number, "like" | "dislike"> = { 1: "like", [-1]: "dislike" };
 const VALUE: Record<FeedbackValue, 1 | -1 | 0> = { like: 1, dislike: -1, clear: 0 };
@@ -116,7 +123,15 @@ export function buildRoutes(ctx: RouteContext): Route[] {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
           const dislikes = records.filter((f) => f.value === -1).map((f) => f.itemId);
           const likes = records.filter((f) => f.value === 1).map((f) => f.itemId);
-          const ranked = await ctx.limit(() =>
+          // Cost is judged before any work: a cached answer above was free, this one is not.
+          const cost = estimateAskCostMs(body.request);
+          const spent = ctx.budget?.take(request.ip, cost / SHORT_ASK_MS);
+          if (spent && !spent.ok) {
+            throw new HttpProblem(429, "rate_limited", `${request.ip} has spent its budget of ask work (this request costs about ${(cost / SHORT_ASK_MS).toFixed(1)} short asks); retry in ${spent.retryAfterSeconds} s`, undefined, {
+              "retry-after": String(spent.retryAfterSeconds),
+            });
+          }
+          const ranked = await ctx.admission.run(cost, () =>
             ranker.ask(body.request, {
               k,
               // An askmusic user is not a user of the catalog: their likes are their listening history.

@@ -10,12 +10,12 @@ import type { Catalog } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
 import { hashToken } from "../../store/state/tokens.js";
 import { coalescingEncoder } from "./coalescing-encoder.js";
-import { concurrencyLimit } from "./limiter.js";
+import { Admission, registerUnderPressure } from "./admission.js";
 import { registerJsonBody } from "./json-body.js";
 import { LRUCache } from "lru-cache";
 import { buildOpenApi } from "./openapi.js";
 import { HttpProblem, PROBLEM_TYPE, toProblem } from "./problem.js";
-import { DEFAULT_RATE_LIMIT, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
+import { DEFAULT_RATE_LIMIT, registerRateLimit, TokenBuckets, type BucketOptions, type RateLimitOptions } from "./rate-limit.js";
 import { startReloader, type ReloadOptions } from "./reload.js";
 import { buildRoutes, type AskAnswer, type Served } from "./routes.js";
 import { clientErrorProblem, frameworkErrorProblem, notFoundProblem, registerSecurity } from "./security.js";
@@ -56,6 +56,18 @@ export interface ServerOptions {
    * pass and capped a 2-core server at ~160 requests/s with p99 ~150 ms while half its CPU idled. [maxConcurrentAsks=32]
    */
   readonly maxConcurrentAsks?: number;
+  /**
+   * Estimated ms of ask work (running + waiting) beyond which asks get 503 + retry-after; long asks are shed at half
+   * of it (see admission.ts). [maxPendingAskMs=4000]
+   */
+  readonly maxPendingAskMs?: number;
+  /**
+   * Per-client budget of ask work, in short-ask units (a ~40 ms ask costs 1, a 2,000-character one ~4): past it,
+   * 429 + retry-after. [askBudget=the rate limit's rate and burst; off when the rate limit is off]
+   */
+  readonly askBudget?: BucketOptions | false;
+  /** Event-loop lag beyond which every request but the health checks is shed (`@fastify/under-pressure`). [maxEventLoopDelayMs=1000] */
+  readonly maxEventLoopDelayMs?: number;
   /** Answers kept for repeated identical requests (0 turns the cache off). [answerCacheSize=2000] */
   readonly answerCacheSize?: number;
   /**
@@ -120,6 +132,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerJsonBody(app);
 
   await registerSecurity(app);
+  await registerUnderPressure(app, options.maxEventLoopDelayMs ?? 1000);
   if (options.rateLimit !== false) await registerRateLimit(app, options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   app.setErrorHandler((err, request, reply) => {
@@ -149,10 +162,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
 
   const web = options.webDir === false ? undefined : loadWebAssets(options.webDir ?? WEB_DIR);
-  const limit = concurrencyLimit(options.maxConcurrentAsks ?? 32);
+  const admission = new Admission({ maxConcurrent: options.maxConcurrentAsks ?? 32, maxPendingMs: options.maxPendingAskMs ?? 4000 });
+  const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const budgetOptions = options.askBudget ?? (rate ? { capacity: rate.max, refillPerSecond: rate.max / rate.windowSeconds } : false);
+  const budget = budgetOptions === false ? undefined : new TokenBuckets(budgetOptions);
   const cacheSize = options.answerCacheSize ?? 2000;
   const answers = cacheSize > 0 ? new LRUCache<string, AskAnswer>({ max: cacheSize }) : undefined;
-  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, limit, answers, maxFeedback: options.maxFeedbackPerCatalog ?? 5000 });
+  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, admission, budget, answers, maxFeedback: options.maxFeedbackPerCatalog ?? 5000 });
   const openapi = JSON.stringify(buildOpenApi(routes.map((r) => r.spec), options.version ?? "0.1.0"));
   for (const { spec, handler } of routes) {
     app.route({
