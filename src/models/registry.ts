@@ -13,6 +13,7 @@ import { MultVaeRecommender } from "./multvae/index.js";
 import { PopularityRecommender } from "./popularity/index.js";
 import type { Recommender } from "./recommender.js";
 import { TagPopularityRecommender } from "./tag-popularity/index.js";
+import { TagMatchRecommender } from "./tagmatch/index.js";
 import { TalkRecRecommender } from "./talkrec/index.js";
 import { TwoTowerRecommender } from "./twotower/index.js";
 import { UserHistoryRecommender } from "./user-history/index.js";
@@ -49,6 +50,7 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   multvae: (o) => new MultVaeRecommender(o as never),
   apron: (o) => new ApronRecommender("apron", o as never),
   "apron-nocontrol": (o) => new ApronRecommender("apron-nocontrol", o as never),
+  tagmatch: noOptions("tagmatch", () => new TagMatchRecommender()),
 });
 
 /**

@@ -46,6 +46,11 @@ export interface EvalSet {
   /** The protocol's metrics over the rankings (same order as `requests`), keyed as in `columns`. */
   summarize(rankings: readonly RankedList[]): MetricSummary;
   /**
+   * The same protocol over the requests whose qid `keep` accepts (e.g. one hash half of the split), for benchmarks
+   * whose requests are scored independently; absent where a request's score depends on others (cpcd's dialogues).
+   */
+  subset?(keep: (qid: string) => boolean): EvalSet;
+  /**
    * Metrics that ask the fitted model more than its rankings (lfm2k-cf's controllability Delta@20), merged into the
    * model's row; a metric the model cannot be measured on is reported as 0 with the reason in `notes`.
    */
