@@ -66,7 +66,11 @@ export interface ServerOptions {
    * 429 + retry-after. [askBudget=the rate limit's rate and burst; off when the rate limit is off]
    */
   readonly askBudget?: BucketOptions | false;
-  /** Event-loop lag beyond which every request but the health checks is shed (`@fastify/under-pressure`). [maxEventLoopDelayMs=1000] */
+  /**
+   * Event-loop lag beyond which every request but the health checks is shed (`@fastify/under-pressure`), or 0 for
+   * off. Off by default here: in-process tests share a loaded event loop; `serve` turns it on at 1000 ms.
+   * [maxEventLoopDelayMs=0]
+   */
   readonly maxEventLoopDelayMs?: number;
   /** Answers kept for repeated identical requests (0 turns the cache off). [answerCacheSize=2000] */
   readonly answerCacheSize?: number;
@@ -132,7 +136,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerJsonBody(app);
 
   await registerSecurity(app);
-  await registerUnderPressure(app, options.maxEventLoopDelayMs ?? 1000);
+  if ((options.maxEventLoopDelayMs ?? 0) > 0) await registerUnderPressure(app, options.maxEventLoopDelayMs!);
   if (options.rateLimit !== false) await registerRateLimit(app, options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   app.setErrorHandler((err, request, reply) => {

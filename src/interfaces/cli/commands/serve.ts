@@ -96,6 +96,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       rateLimit: rate > 0 ? { max: 3 * rate, windowSeconds: 3 } : false,
       answerCacheSize: options.answerCache ?? 2000,
       logger: { level: "warn" },
+      // Backstop behind admission control: a loop lagging over 1 s sheds all but the health checks.
+      maxEventLoopDelayMs: 1000,
       // An `ingest` on this home swaps in a new version: served within seconds, the old one released.
       reload: { source: { currentVersion: (name) => readCurrent(catalogDir(config.homeDir, name)), open } },
     });
