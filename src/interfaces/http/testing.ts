@@ -7,6 +7,7 @@ import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { CatalogItem } from "../../store/catalog.js";
 import { MemoryCatalog } from "../../store/memory/index.js";
 import type { FeedbackRecord, StateRepository, UserExport, UserRecord } from "../../store/state/repository.js";
+import { checkProfileWeights } from "../../store/state/validate.js";
 import { FAKE_DIMS, fakeEncode } from "../../store/testing.js";
 
 const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -20,6 +21,7 @@ export class MemoryStateRepository implements StateRepository {
   failPing = false;
   private readonly users = new Map<string, UserRecord & { tokenHash: string }>();
   private readonly feedback = new Map<string, FeedbackRecord>();
+  private readonly profiles = new Map<string, Record<string, number>>();
   private clock = 0;
 
   async migrate(): Promise<void> {}
@@ -62,14 +64,35 @@ export class MemoryStateRepository implements StateRepository {
     const u = this.users.get(id);
     if (!u) return undefined;
     const feedback = [...this.feedback.values()].filter((f) => f.userId === id);
-    return { user: strip(u), data: { feedback: feedback.map((f) => ({ user_id: f.userId, catalog: f.catalog, item_id: f.itemId, value: f.value, updated_at: f.updatedAt })) } };
+    const profiles = [...this.profiles].flatMap(([key, weights]) => {
+      const [userId, catalog] = JSON.parse(key) as [string, string];
+      return userId === id ? [{ user_id: userId, catalog, weights }] : [];
+    });
+    return {
+      user: strip(u),
+      data: { feedback: feedback.map((f) => ({ user_id: f.userId, catalog: f.catalog, item_id: f.itemId, value: f.value, updated_at: f.updatedAt })), profiles },
+    };
   }
 
   async deleteUser(id: string): Promise<Record<string, number> | undefined> {
     if (!this.users.delete(id)) return undefined;
     let feedback = 0;
+    let profiles = 0;
     for (const [key, f] of this.feedback) if (f.userId === id && this.feedback.delete(key)) feedback++;
-    return { feedback, users: 1 };
+    for (const key of [...this.profiles.keys()]) if ((JSON.parse(key) as string[])[0] === id && this.profiles.delete(key)) profiles++;
+    return { feedback, profiles, users: 1 };
+  }
+
+  async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {
+    if (!this.users.has(userId)) throw new NotFoundError("user", userId);
+    const checked = checkProfileWeights(weights);
+    const key = JSON.stringify([userId, catalog]);
+    if (Object.keys(checked).length === 0) this.profiles.delete(key);
+    else this.profiles.set(key, checked);
+  }
+
+  async getProfile(userId: string, catalog: string): Promise<Record<string, number>> {
+    return { ...(this.profiles.get(JSON.stringify([userId, catalog])) ?? {}) };
   }
 
   async ping(): Promise<void> {

@@ -220,6 +220,8 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       await repo.setFeedback("alice", "jamendo", "t1", 1);
       await repo.setFeedback("alice", "lastfm-2k", "42", -1);
       await repo.setFeedback("bob", "jamendo", "t1", -1);
+      await repo.setProfile("alice", "lastfm-2k", { rock: 0.25 });
+      await repo.setProfile("bob", "lastfm-2k", { pop: 1 });
       const exported = await repo.exportUser("alice");
       expect(exported?.user).toEqual({ id: "alice", name: "Alice", createdAt: expect.any(String) });
       const feedback = [...(exported?.data.feedback ?? [])].sort((a, b) => String(a.catalog).localeCompare(String(b.catalog)));
@@ -227,6 +229,8 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
         { user_id: "alice", catalog: "jamendo", item_id: "t1", value: 1 },
         { user_id: "alice", catalog: "lastfm-2k", item_id: "42", value: -1 },
       ]);
+      expect(exported?.data.profiles).toMatchObject([{ user_id: "alice", catalog: "lastfm-2k" }]);
+      expect(JSON.stringify(exported?.data.profiles)).toContain("rock");
       expect(JSON.stringify(exported)).not.toContain(alice.tokenHash);
       expect(Object.keys(exported?.data ?? {}).sort()).toEqual(USER_DATA_TABLES.map((t) => t.table).sort());
       expect(await repo.exportUser("ghost")).toBeUndefined();
@@ -240,7 +244,9 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       await repo.createUser(user("bob"));
       for (const item of ["a", "b", "c"]) await repo.setFeedback("alice", "jamendo", item, 1);
       await repo.setFeedback("bob", "jamendo", "a", -1);
-      expect(await repo.deleteUser("alice")).toEqual({ feedback: 3, users: 1 });
+      await repo.setProfile("alice", "lastfm-2k", { rock: 0 });
+      expect(await repo.deleteUser("alice")).toEqual({ feedback: 3, profiles: 1, users: 1 });
+      expect(await repo.getProfile("alice", "lastfm-2k")).toEqual({});
       expect(await repo.getUser("alice")).toBeUndefined();
       expect(await repo.findUserByTokenHash(alice.tokenHash)).toBeUndefined();
       expect(await repo.listFeedback("alice", "jamendo")).toEqual([]);
@@ -258,6 +264,34 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       const { repo } = await setup();
       const inspect = repo as InspectableStateRepository;
       expect(await inspect.userTables()).toEqual(USER_DATA_TABLES.map((t) => t.table).sort());
+    });
+
+    it("stores profile edits per user and catalog, replaces and clears them, and keeps them across reopen", async () => {
+      const { repo, reopen } = await setup();
+      await repo.createUser(user("pia"));
+      expect(await repo.getProfile("pia", "lastfm-2k")).toEqual({});
+      await repo.setProfile("pia", "lastfm-2k", { rock: 0, "female vocalists": 0.25 });
+      await repo.setProfile("pia", "jamendo", { jazz: 1 });
+      expect(await repo.getProfile("pia", "lastfm-2k")).toEqual({ rock: 0, "female vocalists": 0.25 });
+      await repo.setProfile("pia", "lastfm-2k", { pop: 0.5 });
+      expect(await repo.getProfile("pia", "lastfm-2k")).toEqual({ pop: 0.5 });
+      const again = await reopen();
+      expect(await again.getProfile("pia", "lastfm-2k")).toEqual({ pop: 0.5 });
+      expect(await again.getProfile("pia", "jamendo")).toEqual({ jazz: 1 });
+      await again.setProfile("pia", "lastfm-2k", {});
+      expect(await again.getProfile("pia", "lastfm-2k")).toEqual({});
+      expect(await again.getProfile("nobody", "lastfm-2k")).toEqual({});
+    });
+
+    it("refuses profile edits of an unknown user, a weight outside [0, 1] and a malformed tag, naming them", async () => {
+      const { repo } = await setup();
+      await repo.createUser(user("quinn"));
+      await expect(repo.setProfile("ghost", "lastfm-2k", { rock: 0 })).rejects.toThrow(NotFoundError);
+      await expect(repo.setProfile("quinn", "lastfm-2k", { rock: 1.5 })).rejects.toThrow(/the weight of "rock" must be a number in \[0, 1\]/);
+      await expect(repo.setProfile("quinn", "lastfm-2k", { "": 0 })).rejects.toThrow(InputError);
+      await expect(repo.setProfile("quinn", "lastfm-2k", ["rock"] as never)).rejects.toThrow(/must be an object/);
+      await expect(repo.setProfile("quinn", "bad catalog!", { rock: 0 })).rejects.toThrow(InputError);
+      expect(await repo.getProfile("quinn", "lastfm-2k")).toEqual({});
     });
 
     it("applies migrations once, in order, idempotently, and keeps data across reopen", async () => {

@@ -66,6 +66,29 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       `CREATE INDEX IF NOT EXISTS feedback_recent ON feedback (user_id, catalog, change_seq DESC)`,
     ],
   },
+  {
+    version: 3,
+    name: "profiles",
+    // A listener's APRON profile edits per catalog: prototype tag -> weight in [0, 1], as a JSON object.
+    sqlite: [
+      `CREATE TABLE IF NOT EXISTS profiles (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         weights TEXT NOT NULL,
+         updated_at TEXT NOT NULL,
+         PRIMARY KEY (user_id, catalog)
+       ) STRICT`,
+    ],
+    postgres: [
+      `CREATE TABLE IF NOT EXISTS profiles (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         weights JSONB NOT NULL,
+         updated_at TIMESTAMPTZ NOT NULL,
+         PRIMARY KEY (user_id, catalog)
+       )`,
+    ],
+  },
 ]);
 
 /** The schema version this build of askmusic writes. */
@@ -77,4 +100,7 @@ export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
  * conversations, adapters) adds it here; the shared state suite fails while a table with a `user_id` column is
  * missing from this list.
  */
-export const USER_DATA_TABLES: readonly { readonly table: string; readonly userColumn: string }[] = Object.freeze([{ table: "feedback", userColumn: "user_id" }]);
+export const USER_DATA_TABLES: readonly { readonly table: string; readonly userColumn: string }[] = Object.freeze([
+  { table: "feedback", userColumn: "user_id" },
+  { table: "profiles", userColumn: "user_id" },
+]);
