@@ -66,6 +66,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   try {
     const models: Record<string, ServingModel> = {};
     const trained: Record<string, readonly string[]> = {};
+    const groups: Record<string, ReadonlyMap<string, { album?: string; artist?: string }>> = {};
+    const { catalogGroups } = await import("../../../ranking/albums.js");
     const open = async (name: string) => {
       const catalog = await openBuiltCatalog(config, name);
       try {
@@ -80,6 +82,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       catalogs.push(opened.catalog);
       if (opened.model) models[name] = opened.model;
       trained[name] = opened.models;
+      const g = await catalogGroups(config, name);
+      if (g !== undefined) groups[name] = g;
     }
     state = await openStateRepository(config);
     // Load the encoder models before the first request arrives, so no listener waits for them.
@@ -90,6 +94,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       queryEncoder: encoders,
       models,
       trainedModels: trained,
+      groups,
       // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
       ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
       state,
