@@ -244,7 +244,9 @@ export class CatalogRanker {
     };
     const nf = normalizeFilter(filter);
     const accept = (row: number) => matchesFilter(this.items[row], nf);
-    const query = (await this.encoder.encode([parsed.text])).data;
+    // A request that was only constraints ("no rap") has no words left to embed: a zero vector matches nothing, so
+    // the answer is the constraints over popularity and the listener's taste (embedding "no rap" pulled rap closer).
+    const query = parsed.text === "" ? new Float32Array(this.encoder.dims) : (await this.encoder.encode([parsed.text])).data;
     const prepared = this.bound?.model.prepare(servingRequest(this.bound, parsed.text, query, listener));
     // What the model does not read of the listener, the ranker's taste does: a catalog user by the catalog's
     // listening histories, a history by its items' text vectors.

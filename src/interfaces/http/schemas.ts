@@ -173,6 +173,15 @@ export const catalogsResponse: JsonSchema = {
   },
 };
 
+export const deleteMeResponse: JsonSchema = {
+  type: "object",
+  required: ["deleted", "rows"],
+  properties: {
+    deleted: { type: "string", description: "The deleted user's id" },
+    rows: { type: "object", additionalProperties: { type: "integer" }, description: "Rows deleted per table (feedback, users, ...)" },
+  },
+};
+
 export const meResponse: JsonSchema = {
   type: "object",
   required: ["id", "createdAt", "feedback"],
@@ -209,7 +218,10 @@ export const readyResponse: JsonSchema = {
   properties: {
     status: { type: "string", enum: ["ready"] },
     state: { type: "string", description: "State database kind (sqlite, postgres, memory)" },
-    catalogs: { type: "array", items: { type: "object", properties: { name: { type: "string" }, count: { type: "integer" } } } },
+    catalogs: {
+      type: "array",
+      items: { type: "object", required: ["name", "version", "count"], properties: { name: { type: "string" }, version: { type: "string", description: "The version served (a rebuild is picked up within seconds)" }, count: { type: "integer" } } },
+    },
   },
 };
 

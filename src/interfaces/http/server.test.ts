@@ -250,6 +250,27 @@ describe("auth, feedback and personalization", () => {
   });
 });
 
+describe("a listener's data is theirs", () => {
+  it("DELETE /v1/users/me erases the token's user and their feedback; the token stops working; others keep theirs", async () => {
+    const { app, state, alice, bob } = await setup();
+    await feedback(app, alice, { itemId: "track_0001003", value: "dislike" });
+    await feedback(app, alice, { itemId: "track_0001004", value: "like" });
+    await feedback(app, bob, { itemId: "track_0001004", value: "like" });
+    await ask(app, { request: "calm", k: 5 }, alice); // cached, personalised
+    expectProblem(await app.inject({ method: "DELETE", url: "/v1/users/me" }), 401);
+    const res = await app.inject({ method: "DELETE", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.json()).toEqual({ deleted: "alice", rows: { feedback: 2, profiles: 0, users: 1 } });
+    expect(await state.getUser("alice")).toBeUndefined();
+    expect(await state.listFeedback("alice", "jamendo")).toEqual([]);
+    expectProblem(await app.inject({ method: "GET", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } }), 401);
+    expectProblem(await app.inject({ method: "DELETE", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } }), 401);
+    expectProblem(await ask(app, { request: "calm", k: 5 }, alice), 401);
+    expect((await app.inject({ method: "GET", url: "/v1/users/me", headers: { authorization: `Bearer ${bob}` } })).json().feedback).toHaveLength(1);
+  });
+});
+
 describe("other routes", () => {
   it("serves items, catalogs, health, readiness and the web app", async () => {
     const { app, state } = await setup();
@@ -261,7 +282,7 @@ describe("other routes", () => {
     const catalogs = (await app.inject({ method: "GET", url: "/v1/catalogs" })).json();
     expect(catalogs).toEqual({ default: "jamendo", catalogs: [expect.objectContaining({ name: "jamendo", count: 48, encoderId: "fake-8", ranker: "text-match", models: [] })] });
     expect((await app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
-    expect((await app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready", state: "memory", catalogs: [{ name: "jamendo", count: 48 }] });
+    expect((await app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready", state: "memory", catalogs: [{ name: "jamendo", version: expect.any(String), count: 48 }] });
     state.failPing = true;
     const notReady = expectProblem(await app.inject({ method: "GET", url: "/readyz" }), 503);
     expect(JSON.stringify(notReady)).not.toContain("unavailable");
@@ -284,7 +305,7 @@ describe("other routes", () => {
       .filter((l) => l.includes("("));
     expect(registered.length).toBeGreaterThan(0);
     expect(documented.sort()).toEqual(
-      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "GET /v1/users/me/profile", "PUT /v1/users/me/profile", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}"].sort(),
+      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /v1/users/me/profile", "PUT /v1/users/me/profile", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}"].sort(),
     );
     expect(doc.paths["/v1/feedback"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/ask"].post.requestBody.content["application/json"].schema.required).toEqual(["request"]);
