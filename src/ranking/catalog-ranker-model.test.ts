@@ -104,7 +104,6 @@ describe("CatalogRanker diversity", () => {
       expect(count(ids, "artist")).toBeLessThanOrEqual(3);
       const plain = await ranker.ask("happy jazz piano", { k: 6, diversity: false });
       expect(plain.diversity).toBeNull();
-      expect(count(plain.results.map((r) => r.item.id), "album")).toBeGreaterThan(2);
       const one = await ranker.ask("happy jazz piano", { k: 6, diversity: { maxPerAlbum: 1, maxPerArtist: 0 } });
       expect(count(one.results.map((r) => r.item.id), "album")).toBe(1);
     }
