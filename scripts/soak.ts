@@ -127,7 +127,17 @@ const record = (s: Stream, r: Sent) => {
 const probe = await send("127.0.0.1", "POST", "/v1/ask", { ...json, authorization: `Bearer ${tokens.listener}` }, JSON.stringify({ request: "calm piano", k: 50 }));
 if (probe.status !== 200) throw new Error(`the first ask failed: ${probe.status} ${probe.body.slice(0, 300)}; server log: ${server.stderr().slice(-1000)}`);
 const itemIds = (JSON.parse(probe.body) as { results: { item: { id: string } }[] }).results.map((x) => x.item.id);
-const before = JSON.parse((await send("127.0.0.1", "GET", "/v1/catalogs")).body) as { catalogs: { version: string }[] };
+/** The version the server serves, or undefined when it did not answer 200 (shed, limited). */
+const servedVersion = async (from: string): Promise<string | undefined> => {
+  const r = await send(from, "GET", "/v1/catalogs");
+  return r.status === 200 ? (JSON.parse(r.body) as { catalogs: { version: string }[] }).catalogs[0]?.version : undefined;
+};
+let versionBefore: string | undefined;
+for (let i = 0; i < 30 && versionBefore === undefined; i++) {
+  versionBefore = await servedVersion("127.0.0.5");
+  if (versionBefore === undefined) await new Promise((r) => setTimeout(r, 1000));
+}
+if (versionBefore === undefined) throw new Error("GET /v1/catalogs never answered 200");
 
 const rng = mulberry32(Number(args.seed));
 const acknowledged = new Map<string, "like" | "dislike" | null>();
@@ -169,8 +179,8 @@ let swappedAt: number | undefined;
 timers.push(
   setInterval(() => {
     if (swappedAt !== undefined) return;
-    void send("127.0.0.5", "GET", "/v1/catalogs").then((r) => {
-      if (r.status === 200 && (JSON.parse(r.body) as { catalogs: { version: string }[] }).catalogs[0]?.version !== before.catalogs[0]?.version) swappedAt ??= (Date.now() - t0) / 1000;
+    void servedVersion("127.0.0.5").then((v) => {
+      if (v !== undefined && v !== versionBefore) swappedAt ??= (Date.now() - t0) / 1000;
     });
   }, 2000),
 );
@@ -204,11 +214,13 @@ const me = JSON.parse((await send("127.0.0.4", "GET", "/v1/users/me", { authoriz
 const stored = new Map(me.feedback.map((f) => [f.itemId, f.value]));
 const lost = [...acknowledged].filter(([id, v]) => (v === null ? stored.has(id) : stored.get(id) !== v)).length;
 // The server picks the new version up within seconds of the swap, once its ranker over it is built.
-const served = async () => (JSON.parse((await send("127.0.0.1", "GET", "/v1/catalogs")).body) as { catalogs: { version: string }[] }).catalogs[0]?.version;
 const swapDeadline = Date.now() + 180_000;
-while ((await served()) === before.catalogs[0]?.version && Date.now() < swapDeadline) await new Promise((r) => setTimeout(r, 1000));
-if ((await served()) !== before.catalogs[0]?.version) swappedAt ??= (Date.now() - t0) / 1000;
-const after = { catalogs: [{ version: await served() }] };
+let versionAfter = await servedVersion("127.0.0.5");
+while ((versionAfter === undefined || versionAfter === versionBefore) && Date.now() < swapDeadline) {
+  await new Promise((r) => setTimeout(r, 1000));
+  versionAfter = await servedVersion("127.0.0.5");
+}
+if (versionAfter !== undefined && versionAfter !== versionBefore) swappedAt ??= (Date.now() - t0) / 1000;
 const reloadedAfterRebuild = swappedAt !== undefined && rebuild ? Math.round((swappedAt - rebuild.startedAt - rebuild.seconds) * 10) / 10 : null;
 const ready = await send("127.0.0.1", "GET", "/readyz");
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -234,7 +246,7 @@ const report = {
   streams,
   writes: { acknowledged: acknowledged.size, lost },
   rssMb: { firstMinute: Math.round(rssFirst), lastMinute: Math.round(rssLast), changePct: Math.round(((rssLast - rssFirst) / rssFirst) * 1000) / 10, samples: rss.length },
-  rebuild: { ...rebuild, servedBefore: before.catalogs[0]?.version, servedAfter: after.catalogs[0]?.version, readyAfter: ready.status, servedWithinSecondsAfterItEnded: reloadedAfterRebuild },
+  rebuild: { ...rebuild, servedBefore: versionBefore, servedAfter: versionAfter, readyAfter: ready.status, servedWithinSecondsAfterItEnded: reloadedAfterRebuild },
   serverLogTail: server.stderr().slice(-1500),
 };
 const unexpected5xx = Object.values(streams).reduce((a, s) => a + s.other5xx, 0);
@@ -243,7 +255,7 @@ const targets = {
   noLostWrites: lost === 0,
   rssFlat: Math.abs(report.rssMb.changePct) <= 10,
   shortP99Under250: (streams.short.p99Ms ?? Infinity) < 250,
-  rebuildServed: rebuild?.status === 0 && after.catalogs[0]?.version !== before.catalogs[0]?.version && ready.status === 200,
+  rebuildServed: rebuild?.status === 0 && versionAfter !== undefined && versionAfter !== versionBefore && ready.status === 200,
 };
 await writeFileAtomic(args.out!, `${JSON.stringify({ ...report, targets }, null, 2)}\n`);
 child.kill("SIGTERM");
