@@ -62,7 +62,8 @@ describe("POST /v1/ask", () => {
     for (const r of body.results) {
       const sum = Object.values(r.components as Record<string, number>).reduce((s, v) => s + v, 0);
       expect(sum).toBeCloseTo(r.score, 6);
-      expect(Object.keys(r.components).sort()).toEqual(["lexical", "popularity", "semantic"]);
+      // "piano" names a catalog tag: its `understood` part joins the text-match parts.
+      expect(Object.keys(r.components).sort()).toEqual(["lexical", "popularity", "semantic", "understood"]);
       expect(r.item.url).toMatch(/^https:\/\/www\.jamendo\.com\/track\//);
       expect(r.item).not.toHaveProperty("text");
       expect(r.feedback).toBeNull();
@@ -89,6 +90,10 @@ describe("POST /v1/ask", () => {
     const { app } = await setup();
     const body = (await ask(app, { request: "energetic music but no rap", k: 48 })).json();
     expect(body.request.excludeTags).toContain("rap");
+    // What was understood comes with the answer, and results carrying it show the component.
+    expect(body.request.understood.wanted.map((t: { tag: string }) => t.tag)).toContain("energetic");
+    expect(body.request.understood.wanted[0]).toEqual({ tag: "energetic", weight: 1, from: "energetic", source: "literal" });
+    expect(body.results[0].components.understood).toBeGreaterThan(0);
     expect(body.results.length).toBeGreaterThan(0);
     expect(body.results.every((r: { item: { tags: string[] } }) => !r.item.tags.includes("rap"))).toBe(true);
   });
@@ -171,7 +176,7 @@ describe("auth, feedback and personalization", () => {
     expect(before.ranker).toBe("jam-cross");
     expect(before.context).toEqual({ used: ["text"], ignored: [] });
     for (const r of before.results) {
-      expect(Object.keys(r.components)).toEqual(["request", "prior"]);
+      expect(Object.keys(r.components)).toEqual(["request", "prior", "understood"]);
       expect(Object.keys(r.modalityWeights)).toEqual(["tagtext", "name"]);
       expect(r.modalityWeights.tagtext + r.modalityWeights.name).toBeCloseTo(1, 6);
     }
@@ -305,7 +310,7 @@ describe("other routes", () => {
       .filter((l) => l.includes("("));
     expect(registered.length).toBeGreaterThan(0);
     expect(documented.sort()).toEqual(
-      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}"].sort(),
+      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /v1/users/me/profile", "PUT /v1/users/me/profile", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}"].sort(),
     );
     expect(doc.paths["/v1/feedback"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/ask"].post.requestBody.content["application/json"].schema.required).toEqual(["request"]);
