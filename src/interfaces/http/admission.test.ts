@@ -60,17 +60,25 @@ describe("Admission", () => {
 });
 
 describe("Admission's measured rate", () => {
-  it("learns how fast work finishes while busy, and bounds the predicted delay with it", async () => {
+  it("learns how fast work finishes while busy", async () => {
     const a = new Admission({ maxConcurrent: 4, maxDelayMs: 100, rateWindowMs: 50, initialRate: 100 });
-    // Tasks estimated at 40 ms that take ~40 ms of wall time each, one at a time: about 1 estimated ms per ms.
+    // Tasks estimated at 40 ms that take at least 40 ms each, one at a time: at most ~1 estimated ms per ms.
     for (let i = 0; i < 16; i++) await a.run(40, () => new Promise((r) => setTimeout(r, 40)));
-    expect(a.rate).toBeLessThan(10); // down from 100, towards ~1
-    const g = gate();
-    const slow = Array.from({ length: 3 }, () => a.run(40, g.task([], "x")));
-    // At ~1 ms per ms, 120 ms pending + 40 more predicts > 100 ms: refused (at the initial rate, 1.6 ms: admitted).
-    await expect(a.run(40, async () => "no")).rejects.toMatchObject({ status: 503 });
-    g.open();
-    await Promise.all(slow);
+    expect(a.rate).toBeLessThan(10); // down from 100
+  });
+
+  it("bounds the delay predicted at that rate: the same pending work is refused on a slower server", async () => {
+    const pendingThenOneMore = async (initialRate: number) => {
+      const a = new Admission({ maxConcurrent: 4, maxDelayMs: 1000, rateWindowMs: 60_000, initialRate });
+      const g = gate();
+      const held = [a.run(40, g.task([], "x")), a.run(40, g.task([], "y"))];
+      const verdict = await a.run(40, async () => "admitted").catch((e: { status?: number }) => e.status);
+      g.open();
+      await Promise.all(held);
+      return verdict;
+    };
+    expect(await pendingThenOneMore(1)).toBe("admitted"); // 120 ms of work at 1 ms/ms: 120 ms ahead
+    expect(await pendingThenOneMore(0.1)).toBe(503); // the same at 0.1 ms/ms: 1200 ms ahead
   });
 });
 
