@@ -12,6 +12,9 @@ import { bprBatches } from "../tf/bpr.js";
 import { gatherRows, matMulFast } from "../tf/ops.js";
 import { fitReport, pairsPerEpoch, runEpochs } from "../tf/training-loop.js";
 import { meanNdcgAt10 } from "../validation.js";
+import { pairFeatureRows, pairSupport, PAIR_FEATURES } from "../pair-features.js";
+import { featureColumns } from "../pair-prior.js";
+import type { LabeledQuery } from "../../domains/types.js";
 import { bindInputs, resolveFeatures, userMatrix, type Fitted } from "./fitted.js";
 import { applyTransform, fitTransform, type InputTransform } from "./inputs.js";
 import { mixScores } from "./mixing.js";
@@ -73,6 +76,7 @@ export async function trainJam(host: TrainingHost, domain: Domain, fitOptions: F
   const rng = mulberry32(fitOptions.seed);
   const byQuery = queries.map((q, qi) => ({ row: qi, relevant: q.relevant }));
   const drawPoolItem = poolSampler(domain.items.popularity, o.popularNegatives);
+  const pair = pairBatches(fitted, queries, positivesOf, o.pairNegatives);
   const stepsPerEpoch = Math.ceil(pairsPerEpoch(byQuery, cap) / o.batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const params = fitted.params;
@@ -96,7 +100,7 @@ export async function trainJam(host: TrainingHost, domain: Domain, fitOptions: F
         step: (batch) => {
           const lr = o.schedule === "cosine" ? o.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)) : o.learningRate;
           setLr(lr);
-          const loss = trainStep(mixing, o, fitted, batch, reqX, qText, qUser, optimizer);
+          const loss = trainStep(mixing, o, fitted, batch, reqX, qText, qUser, optimizer, pair, rng);
           if (o.weightDecay > 0) {
             const keep = 1 - lr * o.weightDecay;
             tf.tidy(() => params.decayed.forEach((v) => v.assign(tf.mul(v, keep))));
@@ -135,6 +139,8 @@ function trainStep(
   qText: Int32Array,
   qUser: Int32Array,
   optimizer: tf.Optimizer,
+  pair: PairBatches | undefined,
+  rng: () => number,
 ): number {
   const B = batch.pos.length;
   const P = batch.pool.length;
@@ -147,18 +153,22 @@ function trainStep(
     return l;
   };
   const posL = Int32Array.from(batch.pos, local);
-  const negL = new Int32Array(B * K);
+  const negItem = new Int32Array(B * K);
   const rep = new Int32Array(B * K);
   for (let b = 0; b < B; b++) {
     let k = 0;
     for (let p = 0; p < P && k < K; p++) {
       for (let c = batch.negWeights[b * P + p]; c > 0 && k < K; c--) {
-        negL[b * K + k] = local(batch.pool[p]);
+        negItem[b * K + k] = batch.pool[p];
         rep[b * K + k] = b;
         k++;
       }
     }
   }
+  if (pair !== undefined) pair.informativeNegatives(batch.left, negItem, K, rng);
+  const negL = Int32Array.from(negItem, local);
+  const pairPos = pair?.features(batch.left, batch.pos);
+  const pairNeg = pair?.features(Int32Array.from(rep, (b) => batch.left[b]), negItem);
   const itemIds = Int32Array.from(itemLocal.keys());
   const reqLocal = new Map<number, number>();
   const reqL = Int32Array.from(batch.left, (qi) => {
@@ -181,6 +191,9 @@ function trainStep(
     const xu = f.userX !== undefined ? tf.gather(f.userX, tf.tensor1d(userIds, "int32")) : undefined;
     const popT = tf.tensor2d(itemPop, [itemIds.length, 1]);
     const maskT = tf.tensor2d(userMask, [B, 1]);
+    const F = pair?.width ?? 0;
+    const pairPosT = pairPos !== undefined ? tf.tensor2d(pairPos, [B, F]) : undefined;
+    const pairNegT = pairNeg !== undefined ? tf.tensor2d(pairNeg, [B * K, F]) : undefined;
     return optimizer.minimize(() => {
       const V = xs.map((x, m) => project(x, p.items[m]));
       if (p.itemEmb !== undefined) V.push(gatherRows(p.itemEmb, itemIds));
@@ -207,8 +220,12 @@ function trainStep(
         });
         return bias !== undefined ? tf.add(s, tf.reshape(gatherRows(bias, items), [-1])) : s;
       };
-      const sPos = side(posL, undefined);
-      const sNeg = side(negL, rep);
+      let sPos = side(posL, undefined);
+      let sNeg = side(negL, rep);
+      if (p.pairW !== undefined && pairPosT !== undefined && pairNegT !== undefined) {
+        sPos = tf.add(sPos, tf.reshape(tf.matMul(pairPosT, p.pairW), [-1]));
+        sNeg = tf.add(sNeg, tf.reshape(tf.matMul(pairNegT, p.pairW), [-1]));
+      }
       const sPosRep = tf.reshape(gatherRows(tf.reshape(sPos, [B, 1]) as tf.Tensor2D, rep), [-1]);
       return tf.mean(tf.softplus(tf.sub(sNeg, sPosRep))) as tf.Scalar;
     }, true, p.variables)!;
@@ -216,6 +233,52 @@ function trainStep(
   const loss = cost.dataSync()[0];
   cost.dispose();
   return loss;
+}
+
+/** What a training step needs of the pair prior: feature rows of (query, item) pairs and informative negatives. */
+interface PairBatches {
+  /** Features per pair (the prior's columns). */
+  readonly width: number;
+  /** rows = pairs x width: leave-one-out counts of (train query `queryOf[p]`, item `itemOf[p]`). */
+  features(queryOf: Int32Array, itemOf: Int32Array): Float32Array;
+  /** Replaces a `share` of each row's `K` negatives (in place) by items of its query's support that are not positives. */
+  informativeNegatives(left: Int32Array, negItem: Int32Array, K: number, rng: () => number): void;
+}
+
+/**
+ * The pair prior's side of training, or undefined when the model has none. Features are leave-one-out (see
+ * pairFeatureRows): a train query's own positives never count themselves, as no evaluated request's do.
+ */
+function pairBatches(f: Fitted, queries: readonly LabeledQuery[], positivesOf: readonly Set<number>[], share: number): PairBatches | undefined {
+  if (f.pair === undefined) return undefined;
+  const { tables, features } = f.pair;
+  const cols = featureColumns(features);
+  const F = PAIR_FEATURES.length;
+  const support = new Map<number, Int32Array>();
+  const supportOf = (qi: number) => {
+    let s = support.get(qi);
+    if (s === undefined) support.set(qi, (s = pairSupport(tables, queries[qi]).filter((it) => !positivesOf[qi].has(it))));
+    return s;
+  };
+  return {
+    width: cols.length,
+    features(queryOf, itemOf) {
+      const all = pairFeatureRows(tables, queries, queryOf, itemOf, { countsThemselves: true });
+      const out = new Float32Array(queryOf.length * cols.length);
+      for (let r = 0; r < queryOf.length; r++) for (let c = 0; c < cols.length; c++) out[r * cols.length + c] = all[r * F + cols[c]];
+      return out;
+    },
+    informativeNegatives(left, negItem, K, rng) {
+      if (share <= 0) return;
+      for (let b = 0; b < left.length; b++) {
+        const s = supportOf(left[b]);
+        if (s.length === 0) continue;
+        // Stochastic rounding keeps the expected share exact for any K.
+        const n = Math.min(K, Math.floor(share * K + rng()));
+        for (let k = 0; k < n; k++) negItem[b * K + k] = s[Math.floor(rng() * s.length)];
+      }
+    },
+  };
 }
 
 /**
