@@ -12,8 +12,7 @@ import { bprBatches } from "../tf/bpr.js";
 import { gatherRows, matMulFast } from "../tf/ops.js";
 import { fitReport, pairsPerEpoch, runEpochs } from "../tf/training-loop.js";
 import { meanNdcgAt10 } from "../validation.js";
-import { pairFeatureRows, pairSupport, PAIR_FEATURES } from "../pair-features.js";
-import { featureColumns } from "../pair-prior.js";
+import { pairTraining, type PairTraining } from "../pair-training.js";
 import type { LabeledQuery } from "../../domains/types.js";
 import { bindInputs, resolveFeatures, userMatrix, type Fitted } from "./fitted.js";
 import { applyTransform, fitTransform, type InputTransform } from "./inputs.js";
@@ -76,7 +75,7 @@ export async function trainJam(host: TrainingHost, domain: Domain, fitOptions: F
   const rng = mulberry32(fitOptions.seed);
   const byQuery = queries.map((q, qi) => ({ row: qi, relevant: q.relevant }));
   const drawPoolItem = poolSampler(domain.items.popularity, o.popularNegatives);
-  const pair = pairBatches(fitted, queries, positivesOf, o.pairNegatives);
+  const pair = pairBatches(fitted, queries, o.pairNegatives);
   const stepsPerEpoch = Math.ceil(pairsPerEpoch(byQuery, cap) / o.batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const params = fitted.params;
@@ -139,7 +138,7 @@ function trainStep(
   qText: Int32Array,
   qUser: Int32Array,
   optimizer: tf.Optimizer,
-  pair: PairBatches | undefined,
+  pair: PairTraining | undefined,
   rng: () => number,
 ): number {
   const B = batch.pos.length;
@@ -165,7 +164,7 @@ function trainStep(
       }
     }
   }
-  if (pair !== undefined) pair.informativeNegatives(batch.left, negItem, K, rng);
+  if (pair !== undefined) addInformativeNegatives(pair, batch.left, negItem, K, rng);
   const negL = Int32Array.from(negItem, local);
   const pairPos = pair?.features(batch.left, batch.pos);
   const pairNeg = pair?.features(Int32Array.from(rep, (b) => batch.left[b]), negItem);
@@ -235,50 +234,21 @@ function trainStep(
   return loss;
 }
 
-/** What a training step needs of the pair prior: feature rows of (query, item) pairs and informative negatives. */
-interface PairBatches {
-  /** Features per pair (the prior's columns). */
-  readonly width: number;
-  /** rows = pairs x width: leave-one-out counts of (train query `queryOf[p]`, item `itemOf[p]`). */
-  features(queryOf: Int32Array, itemOf: Int32Array): Float32Array;
-  /** Replaces a `share` of each row's `K` negatives (in place) by items of its query's support that are not positives. */
-  informativeNegatives(left: Int32Array, negItem: Int32Array, K: number, rng: () => number): void;
+/**
+ * The pair prior's side of training, or undefined when the model has none: its train queries with their positives,
+ * leave-one-out features and informative negatives (pair-training.ts).
+ */
+function pairBatches(f: Fitted, queries: readonly LabeledQuery[], share: number): PairTraining | undefined {
+  return f.pair !== undefined ? pairTraining(f.pair.tables, f.pair.features, queries, share) : undefined;
 }
 
-/**
- * The pair prior's side of training, or undefined when the model has none. Features are leave-one-out (see
- * pairFeatureRows): a train query's own positives never count themselves, as no evaluated request's do.
- */
-function pairBatches(f: Fitted, queries: readonly LabeledQuery[], positivesOf: readonly Set<number>[], share: number): PairBatches | undefined {
-  if (f.pair === undefined) return undefined;
-  const { tables, features } = f.pair;
-  const cols = featureColumns(features);
-  const F = PAIR_FEATURES.length;
-  const support = new Map<number, Int32Array>();
-  const supportOf = (qi: number) => {
-    let s = support.get(qi);
-    if (s === undefined) support.set(qi, (s = pairSupport(tables, queries[qi]).filter((it) => !positivesOf[qi].has(it))));
-    return s;
-  };
-  return {
-    width: cols.length,
-    features(queryOf, itemOf) {
-      const all = pairFeatureRows(tables, queries, queryOf, itemOf, { countsThemselves: true });
-      const out = new Float32Array(queryOf.length * cols.length);
-      for (let r = 0; r < queryOf.length; r++) for (let c = 0; c < cols.length; c++) out[r * cols.length + c] = all[r * F + cols[c]];
-      return out;
-    },
-    informativeNegatives(left, negItem, K, rng) {
-      if (share <= 0) return;
-      for (let b = 0; b < left.length; b++) {
-        const s = supportOf(left[b]);
-        if (s.length === 0) continue;
-        // Stochastic rounding keeps the expected share exact for any K.
-        const n = Math.min(K, Math.floor(share * K + rng()));
-        for (let k = 0; k < n; k++) negItem[b * K + k] = s[Math.floor(rng() * s.length)];
-      }
-    },
-  };
+/** Replaces, in place, a share of each row's K negatives by items of its query's support. */
+function addInformativeNegatives(pair: PairTraining, left: Int32Array, negItem: Int32Array, K: number, rng: () => number): void {
+  for (let b = 0; b < left.length; b++) {
+    const s = pair.support(left[b]);
+    const n = pair.informativeCount(left[b], K, rng);
+    for (let k = 0; k < n; k++) negItem[b * K + k] = s[Math.floor(rng() * s.length)];
+  }
 }
 
 /**
