@@ -104,25 +104,29 @@ describe("resolveDataFile", () => {
     expect(fetchImpl).not.toHaveBeenCalled();
   });
 
-  it("caches verdicts in homeDir/checksums.json keyed by path, size and mtime", async () => {
+  it("verifies by content: a byte changed in place with size and mtime restored is caught (issue 15, finding 3)", async () => {
     const m = await mirror({ [REL]: "hello\n" });
     const file = path.join(m.config.dataDir, REL);
     const when = new Date(1_700_000_000_000); // whole milliseconds, so utimes can restore it exactly
     await fs.utimes(file, when, when);
-    await resolveDataFile(m.config, REL);
-    const cache = JSON.parse(await fs.readFile(path.join(m.config.homeDir, "checksums.json"), "utf8"));
-    const stat = await fs.stat(file);
-    expect(cache.entries[file]).toEqual({ size: stat.size, mtimeMs: stat.mtimeMs, sha256: sha256("hello\n") });
-
-    // Same size and mtime, different bytes: a fresh process trusts the on-disk verdict (no re-hash)...
+    await expect(resolveDataFile(m.config, REL)).resolves.toBe(file);
+    // Same size and mtime, different bytes: caught in this process (ctime moved) and in a fresh one.
     await fs.writeFile(file, "hellO\n");
     await fs.utimes(file, when, when);
-    clearChecksumMemo();
-    await expect(resolveDataFile(m.config, REL)).resolves.toBe(file);
-    // ...but a changed mtime invalidates it and the corruption is found.
-    await fs.utimes(file, when, new Date(when.getTime() + 5000));
+    await expect(resolveDataFile(m.config, REL)).rejects.toThrow(/checksum mismatch/);
     clearChecksumMemo();
     await expect(resolveDataFile(m.config, REL)).rejects.toThrow(/checksum mismatch/);
+    await expect(fs.stat(path.join(m.config.homeDir, "checksums.json"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("names a garbage SHA256SUMS line with its control bytes escaped", async () => {
+    const m = await mirror({ [REL]: "hello\n" });
+    await fs.appendFile(path.join(m.config.dataDir, "SHA256SUMS"), "\u001b[31mnot a sum\u0007\n");
+    clearChecksumMemo();
+    const err = (await resolveDataFile(m.config, REL).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(DataError);
+    expect(err.message).toContain("\\u001b[31mnot a sum\\u0007");
+    expect(err.message).not.toMatch(/[\u0000-\u001f]/);
   });
 });
 

@@ -12,7 +12,7 @@ import type { Domain } from "./types.js";
 const train: LastfmPlay[] = Array.from({ length: 10 }, (_, k) => k + 1).flatMap((u) =>
   Array.from({ length: 5 + (u % 3) }, (_, o) => ({ user: u, artist: 100 + o, plays: u * 10 + o })),
 );
-const artists = Array.from({ length: 9 }, (_, o) => ({ id: 100 + o, name: `Artist ${100 + o}`, url: "" }));
+const artists = Array.from({ length: 9 }, (_, o) => ({ id: 100 + o, name: `Artist ${100 + o}`, url: `http://www.last.fm/music/Artist+${100 + o}` }));
 const tags = [
   { id: 1, text: "rock" },
   { id: 2, text: "jazz" },
@@ -38,6 +38,7 @@ describe("lfm2kCfDomainFrom (fixture)", () => {
     expect(d.items.ids).toEqual(["100", "101", "102", "103", "104", "105", "106"]);
     expect(d.items.names[0]).toBe("Artist 100");
     expect(d.items.texts.name).toEqual(d.items.names);
+    expect(d.items.links![0]).toBe("http://www.last.fm/music/Artist+100");
   });
 
   it("selects on one held-out training user (10% of 10), absent from users, interactions, popularity and tags", () => {
@@ -50,6 +51,10 @@ describe("lfm2kCfDomainFrom (fixture)", () => {
     expect(Array.from(d.items.popularity)).toEqual(expected);
     expect(d.items.texts.tags[0]).toBe("rock, jazz"); // rock by 2 fit users, jazz by 1
     expect(d.items.texts.tags.slice(1)).toEqual(["", "", "", "", "", ""]); // "secret" came from non-fit users only
+    // Every count of fit users' tags (APRON's prototypes), and none of anyone else's.
+    expect(d.items.tagCounts!.vocabulary).toEqual(["rock", "jazz"]);
+    expect(Array.from(d.items.tagCounts!.counts.indptr)).toEqual([0, 2, 2, 2, 2, 2, 2, 2]);
+    expect(Array.from(d.items.tagCounts!.counts.values)).toEqual([2, 1]);
   });
 
   it("keeps raw plays as interaction values", () => {

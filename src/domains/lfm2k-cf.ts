@@ -121,6 +121,14 @@ export function lfm2kCfDomainFrom(sources: Lfm2kCfSources, options: Pick<Lfm2kCf
     counts[item].set(t.tag, (counts[item].get(t.tag) ?? 0) + 1);
   }
   const tagTexts = topTagsByCount(counts, LFM2K_CF_TOP_TAGS).map((tags) => tags.map((t) => tagText.get(t) ?? String(t)).join(", "));
+  // The vocabulary: tags some fit user gave to a candidate, by tag id (stable across runs).
+  const tagIds = [...new Set(counts.flatMap((c) => [...c.keys()]))].sort((a, b) => a - b);
+  const column = new Map(tagIds.map((t, j) => [t, j]));
+  const tagCounts = {
+    vocabulary: tagIds.map((t) => tagText.get(t) ?? String(t)),
+    counts: csrFromEntries(nItems, tagIds.length, counts.flatMap((c, item) => [...c].map(([t, n]) => ({ row: item, col: column.get(t)!, value: n })))),
+  };
+  const links = artistIds.map((a) => byId.get(a)!.url);
 
   const val = selection.map((s) =>
     cfRequest(
@@ -131,7 +139,7 @@ export function lfm2kCfDomainFrom(sources: Lfm2kCfSources, options: Pick<Lfm2kCf
   );
   return {
     name: LFM2K_CF,
-    items: { ids: artistIds.map(String), names, texts: { name: names, tags: tagTexts }, features: {}, popularity },
+    items: { ids: artistIds.map(String), names, texts: { name: names, tags: tagTexts }, features: {}, popularity, tagCounts, links },
     users: { ids: fitUsers.map(String), features: {} },
     train: [],
     val,
@@ -149,8 +157,8 @@ export function lfm2kCfDomainFrom(sources: Lfm2kCfSources, options: Pick<Lfm2kCf
 
 /**
  * Builds the lfm2k-cf domain. Items: the artists of `train.tsv` (2,823; ids = artist ids as strings, ascending),
- * named from artists.dat, with `texts.tags` = each artist's top 10 tags (count desc, then tag id) assigned by fit
- * users only. Users: the training users minus the selection users (1,340). `interactions`: their raw play counts
+ * named from artists.dat (links: its Last.fm URL), with `texts.tags` = each artist's top 10 tags (count desc, then tag
+ * id) assigned by fit users only, and `tagCounts` = every tag count of fit users. Users: the training users minus the selection users (1,340). `interactions`: their raw play counts
  * (values = plays, unnormalised: each model binarises or log-scales as it wants); `refitInteractions` adds the
  * selection users' rows. popularity: number of fit users who played the artist. val: the selection users
  * (149), one request each in the benchmark's shape ({@link cfRequest}). No train queries, no features, no words.

@@ -22,6 +22,14 @@ export interface ItemSide {
   readonly features: Readonly<Record<string, Matrix>>;
   /** Interaction counts from training data only (used by popularity and as a prior). */
   readonly popularity: Float32Array;
+  /**
+   * How often each tag was given to each item, from training data only (lfm2k-cf: tags assigned by fit users; a
+   * held-out or selection user's tags are never counted): rows = items, cols = `vocabulary`. Absent when the domain
+   * has no tags. APRON's prototypes are the most frequent of these tags.
+   */
+  readonly tagCounts?: { readonly vocabulary: readonly string[]; readonly counts: CsrMatrix };
+  /** Per item, a link a person can follow to listen (a Last.fm artist page, a Jamendo track page); "" when unknown. */
+  readonly links?: readonly string[];
 }
 
 /** Users known to the domain: dense index i is ids[i]. */

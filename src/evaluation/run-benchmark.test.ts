@@ -11,6 +11,7 @@ import { fakeEncoder } from "../representations/fake-encoder.js";
 import type { BenchmarkSpec, QueryIdentity } from "./benchmarks/spec.js";
 import { contentKey } from "./benchmarks/identity.js";
 import { RETRIEVAL_COLUMNS, retrievalEvalSet } from "./benchmarks/retrieval.js";
+import { halfOf } from "./benchmarks/halves.js";
 import { runBenchmark } from "./run-benchmark.js";
 
 const config = resolveConfig({ ASKMUSIC_HOME: "unused-home" });
@@ -59,6 +60,21 @@ describe("runBenchmark", () => {
     });
     expect(report.results[1].metrics["ndcg@10"]).toBeCloseTo(expected.reduce((a, b) => a + b, 0) / expected.length, 10);
     expect(report.results[0].metrics["ndcg@10"]).toBeGreaterThan(report.results[1].metrics["ndcg@10"]);
+  });
+
+  it("evaluates one hash half of the split when asked, the two halves partitioning it", async () => {
+    const spec = syntheticSpec({ selection: [], builds: [], reads: [] });
+    const run = (half?: "dev" | "holdout") => runBenchmark(config, { benchmark: "synthetic", spec, splitFile: "s", models: ["fixed"], encoder, createModel: () => fixedOrderModel(40), ...(half ? { half } : {}) });
+    const [all, dev, holdout] = [await run(), await run("dev"), await run("holdout")];
+    const test = makeSyntheticDomain().test;
+    expect(dev.results[0].queries).toBe(test.filter((q) => halfOf(q.qid) === "dev").length);
+    expect(dev.results[0].queries + holdout.results[0].queries).toBe(all.results[0].queries);
+    expect(dev.results[0].queries).toBeGreaterThan(0);
+    expect(holdout.results[0].queries).toBeGreaterThan(0);
+    expect(dev.split).toBe("s (dev half)");
+    // The whole is the query-weighted mean of its halves.
+    const mean = (r: typeof all) => r.results[0].metrics["ndcg@10"] * r.results[0].queries;
+    expect(mean(all)).toBeCloseTo(mean(dev) + mean(holdout), 8);
   });
 
   it("hands models the request only: never a query's relevant items, mask or qid", async () => {

@@ -12,7 +12,8 @@ import { checkCanRank } from "../models/rank.js";
 import type { Recommender } from "../models/recommender.js";
 import { createRecommender } from "../models/registry.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
-import { checkFeatures, getBenchmark, type BenchmarkSpec } from "./benchmarks/index.js";
+import { checkFeatures, getBenchmark, type BenchmarkSpec, type EvalSet } from "./benchmarks/index.js";
+import { halfOf, type Half } from "./benchmarks/halves.js";
 import { overlapOf } from "./benchmarks/identity.js";
 import { encodeQueryVectors, evaluateModel, type ModelResult } from "./runner.js";
 import type { EvalReport } from "./report.js";
@@ -30,6 +31,8 @@ export interface RunBenchmarkOptions {
   readonly encoder: TextEncoder;
   readonly progress?: Progress;
   readonly log?: (line: string) => void;
+  /** Evaluate one hash half of the split only (see benchmarks/halves.ts); absent: all of it. */
+  readonly half?: Half;
   /** Overrides model construction (tests). */
   readonly createModel?: (name: string) => Recommender;
   /** Overrides the benchmark looked up by `benchmark` (tests). */
@@ -72,7 +75,7 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
     log(`${spec.name}: ${overlap.queries} of ${split.identities.length} evaluated queries are in the default selection set (${overlap.byQid} by qid, ${overlap.byContent} by content): selecting on a set carved from train instead`);
   }
   const domain = await spec.buildDomain(config, { features, encoder: options.encoder, seed, progress: options.progress, selection: selectionMode, split });
-  const evalSet = split.bind(domain);
+  const evalSet = withHalf(split.bind(domain), options.half, spec.name);
   if (options.onPredictions !== undefined && evalSet.predictions === undefined) {
     throw new InputError(`${spec.name} has no official prediction format: --predictions-out is for cpcd`, { field: "predictions-out" });
   }
@@ -88,15 +91,17 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
       const fit = await model.fit(domain, { seed, onProgress: options.progress, log });
       const { summary, rankings, seconds } = await evaluateModel(model, evalSet, vectors, { progress: options.progress });
       if (options.onPredictions !== undefined) await options.onPredictions(name, evalSet.predictions!(rankings));
+      const measured = evalSet.measure !== undefined ? await evalSet.measure(model) : undefined;
+      const notes = { ...(fit.notes ?? {}), ...(measured?.notes ?? {}) };
       results.push({
         model: name,
-        metrics: summary.metrics,
-        stderr: summary.stderr,
+        metrics: { ...summary.metrics, ...(measured?.metrics ?? {}) },
+        stderr: { ...summary.stderr, ...(measured?.stderr ?? {}) },
         train_seconds: fit.trainSeconds,
         rank_seconds: seconds,
         queries: summary.queries,
         skipped_empty: summary.skippedEmpty,
-        ...(fit.notes ? { notes: fit.notes } : {}),
+        ...(Object.keys(notes).length > 0 ? { notes } : {}),
       });
       const first = spec.columns[0];
       log(`${name}: ${first} ${summary.metrics[first]?.toFixed(4)} (${fit.trainSeconds.toFixed(1)} s to train)`);
@@ -106,7 +111,7 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   }
   return {
     benchmark: spec.name,
-    split: path.basename(options.splitFile),
+    split: path.basename(options.splitFile) + (options.half !== undefined ? ` (${options.half} half)` : ""),
     features,
     seed,
     selection,
@@ -114,4 +119,11 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
     machine: machineDescription(),
     results,
   };
+}
+
+/** The evaluated requests: all of them, or one hash half (an InputError where the protocol cannot be split). */
+function withHalf(set: EvalSet, half: Half | undefined, benchmark: string): EvalSet {
+  if (half === undefined) return set;
+  if (set.subset === undefined) throw new InputError(`${benchmark} scores requests together (dialogues): --half is not available for it`, { field: "half" });
+  return set.subset((qid) => halfOf(qid) === half);
 }

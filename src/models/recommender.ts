@@ -92,11 +92,24 @@ export interface Recommender {
   score?(requests: readonly RequestContext[]): Promise<Matrix>;
   /** Decomposes the score of `item` for one request into named parts (sum ≈ the score). */
   explain?(request: RequestContext, item: number): Promise<ScoreComponents>;
+  /**
+   * For profile models (APRON): each request's prototype weights after its edits (rows = requests, cols = `tags`),
+   * the profile its scores come from. Absent for models without an editable profile.
+   */
+  profiles?(requests: readonly RequestContext[]): Promise<PrototypeProfiles>;
   /** Writes everything needed to score again (not the domain itself) into `dir`. */
   save(dir: string): Promise<void>;
   /** Restores a saved model for `domain` (the same domain it was fit on). */
   load(dir: string, domain: Domain): Promise<void>;
   dispose(): void;
+}
+
+/** Profiles of a batch of requests: the prototypes' tags and their weights per request. */
+export interface PrototypeProfiles {
+  /** Prototype tags, in column order. */
+  readonly tags: readonly string[];
+  /** rows = requests, cols = prototypes; each row sums to 1. */
+  readonly weights: Matrix;
 }
 
 /** Creates an unfitted model. */

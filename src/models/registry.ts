@@ -2,15 +2,18 @@
  * @file Maps the exact CLI model names to factories: one plain table, so later models register with one line.
  */
 import { InputError, NotFoundError } from "../errors.js";
+import { ApronRecommender } from "./apron/index.js";
 import { Bm25Recommender } from "./bm25/index.js";
 import { DenseRecommender } from "./dense/index.js";
 import { EaseRecommender } from "./ease/index.js";
 import { HistoryTagRecommender } from "./history-tag/index.js";
 import { ItemKnnRecommender } from "./itemknn/index.js";
 import { JamRecommender } from "./jam/index.js";
+import { MultVaeRecommender } from "./multvae/index.js";
 import { PopularityRecommender } from "./popularity/index.js";
 import type { Recommender } from "./recommender.js";
 import { TagPopularityRecommender } from "./tag-popularity/index.js";
+import { TagMatchRecommender } from "./tagmatch/index.js";
 import { TalkRecRecommender } from "./talkrec/index.js";
 import { TwoTowerRecommender } from "./twotower/index.js";
 import { UserHistoryRecommender } from "./user-history/index.js";
@@ -44,6 +47,10 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   "jam-cross": (o) => new JamRecommender("cross", o),
   "jam-moe": (o) => new JamRecommender("moe", o),
   ease: (o) => new EaseRecommender(o as never),
+  multvae: (o) => new MultVaeRecommender(o as never),
+  apron: (o) => new ApronRecommender("apron", o as never),
+  "apron-nocontrol": (o) => new ApronRecommender("apron-nocontrol", o as never),
+  tagmatch: noOptions("tagmatch", () => new TagMatchRecommender()),
 });
 
 /**

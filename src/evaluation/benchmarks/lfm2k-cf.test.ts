@@ -49,7 +49,7 @@ describe("lfm2k-cf spec (fixture files)", () => {
 
   it("declares the protocol: history only, the VAE-CF columns", () => {
     expect(lfm2kCf.carries).toEqual(["history"]);
-    expect(lfm2kCf.columns).toEqual(["ndcg@100", "recall@20", "recall@50"]);
+    expect(lfm2kCf.columns).toEqual(["ndcg@100", "recall@20", "recall@50", "delta@20", "delta@20_rel"]);
   });
 
   it("makes one request per held-out user: fold-in history with plays, masked, held-out artists as answers", async () => {

@@ -27,15 +27,44 @@ import type { Config } from "../../config.js";
 import { loadCfSplit, loadCfTrain } from "../../datasets/benchmarks/index.js";
 import type { LastfmPlay } from "../../datasets/types.js";
 import { buildLfm2kCfDomain, cfRequest, LFM2K_CF, lfm2kCfSelection, lfm2kCfTrainFile } from "../../domains/lfm2k-cf.js";
+import { csrRow } from "../../core/sparse.js";
+import type { Domain, LabeledQuery } from "../../domains/types.js";
 import { DataError } from "../../errors.js";
+import type { Recommender } from "../../models/recommender.js";
+import { controllabilityDelta } from "../controllability.js";
 import { CF_METRICS } from "../aggregate.js";
 import { contentKey } from "./identity.js";
 import { indexOf } from "./mapping.js";
 import { retrievalEvalSet } from "./retrieval.js";
-import type { BenchmarkSpec, QueryIdentity } from "./spec.js";
+import type { BenchmarkSpec, ModelMeasure, QueryIdentity } from "./spec.js";
 
-/** The report columns: the VAE-CF metrics, in order. */
-export const CF_COLUMNS = Object.keys(CF_METRICS);
+/** The report columns: the VAE-CF metrics, then controllability (see src/evaluation/controllability.ts). */
+export const CF_COLUMNS = [...Object.keys(CF_METRICS), "delta@20", "delta@20_rel"];
+
+/**
+ * Controllability Delta@20 of a fitted model over the bound requests: APRON's measurement (zero each of a user's 5
+ * strongest prototypes, the drop of NDCG@20 over their held-out items carrying its tag), with "carries" read from the
+ * domain's training tag counts. A model without an editable profile gets 0 and the reason.
+ */
+export async function measureControllability(model: Recommender, requests: readonly LabeledQuery[], domain: Domain): Promise<ModelMeasure> {
+  const tagCounts = domain.items.tagCounts;
+  const column = new Map((tagCounts?.vocabulary ?? []).map((t, j) => [t, j]));
+  const carries = (item: number, tag: string): boolean => {
+    const j = column.get(tag);
+    if (tagCounts === undefined || j === undefined) return false;
+    const { indices } = csrRow(tagCounts.counts, item);
+    return indices.includes(j);
+  };
+  const r = await controllabilityDelta(model, requests, carries, { k: 20, top: 5 });
+  if (r === undefined) {
+    return { metrics: { "delta@20": 0, "delta@20_rel": 0 }, stderr: { "delta@20": 0, "delta@20_rel": 0 }, notes: { delta: `0 by definition: ${model.name} has no prototype profile whose weights could be edited` } };
+  }
+  return {
+    metrics: { "delta@20": r.delta, "delta@20_rel": r.deltaRel },
+    stderr: { "delta@20": r.deltaStderr, "delta@20_rel": 0 },
+    notes: { delta_pairs: r.pairs, delta_pairs_skipped: r.skipped, delta_before_ndcg20: r.before },
+  };
+}
 
 /** A held-out user's identity: who, and what they are asked to find. */
 function identity(user: number, heldOutArtists: readonly number[]): QueryIdentity {
@@ -90,7 +119,7 @@ export const lfm2kCf: BenchmarkSpec = {
             answersOf(user).map((a) => dense(outFile, user, a)),
           ),
         );
-        return retrievalEvalSet(requests, CF_METRICS, 100);
+        return { ...retrievalEvalSet(requests, CF_METRICS, 100), measure: (model) => measureControllability(model, requests, domain) };
       },
     };
   },

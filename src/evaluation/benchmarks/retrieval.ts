@@ -19,6 +19,7 @@ export function retrievalEvalSet(requests: readonly LabeledQuery[], metrics: Met
   return {
     requests,
     depth,
+    subset: (keep) => retrievalEvalSet(requests.filter((q) => keep(q.qid)), metrics, depth),
     summarize(rankings: readonly RankedList[]) {
       if (rankings.length !== requests.length) throw new RangeError(`${rankings.length} rankings for ${requests.length} requests`);
       const acc = new MetricAccumulator(metrics);

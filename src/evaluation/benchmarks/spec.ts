@@ -9,7 +9,7 @@ import type { Progress } from "../../datasets/types.js";
 import type { ContextPart } from "../../domains/requests.js";
 import type { SelectionMode } from "../../domains/selection.js";
 import type { Domain, LabeledQuery } from "../../domains/types.js";
-import type { RankedList } from "../../models/recommender.js";
+import type { RankedList, Recommender } from "../../models/recommender.js";
 import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { MetricSummary } from "../aggregate.js";
 
@@ -45,8 +45,25 @@ export interface EvalSet {
   readonly depth: number;
   /** The protocol's metrics over the rankings (same order as `requests`), keyed as in `columns`. */
   summarize(rankings: readonly RankedList[]): MetricSummary;
+  /**
+   * The same protocol over the requests whose qid `keep` accepts (e.g. one hash half of the split), for benchmarks
+   * whose requests are scored independently; absent where a request's score depends on others (cpcd's dialogues).
+   */
+  subset?(keep: (qid: string) => boolean): EvalSet;
+  /**
+   * Metrics that ask the fitted model more than its rankings (lfm2k-cf's controllability Delta@20), merged into the
+   * model's row; a metric the model cannot be measured on is reported as 0 with the reason in `notes`.
+   */
+  measure?(model: Recommender): Promise<ModelMeasure>;
   /** The benchmark's official prediction file, one line per request, when it has one (e.g. cpcd). */
   predictions?(rankings: readonly RankedList[]): string[];
+}
+
+/** What {@link EvalSet.measure} adds to a model's row. */
+export interface ModelMeasure {
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly stderr: Readonly<Record<string, number>>;
+  readonly notes?: Readonly<Record<string, number | string>>;
 }
 
 /** A read and validated split file, not yet bound to a domain (so a malformed file fails before features load). */

@@ -1,19 +1,55 @@
 /**
- * @file A per-client token bucket: `capacity` requests in a burst, refilled at `refillPerSecond`. Bounded memory:
- * at most `maxClients` buckets, full ones evicted first.
+ * @file Per-client limits: the request count per time window (`@fastify/rate-limit`, hooked per route, so every
+ * spelling of a path that routes to /v1/* counts against the same client), and token buckets for limits weighted
+ * by a request's cost (see admission.ts).
  */
+import fastifyRateLimit from "@fastify/rate-limit";
+import type { FastifyInstance } from "fastify";
+import { HttpProblem } from "./problem.js";
+
+/** Options of {@link registerRateLimit}. */
+export interface RateLimitOptions {
+  /** Requests one client (IP address) may send per window. [max=60] */
+  readonly max: number;
+  /** The window's length in seconds; `max / windowSeconds` is the sustained rate. [windowSeconds=3] */
+  readonly windowSeconds: number;
+  /** Clients tracked at most (least recently seen dropped first). [maxClients=10000] */
+  readonly maxClients?: number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = Object.freeze({ max: 60, windowSeconds: 3, maxClients: 10_000 });
+
+/**
+ * Registers the limiter for routes that opt in (`config.rateLimit` unset) and for not-found answers; a route
+ * registered with `config: { rateLimit: false }` is exempt. Must run before the routes are added.
+ * @example await registerRateLimit(app, { max: 3, windowSeconds: 60 }); // the 4th request in a minute: 429 + retry-after
+ */
+export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
+  if (!(options.max >= 1) || !(options.windowSeconds > 0)) {
+    throw new RangeError(`rate limit needs max >= 1 and windowSeconds > 0, got ${options.max}, ${options.windowSeconds}`);
+  }
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: options.max,
+    timeWindow: options.windowSeconds * 1000,
+    cache: options.maxClients ?? 10_000,
+    // Thrown into the app's error handler, so the 429 is problem+json like every other error.
+    errorResponseBuilder: (request, context) =>
+      new HttpProblem(429, "rate_limited", `too many requests from ${request.ip}; retry in ${context.after}`, undefined, {
+        "retry-after": String(Math.max(1, Math.ceil(context.ttl / 1000))),
+      }),
+  });
+}
 
 /** Options of {@link TokenBuckets}. */
-export interface RateLimitOptions {
-  /** Burst size: requests a client may send at once. [capacity=60] */
+export interface BucketOptions {
+  /** Burst size, in cost units a client may spend at once. */
   readonly capacity: number;
-  /** Sustained rate, requests per second per client. [refillPerSecond=20] */
+  /** Sustained rate, cost units per second per client. */
   readonly refillPerSecond: number;
   /** Buckets kept at most; beyond it the oldest are dropped (a dropped client starts full again). [maxClients=10000] */
   readonly maxClients?: number;
 }
-
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = Object.freeze({ capacity: 60, refillPerSecond: 20, maxClients: 10_000 });
 
 /**
  * Token buckets keyed by client (IP address).
@@ -26,7 +62,7 @@ export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly maxClients: number;
 
-  constructor(private readonly options: RateLimitOptions) {
+  constructor(private readonly options: BucketOptions) {
     if (!(options.capacity >= 1) || !(options.refillPerSecond > 0)) {
       throw new RangeError(`rate limit needs capacity >= 1 and refillPerSecond > 0, got ${options.capacity}, ${options.refillPerSecond}`);
     }

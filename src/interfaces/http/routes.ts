@@ -251,7 +251,6 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       return reply
         .type(asset.type)
         .header("cache-control", "no-cache")
-        .header("content-security-policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
         .send(asset.body);
     };
     const names = [...web.keys()];

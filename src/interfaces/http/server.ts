@@ -11,11 +11,13 @@ import type { StateRepository, UserRecord } from "../../store/state/repository.j
 import { hashToken } from "../../store/state/tokens.js";
 import { coalescingEncoder } from "./coalescing-encoder.js";
 import { concurrencyLimit } from "./limiter.js";
+import { registerJsonBody } from "./json-body.js";
 import { Lru } from "./lru.js";
 import { buildOpenApi } from "./openapi.js";
-import { HttpProblem, PROBLEM_TYPE, problem, toProblem } from "./problem.js";
-import { DEFAULT_RATE_LIMIT, TokenBuckets, type RateLimitOptions } from "./rate-limit.js";
+import { HttpProblem, PROBLEM_TYPE, toProblem } from "./problem.js";
+import { DEFAULT_RATE_LIMIT, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
 import { buildRoutes, type AskAnswer, type Served } from "./routes.js";
+import { clientErrorProblem, frameworkErrorProblem, notFoundProblem, registerSecurity } from "./security.js";
 import { loadWebAssets, WEB_DIR } from "./web-assets.js";
 
 /** Options of {@link buildServer}. */
@@ -29,7 +31,7 @@ export interface ServerOptions {
   readonly queryEncoder: TextEncoder | readonly TextEncoder[];
   /** Users, tokens and feedback. The server does not migrate or close it: the caller owns it. */
   readonly state: StateRepository;
-  /** Per-client token bucket on /v1/*, or false to turn it off (benchmarks). [rateLimit=60 burst, 20/s] */
+  /** Requests per client per window on /v1/* routes (and not-found answers), or false to turn it off (benchmarks). [rateLimit=60 per 3 s] */
   readonly rateLimit?: RateLimitOptions | false;
   /** Largest request body in bytes. [bodyLimitBytes=16384] */
   readonly bodyLimitBytes?: number;
@@ -98,41 +100,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     routerOptions: { maxParamLength: 300 },
     requestTimeout: 30_000,
     return503OnClosing: true,
+    // Requests refused before routing still get problem+json and the security headers.
+    frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
     // Strict validation: unknown members and wrong types are errors that name the field, never silently fixed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
   });
 
   // JSON only: without this, Fastify's default text/plain parser would turn a 415 into a confusing 400.
   app.removeContentTypeParser("text/plain");
+  registerJsonBody(app);
 
-  const buckets = options.rateLimit === false ? undefined : new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT);
-  app.addHook("onRequest", async (request, reply) => {
-    if (!buckets || !request.url.startsWith("/v1/")) return;
-    const verdict = buckets.take(request.ip);
-    if (!verdict.ok) {
-      throw new HttpProblem(429, "rate_limited", `too many requests from ${request.ip}; retry in ${verdict.retryAfterSeconds} s`, undefined, {
-        "retry-after": String(verdict.retryAfterSeconds),
-      });
-    }
-    void reply.header("x-ratelimit-remaining", String(verdict.remaining));
-  });
-  app.addHook("onSend", async (request, reply, payload) => {
-    void reply.header("x-content-type-options", "nosniff");
-    void reply.header("referrer-policy", "no-referrer");
-    // Answers to authenticated requests are personal: never cached by anything in between.
-    if (request.url.startsWith("/v1/")) void reply.header("cache-control", "no-store");
-    return payload;
-  });
+  await registerSecurity(app);
+  if (options.rateLimit !== false) await registerRateLimit(app, options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   app.setErrorHandler((err, request, reply) => {
     const { problem: p, internal, headers } = toProblem(err);
     if (internal) request.log.error({ err }, `unhandled error on ${request.method} ${request.url}`);
     void reply.code(p.status).headers(headers).type(PROBLEM_TYPE).send(JSON.stringify(p));
   });
-  app.setNotFoundHandler((request, reply) => {
-    const p = problem(404, "not_found", `no route ${request.method} ${request.url.split("?")[0].slice(0, 200)}; see /openapi.json`);
-    void reply.code(404).type(PROBLEM_TYPE).send(JSON.stringify(p));
-  });
+  // 404s are rate limited like the API: probing for paths is not free.
+  app.setNotFoundHandler(options.rateLimit === false ? {} : { preHandler: app.rateLimit() }, (request, reply) => notFoundProblem(app, request, reply));
 
   /** The user of the request's bearer token; undefined when no Authorization header was sent. */
   const authenticate = async (request: FastifyRequest, required: boolean): Promise<UserRecord | undefined> => {
@@ -161,6 +149,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.route({
       method: spec.method,
       url: spec.url,
+      // Keyed by the routed path, whatever spelling of it the client sent.
+      config: spec.url.startsWith("/v1/") ? {} : { rateLimit: false },
       schema: {
         ...(spec.body ? { body: spec.body } : {}),
         ...(spec.params ? { params: spec.params } : {}),

@@ -7,6 +7,7 @@ import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { CatalogItem } from "../../store/catalog.js";
 import { MemoryCatalog } from "../../store/memory/index.js";
 import type { FeedbackRecord, StateRepository, UserRecord } from "../../store/state/repository.js";
+import { checkProfileWeights } from "../../store/state/validate.js";
 import { FAKE_DIMS, fakeEncode } from "../../store/testing.js";
 
 const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -20,6 +21,7 @@ export class MemoryStateRepository implements StateRepository {
   failPing = false;
   private readonly users = new Map<string, UserRecord & { tokenHash: string }>();
   private readonly feedback = new Map<string, FeedbackRecord>();
+  private readonly profiles = new Map<string, Record<string, number>>();
   private clock = 0;
 
   async migrate(): Promise<void> {}
@@ -56,6 +58,18 @@ export class MemoryStateRepository implements StateRepository {
 
   async listFeedback(userId: string, catalog: string): Promise<FeedbackRecord[]> {
     return [...this.feedback.values()].filter((f) => f.userId === userId && f.catalog === catalog).reverse();
+  }
+
+  async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {
+    if (!this.users.has(userId)) throw new NotFoundError("user", userId);
+    const checked = checkProfileWeights(weights);
+    const key = JSON.stringify([userId, catalog]);
+    if (Object.keys(checked).length === 0) this.profiles.delete(key);
+    else this.profiles.set(key, checked);
+  }
+
+  async getProfile(userId: string, catalog: string): Promise<Record<string, number>> {
+    return { ...(this.profiles.get(JSON.stringify([userId, catalog])) ?? {}) };
   }
 
   async ping(): Promise<void> {

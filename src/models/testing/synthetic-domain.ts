@@ -150,6 +150,13 @@ export function makeSyntheticDomain(options: SyntheticDomainOptions = {}): Synth
   const popularity = new Float32Array(nItems);
   for (const q of train) for (const i of q.relevant) popularity[i] += 1;
 
+  // Each tag of an item's list counted once, as if one listener gave it (APRON's prototypes read these).
+  const vocabulary = [...new Set(tags.flatMap((t) => t.split(", ")))].sort();
+  const tagCounts = {
+    vocabulary,
+    counts: csrFromEntries(nItems, vocabulary.length, tags.flatMap((t, i) => t.split(", ").map((w) => ({ row: i, col: vocabulary.indexOf(w), value: 1 })))),
+  };
+
   const features: Record<string, Matrix> = {
     tagtext: fromRows(tags.map(encodeOne), dims),
     name: fromRows(names.map(encodeOne), dims),
@@ -157,7 +164,7 @@ export function makeSyntheticDomain(options: SyntheticDomainOptions = {}): Synth
   };
   return {
     name: withUsers ? "synthetic/users" : "synthetic/no-users",
-    items: { ids: names.map((_, i) => `item${i}`), names, texts: { name: names, tags }, features, popularity },
+    items: { ids: names.map((_, i) => `item${i}`), names, texts: { name: names, tags }, features, popularity, tagCounts },
     users: withUsers
       ? { ids: userGenre.map((_, u) => `user${u}`), features: { cf: fromRows(userCf, CF_DIMS) } }
       : { ids: [], features: {} },

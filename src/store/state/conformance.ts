@@ -212,6 +212,34 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       expect(await repo.listFeedback("u", "jamendo")).toEqual([]);
     });
 
+    it("stores profile edits per user and catalog, replaces and clears them, and keeps them across reopen", async () => {
+      const { repo, reopen } = await setup();
+      await repo.createUser(user("pia"));
+      expect(await repo.getProfile("pia", "lastfm-2k")).toEqual({});
+      await repo.setProfile("pia", "lastfm-2k", { rock: 0, "female vocalists": 0.25 });
+      await repo.setProfile("pia", "jamendo", { jazz: 1 });
+      expect(await repo.getProfile("pia", "lastfm-2k")).toEqual({ rock: 0, "female vocalists": 0.25 });
+      await repo.setProfile("pia", "lastfm-2k", { pop: 0.5 });
+      expect(await repo.getProfile("pia", "lastfm-2k")).toEqual({ pop: 0.5 });
+      const again = await reopen();
+      expect(await again.getProfile("pia", "lastfm-2k")).toEqual({ pop: 0.5 });
+      expect(await again.getProfile("pia", "jamendo")).toEqual({ jazz: 1 });
+      await again.setProfile("pia", "lastfm-2k", {});
+      expect(await again.getProfile("pia", "lastfm-2k")).toEqual({});
+      expect(await again.getProfile("nobody", "lastfm-2k")).toEqual({});
+    });
+
+    it("refuses profile edits of an unknown user, a weight outside [0, 1] and a malformed tag, naming them", async () => {
+      const { repo } = await setup();
+      await repo.createUser(user("quinn"));
+      await expect(repo.setProfile("ghost", "lastfm-2k", { rock: 0 })).rejects.toThrow(NotFoundError);
+      await expect(repo.setProfile("quinn", "lastfm-2k", { rock: 1.5 })).rejects.toThrow(/the weight of "rock" must be a number in \[0, 1\]/);
+      await expect(repo.setProfile("quinn", "lastfm-2k", { "": 0 })).rejects.toThrow(InputError);
+      await expect(repo.setProfile("quinn", "lastfm-2k", ["rock"] as never)).rejects.toThrow(/must be an object/);
+      await expect(repo.setProfile("quinn", "bad catalog!", { rock: 0 })).rejects.toThrow(InputError);
+      expect(await repo.getProfile("quinn", "lastfm-2k")).toEqual({});
+    });
+
     it("applies migrations once, in order, idempotently, and keeps data across reopen", async () => {
       const { repo, reopen } = await setup();
       const versions = MIGRATIONS.map((m) => m.version);

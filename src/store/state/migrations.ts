@@ -66,6 +66,29 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       `CREATE INDEX IF NOT EXISTS feedback_recent ON feedback (user_id, catalog, change_seq DESC)`,
     ],
   },
+  {
+    version: 3,
+    name: "profiles",
+    // A listener's APRON profile edits per catalog: prototype tag -> weight in [0, 1], as a JSON object.
+    sqlite: [
+      `CREATE TABLE IF NOT EXISTS profiles (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         weights TEXT NOT NULL,
+         updated_at TEXT NOT NULL,
+         PRIMARY KEY (user_id, catalog)
+       ) STRICT`,
+    ],
+    postgres: [
+      `CREATE TABLE IF NOT EXISTS profiles (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         weights JSONB NOT NULL,
+         updated_at TIMESTAMPTZ NOT NULL,
+         PRIMARY KEY (user_id, catalog)
+       )`,
+    ],
+  },
 ]);
 
 /** The schema version this build of askmusic writes. */

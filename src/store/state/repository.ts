@@ -1,5 +1,5 @@
 /**
- * @file The application-state port: users (with hashed API tokens) and their feedback on items. SQLite by default,
+ * @file The application-state port: users (with hashed API tokens), their feedback on items and their profile edits. SQLite by default,
  * PostgreSQL when several server replicas share state; both implement this interface and pass one shared suite.
  */
 
@@ -42,6 +42,13 @@ export interface StateRepository {
   setFeedback(userId: string, catalog: string, itemId: string, value: 1 | -1 | 0): Promise<void>;
   /** A user's feedback in one catalog, most recent first. */
   listFeedback(userId: string, catalog: string): Promise<FeedbackRecord[]>;
+  /**
+   * Replaces a user's profile edits in one catalog (prototype tag -> weight in [0, 1]; an empty object clears them);
+   * unknown user → NotFoundError, a bad tag or weight → InputError naming it.
+   */
+  setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void>;
+  /** A user's profile edits in one catalog; an empty object when there are none. */
+  getProfile(userId: string, catalog: string): Promise<Record<string, number>>;
   /** Liveness of the underlying database (a trivial query). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -68,6 +68,28 @@ export function checkFeedbackValue(value: unknown, field = "value"): 1 | -1 | 0 
   return value;
 }
 
+/** Most prototype weights one profile holds (APRON profiles have 80 prototypes by default). */
+export const MAX_PROFILE_WEIGHTS = 500;
+/** Longest prototype tag accepted, in characters. */
+export const MAX_TAG_LENGTH = 200;
+
+/**
+ * Throws unless `weights` is an object of at most 500 tags (1–200 characters without control characters) to numbers
+ * in [0, 1]; returns a plain copy.
+ */
+export function checkProfileWeights(weights: unknown, field = "weights"): Record<string, number> {
+  if (typeof weights !== "object" || weights === null || Array.isArray(weights)) throw new InputError(`${field} must be an object of prototype tag -> weight, got ${Array.isArray(weights) ? "an array" : describe(weights)}`, { field });
+  const entries = Object.entries(weights);
+  if (entries.length > MAX_PROFILE_WEIGHTS) throw new InputError(`${field} has ${entries.length} prototype weights, at most ${MAX_PROFILE_WEIGHTS} are accepted`, { field });
+  const out: Record<string, number> = {};
+  for (const [tag, w] of entries) {
+    if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || CONTROL.test(tag)) throw new InputError(`${field}: a prototype tag must be 1-${MAX_TAG_LENGTH} characters without control characters, got ${describe(tag)}`, { field });
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0 || w > 1) throw new InputError(`${field}: the weight of ${describe(tag)} must be a number in [0, 1], got ${typeof w === "number" ? String(w) : describe(w)}`, { field });
+    out[tag] = w;
+  }
+  return out;
+}
+
 /** A short, printable rendering of a rejected value for error messages. */
 function describe(value: unknown): string {
   if (typeof value !== "string") return value === undefined ? "nothing" : typeof value;

@@ -23,15 +23,21 @@ export function registerEvalCommand(program: Command, config: Config): void {
     .option("--models <list>", "comma-separated model names", DEFAULT_MODELS)
     .option("--features <set>", "feature set: own (default) or shared (lfm2k-tagq's precomputed features)")
     .option("--seed <n>", "random seed", "42")
+    .option("--half <half>", "evaluate one half of the split by a hash of the qid: dev (to develop on) or holdout (nothing tuned on)")
     .option("--out <file>", "write the JSON report here (atomically)")
     .option("--predictions-out <file>", "with exactly one model: write the benchmark's official prediction file (cpcd) here (atomically)")
-    .action(async (benchmark: string, opts: { split: string; models: string; features?: string; seed: string; out?: string; predictionsOut?: string }) => {
+    .action(async (benchmark: string, opts: { split: string; models: string; features?: string; seed: string; half?: string; out?: string; predictionsOut?: string }) => {
       // Heavy modules (TF.js, LanceDB, datasets) load only when the command runs, so --help stays instant.
       const { getBenchmark } = await import("../../../evaluation/benchmarks/index.js");
       const { reportToMarkdown } = await import("../../../evaluation/report.js");
       const { runBenchmark } = await import("../../../evaluation/run-benchmark.js");
       const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
+      const { HALVES } = await import("../../../evaluation/benchmarks/halves.js");
       getBenchmark(benchmark); // unknown benchmark → one-line error before anything loads
+      const half = opts.half;
+      if (half !== undefined && !(HALVES as readonly string[]).includes(half)) {
+        throw new InputError(`--half must be one of ${HALVES.join(", ")}, got "${half}"`, { field: "half" });
+      }
       const models = parseListFlag("--models", opts.models);
       if (opts.predictionsOut !== undefined && models.length !== 1) {
         throw new InputError(`--predictions-out writes one model's predictions: pass exactly one model in --models, got ${models.length}`, { field: "predictions-out" });
@@ -49,6 +55,7 @@ export function registerEvalCommand(program: Command, config: Config): void {
           splitFile,
           models,
           features: opts.features,
+          ...(half !== undefined ? { half: half as (typeof HALVES)[number] } : {}),
           seed: parseIntFlag("--seed", opts.seed, 0, 2 ** 31 - 1),
           encoder,
           progress,

@@ -25,7 +25,7 @@ export interface StartOptions {
    * [model="auto"]
    */
   readonly model?: string;
-  /** Requests per second per client on /v1/* (burst 3x), or 0 for no limit (benchmarks only). [rateLimit=20] */
+  /** Requests per second per client on /v1/* (counted over 3-second windows), or 0 for no limit (benchmarks only). [rateLimit=20] */
   readonly rateLimit?: number;
   /** Answers kept for repeated identical requests; 0 turns the cache off (benchmarks of the ranking itself). [answerCache=2000] */
   readonly answerCache?: number;
@@ -83,7 +83,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
       ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
       state,
-      rateLimit: rate > 0 ? { capacity: 3 * rate, refillPerSecond: rate } : false,
+      rateLimit: rate > 0 ? { max: 3 * rate, windowSeconds: 3 } : false,
       answerCacheSize: options.answerCache ?? 2000,
       logger: { level: "warn" },
     });

@@ -5,7 +5,7 @@ import pg from "pg";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
 import { LATEST_VERSION, MIGRATIONS } from "../migrations.js";
 import type { FeedbackRecord, StateRepository, UserRecord } from "../repository.js";
-import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkTokenHash, checkUserId, isUserId } from "../validate.js";
+import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link PostgresStateRepository.open}. */
 export interface PostgresStateOptions {
@@ -170,6 +170,31 @@ export class PostgresStateRepository implements StateRepository {
       [userId, catalog],
     );
     return rows.map((r) => ({ userId: r.user_id, catalog: r.catalog, itemId: r.item_id, value: r.value === 1 ? 1 : -1, updatedAt: r.updated_at.toISOString() }));
+  }
+
+  async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {
+    checkUserId(userId, "userId");
+    checkCatalog(catalog);
+    const checked = checkProfileWeights(weights);
+    await this.transaction(async (client) => {
+      const user = await client.query("SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE", [userId]);
+      if (user.rowCount === 0) throw new NotFoundError("user", userId);
+      if (Object.keys(checked).length === 0) {
+        await client.query("DELETE FROM profiles WHERE user_id = $1 AND catalog = $2", [userId, catalog]);
+        return;
+      }
+      await client.query(
+        `INSERT INTO profiles (user_id, catalog, weights, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, catalog) DO UPDATE SET weights = EXCLUDED.weights, updated_at = EXCLUDED.updated_at`,
+        [userId, catalog, JSON.stringify(checked), new Date()],
+      );
+    });
+  }
+
+  async getProfile(userId: string, catalog: string): Promise<Record<string, number>> {
+    if (!isUserId(userId) || typeof catalog !== "string") return {};
+    const { rows } = await this.query<{ weights: Record<string, number> }>("SELECT weights FROM profiles WHERE user_id = $1 AND catalog = $2", [userId, catalog]);
+    return rows[0]?.weights ?? {};
   }
 
   async ping(): Promise<void> {

@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataError, InputError } from "../../../errors.js";
 import { runStateRepositorySuite } from "../conformance.js";
+import { MIGRATIONS } from "../migrations.js";
 import { checkAcknowledged, startWriter } from "../durability.js";
 import { openStateRepository } from "../index.js";
 import { PostgresStateRepository, redactUrl } from "./index.js";
@@ -60,7 +61,7 @@ describe("PostgresStateRepository specifics", () => {
     const repo = await openStateRepository({ homeDir: "/nonexistent-never-used", databaseUrl: url });
     try {
       expect(repo.kind).toBe("postgres");
-      expect(await (repo as PostgresStateRepository).appliedMigrations()).toEqual([1, 2]);
+      expect(await (repo as PostgresStateRepository).appliedMigrations()).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await repo.close();
     }
@@ -76,7 +77,7 @@ describe("PostgresStateRepository specifics", () => {
     const err = await repo.migrate().catch((e: unknown) => e);
     await repo.close();
     expect(err).toBeInstanceOf(DataError);
-    expect((err as Error).message).toMatch(/schema version 999, newer than this askmusic knows \(2\)/);
+    expect((err as Error).message).toMatch(/schema version 999, newer than this askmusic knows \(3\)/);
   });
 
   it("reports an unreachable server as a DataError without leaking the password", async () => {

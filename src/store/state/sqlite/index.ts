@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
 import { LATEST_VERSION, MIGRATIONS } from "../migrations.js";
 import type { FeedbackRecord, StateRepository, UserRecord } from "../repository.js";
-import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkTokenHash, checkUserId, isUserId } from "../validate.js";
+import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link SqliteStateRepository.open}. */
 export interface SqliteStateOptions {
@@ -173,6 +173,31 @@ export class SqliteStateRepository implements StateRepository {
       )
       .all(userId, catalog) as FeedbackRow[];
     return rows.map((r) => ({ userId: r.user_id, catalog: r.catalog, itemId: r.item_id, value: r.value === 1 ? 1 : -1, updatedAt: r.updated_at }));
+  }
+
+  async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {
+    checkUserId(userId, "userId");
+    checkCatalog(catalog);
+    const checked = checkProfileWeights(weights);
+    this.db.transaction(() => {
+      if (this.db.prepare("SELECT 1 FROM users WHERE id = ?").get(userId) === undefined) throw new NotFoundError("user", userId);
+      if (Object.keys(checked).length === 0) {
+        this.db.prepare("DELETE FROM profiles WHERE user_id = ? AND catalog = ?").run(userId, catalog);
+        return;
+      }
+      this.db
+        .prepare(
+          `INSERT INTO profiles (user_id, catalog, weights, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (user_id, catalog) DO UPDATE SET weights = excluded.weights, updated_at = excluded.updated_at`,
+        )
+        .run(userId, catalog, JSON.stringify(checked), new Date().toISOString());
+    }).immediate();
+  }
+
+  async getProfile(userId: string, catalog: string): Promise<Record<string, number>> {
+    if (!isUserId(userId) || typeof catalog !== "string") return {};
+    const row = this.db.prepare("SELECT weights FROM profiles WHERE user_id = ? AND catalog = ?").get(userId, catalog) as { weights: string } | undefined;
+    return row === undefined ? {} : (JSON.parse(row.weights) as Record<string, number>);
   }
 
   async ping(): Promise<void> {
