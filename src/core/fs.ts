@@ -9,12 +9,15 @@ function tempSibling(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 }
 
-/** Writes `data` to `file` atomically (write temp in the same directory, fsync, rename). */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes `data` to `file` atomically (write temp in the same directory, fsync, rename).
+ * @param mode [mode=0o666 less the umask] pass 0o600 for personal data.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = tempSibling(file);
   try {
-    const handle = await fs.open(tmp, "w");
+    const handle = await fs.open(tmp, "w", mode);
     try {
       await handle.writeFile(data);
       await handle.sync();

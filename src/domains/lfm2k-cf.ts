@@ -174,3 +174,23 @@ export async function buildLfm2kCfDomain(config: Config, options: Lfm2kCfDomainO
   options.progress?.("lfm2k-cf: load", 1, 1);
   return lfm2kCfDomainFrom({ train, artists: lfm.artists, tags: lfm.tags, tagAssignments: lfm.tagAssignments, trainFile }, options);
 }
+
+/** Listeners an artist needs to be in a profile model of lastfm-2k (the lfm2k-cf benchmark's filter). */
+export const PROFILE_MIN_LISTENERS = 5;
+
+/**
+ * The training domain of lastfm-2k's profile model (the product, not an evaluation): every Last.fm listener's plays
+ * (user_artists.dat) over the artists at least 5 of them played, built like the lfm2k-cf domain (10% of listeners
+ * held out for selection, tags and popularity from the others only). Named "lastfm-2k/profiles".
+ * @example (await buildLastfmProfileDomain(config)).items.ids.length // about 2,800 artists
+ */
+export async function buildLastfmProfileDomain(config: Config, options: Pick<Lfm2kCfDomainOptions, "progress"> = {}): Promise<Domain> {
+  options.progress?.("lastfm-2k profiles: load", 0, 1);
+  const lfm = await loadLastfm(config);
+  options.progress?.("lastfm-2k profiles: load", 1, 1);
+  const listeners = new Map<number, number>();
+  for (const p of lfm.plays) if (p.plays > 0) listeners.set(p.artist, (listeners.get(p.artist) ?? 0) + 1);
+  const train = lfm.plays.filter((p) => p.plays > 0 && (listeners.get(p.artist) ?? 0) >= PROFILE_MIN_LISTENERS);
+  const domain = lfm2kCfDomainFrom({ train, artists: lfm.artists, tags: lfm.tags, tagAssignments: lfm.tagAssignments, trainFile: "user_artists.dat" });
+  return { ...domain, name: "lastfm-2k/profiles" };
+}

@@ -13,8 +13,11 @@ import type { Recommender } from "../models/recommender.js";
 import { createRecommender } from "../models/registry.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import { checkFeatures, getBenchmark, type BenchmarkSpec, type EvalSet } from "./benchmarks/index.js";
-import { halfOf, type Half } from "./benchmarks/halves.js";
+import { HALVES, halfOf, type Half } from "./benchmarks/halves.js";
 import { overlapOf } from "./benchmarks/identity.js";
+import { modelDir, trainedModels } from "../ranking/catalog-models.js";
+import { DEFAULT_TRAINED_MODEL, SERVING_FORMS } from "../ranking/serving-forms.js";
+import { SERVED_BENCHMARKS, ServedRecommender } from "./served.js";
 import { encodeQueryVectors, evaluateModel, type ModelResult } from "./runner.js";
 import type { EvalReport } from "./report.js";
 
@@ -33,6 +36,8 @@ export interface RunBenchmarkOptions {
   readonly log?: (line: string) => void;
   /** Evaluate one hash half of the split only (see benchmarks/halves.ts); absent: all of it. */
   readonly half?: Half;
+  /** Also report each model on each hash half (rows "model [dev]", "model [holdout]") from the same rankings. */
+  readonly bothHalves?: boolean;
   /** Overrides model construction (tests). */
   readonly createModel?: (name: string) => Recommender;
   /** Overrides the benchmark looked up by `benchmark` (tests). */
@@ -55,7 +60,10 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   const spec = options.spec ?? getBenchmark(options.benchmark);
   const features = checkFeatures(spec, options.features);
   const seed = options.seed ?? 42;
-  const create = options.createModel ?? ((name: string) => createRecommender(name));
+  const create = options.createModel ?? ((name: string) => (name === "served" ? servedFor(config, spec.name) : createRecommender(name)));
+  if (options.models.includes("served") && !SERVED_BENCHMARKS.includes(spec.name)) {
+    throw new InputError(`served ranks the way ask does over a catalog's tagged items: it is measured on ${SERVED_BENCHMARKS.join(" and ")}, not ${spec.name}`, { field: "models" });
+  }
   if (options.models.length === 0) throw new InputError("no models to evaluate: pass --models a,b,...", { field: "models" });
   // Fail fast on an unknown model or one that cannot rank this benchmark's requests, before minutes of features.
   for (const name of options.models) {
@@ -76,6 +84,9 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   }
   const domain = await spec.buildDomain(config, { features, encoder: options.encoder, seed, progress: options.progress, selection: selectionMode, split });
   const evalSet = withHalf(split.bind(domain), options.half, spec.name);
+  if (options.bothHalves === true && (options.half !== undefined || evalSet.subset === undefined)) {
+    throw new InputError(options.half !== undefined ? "--half both and one half at once: choose one" : `${spec.name} scores requests together (dialogues): --half is not available for it`, { field: "half" });
+  }
   if (options.onPredictions !== undefined && evalSet.predictions === undefined) {
     throw new InputError(`${spec.name} has no official prediction format: --predictions-out is for cpcd`, { field: "predictions-out" });
   }
@@ -103,6 +114,14 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
         skipped_empty: summary.skippedEmpty,
         ...(Object.keys(notes).length > 0 ? { notes } : {}),
       });
+      if (options.bothHalves === true) {
+        // The same rankings, summarized over each hash half: one fit, three rows.
+        for (const half of HALVES) {
+          const keep = evalSet.requests.map((q) => halfOf(q.qid) === half);
+          const part = evalSet.subset!((qid) => halfOf(qid) === half).summarize(rankings.filter((_, i) => keep[i]));
+          results.push({ model: `${name} [${half}]`, metrics: part.metrics, stderr: part.stderr, train_seconds: fit.trainSeconds, rank_seconds: seconds, queries: part.queries, skipped_empty: part.skippedEmpty });
+        }
+      }
       const first = spec.columns[0];
       log(`${name}: ${first} ${summary.metrics[first]?.toFixed(4)} (${fit.trainSeconds.toFixed(1)} s to train)`);
     } finally {
@@ -126,4 +145,20 @@ function withHalf(set: EvalSet, half: Half | undefined, benchmark: string): Eval
   if (half === undefined) return set;
   if (set.subset === undefined) throw new InputError(`${benchmark} scores requests together (dialogues): --half is not available for it`, { field: "half" });
   return set.subset((qid) => halfOf(qid) === half);
+}
+
+/**
+ * `served` for a benchmark: on jamendo-captions the Jamendo catalog's trained default model is reused when it exists
+ * (its training domain is this benchmark's domain); on lfm2k-tagq never (the lastfm-2k catalog's model is trained on
+ * every tag assignment, the benchmark's answers included), so it is trained on the benchmark's train split.
+ */
+function servedFor(config: Config, benchmark: string): ServedRecommender {
+  if (benchmark !== "jamendo-captions") return new ServedRecommender();
+  return new ServedRecommender({
+    trained: async () => {
+      const dir = modelDir(config, "jamendo", DEFAULT_TRAINED_MODEL);
+      if (!(await trainedModels(config, "jamendo")).includes(DEFAULT_TRAINED_MODEL)) return undefined;
+      return { model: await SERVING_FORMS[DEFAULT_TRAINED_MODEL].load(dir), dir };
+    },
+  });
 }

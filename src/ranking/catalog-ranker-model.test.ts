@@ -15,9 +15,12 @@ describe("CatalogRanker with a trained model", () => {
   it("ranks by the model: its exact top k, its parts as components, its modality weights", async () => {
     const model = handModel();
     const ranker = await CatalogRanker.open(catalog, encoder, { model });
-    const answer = await ranker.ask("happy jazz piano", { k: 8 });
+    // Words that name no tag of the catalog: nothing but the model orders the results.
+    const text = "something i might enjoy";
+    const answer = await ranker.ask(text, { k: 8 });
     expect(answer.ranker).toBe("jam-cross");
-    const prepared = model.prepare({ text: "happy jazz piano", vector: (await encoder.encode(["happy jazz piano"])).data });
+    expect(answer.request.understood.wanted).toEqual([]);
+    const prepared = model.prepare({ text, vector: (await encoder.encode([text])).data });
     const all = prepared.score([...items.keys()]);
     const best = Array.from(all.keys()).sort((a, b) => all[b] - all[a] || (items[a].id < items[b].id ? -1 : 1)).slice(0, 8);
     expect(answer.results.map((r) => r.item.id)).toEqual(best.map((i) => items[i].id));
@@ -28,6 +31,23 @@ describe("CatalogRanker with a trained model", () => {
       expect(Object.keys(r.modalityWeights!)).toEqual(["tagtext", "name"]);
       expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     }
+  });
+
+  it("adds what was understood: tracks carrying the named tags first, each by weight x spread x tag score", async () => {
+    const model = handModel();
+    const ranker = await CatalogRanker.open(catalog, encoder, { model });
+    const answer = await ranker.ask("happy jazz piano", { k: 8 });
+    const wanted = answer.request.understood.wanted;
+    expect(wanted.filter((t) => t.source === "literal").map((t) => t.tag).sort()).toEqual(["happy", "jazz", "piano"].filter((t) => items.some((it) => it.tags.includes(t))).sort());
+    for (const r of answer.results) {
+      const carried = wanted.filter((t) => r.item.tags.includes(t.tag)).reduce((a, t) => a + t.weight, 0);
+      expect(r.components.understood > 0).toBe(carried > 0);
+      expect(r.score).toBeCloseTo(r.components.request + r.components.prior + r.components.understood, 6);
+    }
+    // The understood component is proportional to the tag score, with one factor (UNDERSTOOD_WEIGHT x spread).
+    const [a, b] = answer.results.filter((r) => r.components.understood > 0);
+    const score = (r: typeof a) => wanted.filter((t) => r.item.tags.includes(t.tag)).reduce((s, t) => s + t.weight, 0);
+    expect(a.components.understood / score(a)).toBeCloseTo(b.components.understood / score(b), 6);
   });
 
   it("keeps hard constraints and personalizes a user the model knows through its user part", async () => {

@@ -32,6 +32,21 @@ describe("CatalogRanker", () => {
     for (const r of answer.results) expect(r.item.tags.map((t) => t.toLowerCase())).not.toContain("guitar");
   });
 
+  it("a request that is only a constraint ('no guitar') embeds nothing: constraints over popularity (issue 15)", async () => {
+    const seen: string[] = [];
+    const spy: TextEncoder = { ...encoder, encode: async (texts) => (seen.push(...texts), fakeEncode(texts)) };
+    const ranker = await CatalogRanker.open(catalog, spy);
+    seen.length = 0;
+    const answer = await ranker.ask("no guitar", { k: 10 });
+    expect(seen).toEqual([]);
+    expect(answer.request).toMatchObject({ text: "", excludeTags: expect.arrayContaining(["guitar"]) });
+    expect(answer.results).toHaveLength(10);
+    for (const r of answer.results) {
+      expect(r.item.tags.map((t) => t.toLowerCase())).not.toContain("guitar");
+      expect(r.components.semantic ?? 0).toBe(0);
+    }
+  });
+
   it("never returns an excluded artist, and every id exists in the catalog", async () => {
     const ranker = await CatalogRanker.open(catalog, encoder);
     const answer = await ranker.ask("Morning songs, not by Artist 3", { k: 30 });

@@ -17,7 +17,10 @@ import { DenseIndex } from "../store/memory/dense-index.js";
 import { MemoryCatalog } from "../store/memory/index.js";
 import { bindModel, servingRequest, type BoundModel, type ListenerRows } from "./bound-model.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
-import { ConstraintMatcher, type ParsedRequest } from "./constraints.js";
+import type { ParsedRequest } from "./constraints.js";
+import { candidatePool, understoodCandidates, understoodComponents, UNDERSTOOD_WEIGHT } from "./understanding/ranking.js";
+import { TagScorer } from "./understanding/tag-scores.js";
+import { RequestUnderstanding, type Understood, type WantedTag } from "./understanding/understand.js";
 import { servingParts, type CandidateUse, type PreparedRequest, type ServingModel } from "./serving-model.js";
 
 /** Longest request accepted, in characters: enough for a paragraph, not for a pasted document. */
@@ -68,9 +71,17 @@ export interface RankedItem {
   readonly prototypeWeights?: Readonly<Record<string, number>>;
 }
 
+/** What the request was understood to ask for, as every answer reports it (see understanding/understand.ts). */
+export interface UnderstoodRequest {
+  /** Catalog tags wanted, strongest first, each with its weight, the words it came from and how. */
+  readonly wanted: readonly WantedTag[];
+  /** What follows "like", "similar to", ...: artists or songs to sound like. */
+  readonly references: readonly string[];
+}
+
 /** The answer to a request. */
 export interface Answer {
-  readonly request: ParsedRequest;
+  readonly request: ParsedRequest & { readonly understood: UnderstoodRequest };
   readonly results: RankedItem[];
   /** Candidates considered (after filters). */
   readonly candidates: number;
@@ -142,7 +153,9 @@ export class CatalogRanker {
     /** Where text-match candidates come from: an in-memory mirror of the catalog (default) or the catalog itself. */
     private readonly search: Catalog,
     private readonly encoder: TextEncoder,
-    private readonly matcher: ConstraintMatcher,
+    private readonly understanding: RequestUnderstanding,
+    /** Scores rows by the wanted tags they carry. */
+    private readonly tags: TagScorer,
     /** The catalog's items; row i is the item of vectors row i. */
     private readonly items: readonly CatalogItem[],
     /** Unit text vectors of the search column. */
@@ -186,11 +199,9 @@ export class CatalogRanker {
     }
     const column = options.column ?? info.defaultVectorColumn;
     const all = await catalog.allItems();
-    const tags = new Set<string>();
     const artists = new Set<string>();
     let maxPop = 0;
     for (const item of all) {
-      item.tags.forEach((t) => tags.add(t));
       if (item.artist) artists.add(item.artist);
       maxPop = Math.max(maxPop, item.popularity);
     }
@@ -213,7 +224,11 @@ export class CatalogRanker {
       catalog,
       search,
       encoder,
-      new ConstraintMatcher({ tags: [...tags], artists: [...artists] }),
+      new RequestUnderstanding(
+        items.map((it) => it.tags),
+        { artists: [...artists] },
+      ),
+      new TagScorer(items.map((it) => it.tags)),
       items,
       normalizeRows(matrix),
       new Map(ids.map((id, i) => [id, i])),
@@ -235,7 +250,9 @@ export class CatalogRanker {
   async ask(request: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new InputError(`k must be an integer from 1 to 100, got ${k}`, { field: "k" });
-    const parsed = this.matcher.parse(checkRequest(request));
+    const understood = this.understanding.understand(checkRequest(request));
+    const parsed: ParsedRequest = { text: understood.text, excludeTags: understood.rejectedTags, excludeArtists: understood.rejectedArtists, unmatched: understood.unmatched };
+    const wants = understood.wanted.length > 0;
     const listener = this.listenerRows(options);
     const filter: CatalogFilter = {
       ...options.filter,
@@ -244,7 +261,9 @@ export class CatalogRanker {
     };
     const nf = normalizeFilter(filter);
     const accept = (row: number) => matchesFilter(this.items[row], nf);
-    const query = (await this.encoder.encode([parsed.text])).data;
+    // A request that was only constraints ("no rap") has no words left to embed: a zero vector matches nothing, so
+    // the answer is the constraints over popularity and the listener's taste (embedding "no rap" pulled rap closer).
+    const query = parsed.text === "" ? new Float32Array(this.encoder.dims) : (await this.encoder.encode([parsed.text])).data;
     const prepared = this.bound?.model.prepare(servingRequest(this.bound, parsed.text, query, listener));
     // What the model does not read of the listener, the ranker's taste does: a catalog user by the catalog's
     // listening histories, a history by its items' text vectors.
@@ -252,14 +271,15 @@ export class CatalogRanker {
     const tasteOfUser = listener.user !== undefined && !byModel.includes("user");
     const tasteOfHistory = listener.history !== undefined && !byModel.includes("history");
     if (tasteOfUser && !this.taste) throw new InputError(`catalog "${this.catalog.name}" has no listening histories: --user is not available for it`, { field: "user" });
-    const pool = Math.max(100, 5 * k);
+    const pool = candidatePool(k);
     const named = this.weights.entity > 0 ? this.entities.find(parsed.text, parsed.excludeArtists) : [];
-    // Taste and entity components can lift any candidate: only then does the model need to hand over a wide pool.
-    const reranked = tasteOfUser || tasteOfHistory || named.length > 0;
+    // Taste, entity and understood components can lift any candidate: only then does the model need to hand over a
+    // wide pool.
+    const reranked = tasteOfUser || tasteOfHistory || named.length > 0 || wants;
     const scored =
       this.bound && prepared
-        ? this.scoreWithModel(this.bound, prepared, reranked ? pool : k, reranked ? "reranked" : "final", accept, named)
-        : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named);
+        ? this.scoreWithModel(this.bound, prepared, reranked ? pool : k, reranked ? "reranked" : "final", accept, named, wants ? understood : undefined)
+        : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named, wants ? understood : undefined);
 
     // Scale of taste and entity: the spread (standard deviation) of a model's scores over the candidates, whose
     // logits have no fixed range; text-match components are already on a unit scale, so there it is fixed at 0.5
@@ -267,6 +287,10 @@ export class CatalogRanker {
     const base = scored.map((c) => Object.values(c.components).reduce((a, b) => a + b, 0));
     const spread = this.bound ? Math.max(stdev(base), 1e-6) : 0.5;
     const w = this.weights;
+    if (wants) {
+      const parts = understoodComponents(scored.map((c) => this.tags.score(understood, c.row)), base, UNDERSTOOD_WEIGHT, spread);
+      scored.forEach((c, j) => (c.components.understood = parts[j]));
+    }
     if (tasteOfUser || tasteOfHistory) {
       const taste = await this.tasteFor(listener, tasteOfUser, tasteOfHistory, scored.map((c) => c.row));
       scored.forEach((c, j) => (c.components.taste = w.taste * 2 * spread * taste[j]));
@@ -285,7 +309,7 @@ export class CatalogRanker {
     ranked.sort((a, b) => b.score - a.score || (this.items[a.row].id < this.items[b.row].id ? -1 : 1));
     const used: ContextPart[] = ["text", ...byModel, ...(tasteOfUser ? ["user" as const] : []), ...(tasteOfHistory ? ["history" as const] : [])];
     return {
-      request: parsed,
+      request: { ...parsed, understood: { wanted: understood.wanted, references: understood.references } },
       candidates: scored.length,
       ranker: this.bound?.model.name ?? "text-match",
       entities: named.map((m) => ({ artist: m.artist, similarity: m.similarity })),
@@ -329,9 +353,21 @@ export class CatalogRanker {
    * Candidates from the model's best `n` under the constraints (its own search), plus the named artists' items and
    * their text neighbourhood; components are the model's parts (e.g. JAM: request, user, prior).
    */
-  private scoreWithModel(b: BoundModel, prepared: PreparedRequest, n: number, use: CandidateUse, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Scored[] {
-    const top = prepared.candidates({ k: n, use, accept: (m) => accept(b.rankerRow[m]) });
-    const rows = new Set(top.rows.map((m) => b.rankerRow[m]));
+  private scoreWithModel(
+    b: BoundModel,
+    prepared: PreparedRequest,
+    n: number,
+    use: CandidateUse,
+    accept: (row: number) => boolean,
+    named: readonly ArtistMatch[],
+    understood: Understood | undefined,
+  ): Scored[] {
+    const modelAccept = (m: number) => accept(b.rankerRow[m]);
+    const top =
+      understood !== undefined
+        ? understoodCandidates(prepared, { top: (u, p) => this.tags.top(u, p, accept).map((r) => b.modelRow[r]) }, understood, n, modelAccept)
+        : prepared.candidates({ k: n, use, accept: modelAccept }).rows;
+    const rows = new Set(top.map((m) => b.rankerRow[m]));
     this.entityCandidates(named, Math.max(n, 100), accept).forEach((r) => rows.add(r));
     return [...rows].map((row) => {
       const e = prepared.explain(b.modelRow[row]);
@@ -345,7 +381,15 @@ export class CatalogRanker {
   }
 
   /** Candidates from vector + full-text search; components semantic, lexical, popularity. */
-  private async scoreTextMatch(text: string, query: Float32Array, pool: number, filter: CatalogFilter, accept: (row: number) => boolean, named: readonly ArtistMatch[]): Promise<Scored[]> {
+  private async scoreTextMatch(
+    text: string,
+    query: Float32Array,
+    pool: number,
+    filter: CatalogFilter,
+    accept: (row: number) => boolean,
+    named: readonly ArtistMatch[],
+    understood: Understood | undefined,
+  ): Promise<Scored[]> {
     const [byVector, byText] = await Promise.all([
       this.search.vectorSearch(query, { column: this.column, k: pool, filter }),
       this.search.textSearch(text, { k: pool, filter }),
@@ -354,6 +398,7 @@ export class CatalogRanker {
     byVector.forEach((h) => rows.add(this.rowOf.get(h.item.id)!));
     byText.forEach((h) => rows.add(this.rowOf.get(h.item.id)!));
     this.entityCandidates(named, pool, accept).forEach((r) => rows.add(r));
+    if (understood !== undefined) this.tags.top(understood, pool, accept).forEach((r) => rows.add(r));
     const bm25 = new Map(byText.map((h) => [this.rowOf.get(h.item.id)!, h.score]));
     const maxBm25 = byText.reduce((m, h) => Math.max(m, h.score), 0);
     const qn = Math.max(Math.hypot(...query), 1e-10);

@@ -15,6 +15,8 @@ describe("ConstraintMatcher", () => {
     const p = matcher.parse("upbeat songs for a morning run, but no rap");
     expect([...p.excludeTags].sort()).toEqual(["hiphop", "rap"]);
     expect(p.text).toBe("upbeat songs for a morning run");
+    // Only a constraint: no text is left to embed (it used to fall back to the whole request, "no rap").
+    expect(matcher.parse("no rap")).toMatchObject({ text: "", excludeTags: expect.arrayContaining(["rap"]) });
   });
   it("expands a tag to its compounds: no guitar excludes every guitar", () => {
     const p = matcher.parse("calm music without guitars");

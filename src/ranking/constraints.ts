@@ -6,7 +6,10 @@
 
 /** What a request says must not appear, and the text left to match against. */
 export interface ParsedRequest {
-  /** The request without the negated phrases (what gets encoded and searched). */
+  /**
+   * The request without the negated phrases (what gets encoded and searched); empty when the request was only
+   * constraints ("no rap"): then nothing is embedded, since the words left would pull toward what was excluded.
+   */
   readonly text: string;
   /** Catalog tags (as given in the vocabulary) that results must not carry. */
   readonly excludeTags: readonly string[];
@@ -117,7 +120,7 @@ export class ConstraintMatcher {
     let text = request;
     for (const [from, to] of removals.sort((a, b) => b[0] - a[0])) text = `${text.slice(0, from)} ${text.slice(to)}`;
     text = text.replace(/\s*,\s*(,\s*)+/g, ", ").replace(/\s+/g, " ").replace(/\s*\b(?:but|and)\s*$/i, "").replace(/[\s,;]+$/, "").trim();
-    return { text: text.length > 0 ? text : request.trim(), excludeTags: [...excludeTags], excludeArtists: [...excludeArtists], unmatched };
+    return { text, excludeTags: [...excludeTags], excludeArtists: [...excludeArtists], unmatched };
   }
 
   /** Tries the whole phrase as an artist, then each word (and word pair) as tags. True if anything matched. */

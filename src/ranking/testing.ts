@@ -1,11 +1,12 @@
 /**
  * @file Test helpers of the ranking layer: a hand-built JAM model over a catalog's items, standing in for a trained
- * one where a test is about ranking, not training.
+ * one where a test is about ranking, not training; a small APRON recipe and domain for profile tests.
  */
 import type { Matrix } from "../core/matrix.js";
 import { JamServing } from "../models/jam/serving.js";
 import type { CatalogItem } from "../store/catalog.js";
 import { JamServingModel } from "./serving/jam.js";
+import { makeSyntheticDomain } from "../models/testing/synthetic-domain.js";
 
 /**
  * A JAM model (cross mixing) whose request projection is the identity, with two modalities: the encoded tags and
@@ -41,4 +42,13 @@ export function handJamModel(
     ...(users.length > 0 ? { userIds: users.map(([id]) => id), userVectors } : {}),
     training: {},
   }));
+}
+
+/** A small APRON on the synthetic domain (16 listeners x 40 items): trains in about a second. */
+export const SMALL_APRON = { prototypes: 8, heads: 2, headDims: 4, featureDims: 4, hidden: 16, epochs: 30, patience: 30, batchSize: 8, learningRate: 0.01, controlTop: 5 };
+
+/** The synthetic domain with listen links, as a catalog's profile domain. */
+export function profileDomain() {
+  const d = makeSyntheticDomain();
+  return { ...d, items: { ...d.items, links: d.items.ids.map((id) => `https://example.test/${id}`) } };
 }

@@ -7,7 +7,7 @@ import type { LastfmDataset } from "../datasets/types.js";
 import { NotFoundError } from "../errors.js";
 import { fakeEncoder } from "../representations/fake-encoder.js";
 import { ingestCatalog, jamendoSearchText, lastfmItems, lastfmVectorText } from "./ingest.js";
-import { catalogDir, LanceCatalog } from "./lancedb/index.js";
+import { acquireBuildLock, catalogDir, LanceCatalog } from "./lancedb/index.js";
 import { realDataDirs } from "../datasets/testing.js";
 
 let home: string;
@@ -68,6 +68,20 @@ describe("ingestCatalog", () => {
     expect((err as Error).message).toMatch(/unknown catalog source "spotify"; must be one of: jamendo, lastfm-2k/);
   });
 
+  it("a second concurrent ingest fails on the build lock at once, before loading anything (issue 15)", async () => {
+    const release = await acquireBuildLock(catalogDir(home, "jamendo"));
+    try {
+      let loaded = false;
+      const t0 = performance.now();
+      const progress = () => void (loaded = true);
+      await expect(ingestCatalog(config, "jamendo", { encoder: fakeEncoder(), progress })).rejects.toThrow(/another build of catalog "jamendo" is running/);
+      expect(loaded).toBe(false);
+      expect(performance.now() - t0).toBeLessThan(2000);
+    } finally {
+      await release();
+    }
+  });
+
   it("builds lastfm-2k from the real data (fake 8-d encoder), and a rebuild replaces it", async () => {
     const encoder = fakeEncoder(8);
     const info = await ingestCatalog(config, "lastfm-2k", { encoder });
@@ -96,6 +110,6 @@ describe("ingestCatalog", () => {
     }
     const again = await ingestCatalog(config, "lastfm-2k", { encoder });
     expect(again.version).not.toBe(info.version);
-    expect((await fs.readdir(catalogDir(home, "lastfm-2k"))).sort()).toEqual(["CURRENT", again.version]);
+    expect((await fs.readdir(catalogDir(home, "lastfm-2k"))).sort()).toEqual([".leases", "CURRENT", again.version]);
   });
 });

@@ -11,7 +11,7 @@ import { tagDisplay } from "../representations/jamendo-text.js";
 import { NotFoundError } from "../errors.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import type { CatalogBatch, CatalogInfo, CatalogItem } from "./catalog.js";
-import { buildCatalog } from "./lancedb/index.js";
+import { acquireBuildLock, buildCatalog, catalogDir } from "./lancedb/index.js";
 
 /** The catalogs `askmusic ingest` can build. */
 export const INGEST_SOURCES = ["jamendo", "lastfm-2k"] as const;
@@ -40,7 +40,13 @@ const LASTFM_TOP_TAGS = 10;
 export async function ingestCatalog(config: Config, name: string, options: IngestOptions): Promise<CatalogInfo> {
   if (!(INGEST_SOURCES as readonly string[]).includes(name)) throw new NotFoundError("catalog source", name, INGEST_SOURCES);
   const source = name as IngestSource;
-  return source === "jamendo" ? ingestJamendo(config, options) : ingestLastfm(config, options);
+  // Taken before the seconds of loading and encoding: a second concurrent ingest fails at once.
+  const release = await acquireBuildLock(catalogDir(config.homeDir, name));
+  try {
+    return await (source === "jamendo" ? ingestJamendo(config, options) : ingestLastfm(config, options));
+  } finally {
+    await release();
+  }
 }
 
 /** Row views [lo, hi) of each matrix (no copy). */
@@ -93,7 +99,7 @@ async function ingestJamendo(config: Config, { encoder, progress, batchSize = 50
     config.homeDir,
     "jamendo",
     { encoderId: encoder.id, defaultVectorColumn: "tagtext", batches: batches(items, vectors, batchSize) },
-    { progress, expectedCount: items.length },
+    { progress, expectedCount: items.length, lockHeld: true },
   );
 }
 
@@ -136,6 +142,6 @@ async function ingestLastfm(config: Config, { encoder, progress, batchSize = 500
     config.homeDir,
     "lastfm-2k",
     { encoderId: encoder.id, defaultVectorColumn: "tagtext", batches: batches(items, { tagtext }, batchSize) },
-    { progress, expectedCount: items.length },
+    { progress, expectedCount: items.length, lockHeld: true },
   );
 }

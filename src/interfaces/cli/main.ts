@@ -8,6 +8,7 @@ import { registerAskCommand } from "./commands/ask.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerIngestCommand } from "./commands/ingest.js";
+import { registerProfileCommand } from "./commands/profile.js";
 import { registerUsersCommand } from "./commands/users.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTrainCommand } from "./commands/train.js";
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
   registerAskCommand(program, config);
   registerDemoCommand(program, config);
   registerUsersCommand(program, config);
+  registerProfileCommand(program, config);
   registerServeCommand(program, config);
   try {
     await program.parseAsync(argv as string[], { from: "user" });

@@ -8,7 +8,7 @@ export type RouteAuth = "none" | "optional" | "required";
 
 /** What the OpenAPI builder needs to know about one route. */
 export interface RouteSpec {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "DELETE";
   /** Fastify path syntax ("/v1/items/:catalog/:id"). */
   readonly url: string;
   readonly operationId: string;

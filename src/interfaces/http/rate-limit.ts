@@ -5,6 +5,7 @@
  */
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
+import { LRUCache } from "lru-cache";
 import { HttpProblem } from "./problem.js";
 
 /** Options of {@link registerRateLimit}. */
@@ -52,39 +53,35 @@ export interface BucketOptions {
 }
 
 /**
- * Token buckets keyed by client (IP address).
+ * Token buckets keyed by client (IP address), spent by cost: a request costing 4 units takes 4 tokens.
  * @example
  * const rl = new TokenBuckets({ capacity: 2, refillPerSecond: 1 });
- * rl.take("1.2.3.4", 0) // { ok: true, ... }; a third call at t=0 gives { ok: false, retryAfterSeconds: 1 }
+ * rl.take("1.2.3.4", 1, 0) // { ok: true, ... }; a third call at t=0 gives { ok: false, retryAfterSeconds: 1 }
  */
 export class TokenBuckets {
-  // Map keeps insertion order: re-inserting on use makes the first entries the least recently used.
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly maxClients: number;
+  private readonly buckets: LRUCache<string, { tokens: number; at: number }>;
 
   constructor(private readonly options: BucketOptions) {
     if (!(options.capacity >= 1) || !(options.refillPerSecond > 0)) {
       throw new RangeError(`rate limit needs capacity >= 1 and refillPerSecond > 0, got ${options.capacity}, ${options.refillPerSecond}`);
     }
-    this.maxClients = options.maxClients ?? 10_000;
+    // Least recently seen clients are dropped first; a dropped client starts full again.
+    this.buckets = new LRUCache({ max: options.maxClients ?? 10_000 });
   }
 
-  /** Takes one token for `client` at time `nowMs`; `remaining` is what is left, `retryAfterSeconds` when refused. */
-  take(client: string, nowMs: number = Date.now()): { ok: boolean; remaining: number; retryAfterSeconds: number } {
+  /**
+   * Takes `cost` tokens for `client` at time `nowMs`; `remaining` is what is left, `retryAfterSeconds` when refused.
+   * A cost above the capacity is clamped to it, so any single request can pass a full bucket.
+   */
+  take(client: string, cost = 1, nowMs: number = Date.now()): { ok: boolean; remaining: number; retryAfterSeconds: number } {
     const { capacity, refillPerSecond } = this.options;
+    const need = Math.min(capacity, Math.max(0, cost));
     const prev = this.buckets.get(client);
-    let tokens = capacity;
-    if (prev) {
-      tokens = Math.min(capacity, prev.tokens + (Math.max(0, nowMs - prev.at) / 1000) * refillPerSecond);
-      this.buckets.delete(client);
-    } else if (this.buckets.size >= this.maxClients) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
-    }
-    const ok = tokens >= 1;
-    if (ok) tokens -= 1;
+    let tokens = prev ? Math.min(capacity, prev.tokens + (Math.max(0, nowMs - prev.at) / 1000) * refillPerSecond) : capacity;
+    const ok = tokens >= need;
+    if (ok) tokens -= need;
     this.buckets.set(client, { tokens, at: nowMs });
-    return { ok, remaining: Math.floor(tokens), retryAfterSeconds: ok ? 0 : Math.ceil((1 - tokens) / refillPerSecond) };
+    return { ok, remaining: Math.floor(tokens), retryAfterSeconds: ok ? 0 : Math.ceil((need - tokens) / refillPerSecond) };
   }
 
   /** Clients currently tracked (for tests). */

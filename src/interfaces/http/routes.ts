@@ -7,9 +7,11 @@ import type { ContextReport } from "../../models/rank.js";
 import type { CatalogRanker } from "../../ranking/catalog-ranker.js";
 import type { Catalog, CatalogItem } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
-import type { Lru } from "./lru.js";
+import type { LRUCache } from "lru-cache";
 import type { RouteSpec } from "./openapi.js";
+import { estimateAskCostMs, type Admission } from "./admission.js";
 import { HttpProblem } from "./problem.js";
+import type { TokenBuckets } from "./rate-limit.js";
 import {
   askBody,
   askResponse,
@@ -20,6 +22,7 @@ import {
   healthResponse,
   item as itemSchema,
   itemParams,
+  deleteMeResponse,
   meResponse,
   readyResponse,
   type FeedbackValue,
@@ -40,13 +43,15 @@ export interface RouteContext {
   readonly state: StateRepository;
   readonly authenticate: (request: FastifyRequest, required: boolean) => Promise<UserRecord | undefined>;
   readonly web?: ReadonlyMap<string, WebAsset>;
-  /** Bounds how many rankings run at once. */
-  readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Bounds the ask work running and waiting, by estimated cost (503 when saturated). */
+  readonly admission: Admission;
+  /** Per-client budget of ask work in short-ask units (429 when spent); undefined = unlimited. */
+  readonly budget?: TokenBuckets;
   /**
    * Answers already computed, keyed by everything an answer depends on (catalog build, request, k, and the
    * caller's feedback), so a like or dislike can never be answered from a stale entry.
    */
-  readonly answers: Lru<string, AskAnswer>;
+  readonly answers?: LRUCache<string, AskAnswer>;
   /** Likes + dislikes one user may hold per catalog. */
   readonly maxFeedback: number;
 }
@@ -70,6 +75,9 @@ export interface Route {
   readonly spec: RouteSpec;
   readonly handler: Handler;
 }
+
+/** What a short ask costs, the unit of the per-client budget. */
+const SHORT_ASK_MS = 40;
 
 const WIRE: Record<number, "like" | "dislike"> = { 1: "like", [-1]: "dislike" };
 const VALUE: Record<FeedbackValue, 1 | -1 | 0> = { like: 1, dislike: -1, clear: 0 };
@@ -110,12 +118,20 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const k = body.k ?? 10;
         const records = user ? await ctx.state.listFeedback(user.id, catalog.name) : [];
         const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort()]);
-        let answer = ctx.answers.get(key);
+        let answer = ctx.answers?.get(key);
         if (!answer) {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
           const dislikes = records.filter((f) => f.value === -1).map((f) => f.itemId);
           const likes = records.filter((f) => f.value === 1).map((f) => f.itemId);
-          const ranked = await ctx.limit(() =>
+          // Cost is judged before any work: a cached answer above was free, this one is not.
+          const cost = estimateAskCostMs(body.request);
+          const spent = ctx.budget?.take(request.ip, cost / SHORT_ASK_MS);
+          if (spent && !spent.ok) {
+            throw new HttpProblem(429, "rate_limited", `${request.ip} has spent its budget of ask work (this request costs about ${(cost / SHORT_ASK_MS).toFixed(1)} short asks); retry in ${spent.retryAfterSeconds} s`, undefined, {
+              "retry-after": String(spent.retryAfterSeconds),
+            });
+          }
+          const ranked = await ctx.admission.run(cost, () =>
             ranker.ask(body.request, {
               k,
               // An askmusic user is not a user of the catalog: their likes are their listening history.
@@ -142,7 +158,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
             })),
             candidates: ranked.candidates,
           };
-          ctx.answers.set(key, answer);
+          ctx.answers?.set(key, answer);
         }
         return { ...answer, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
       },
@@ -218,19 +234,34 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       },
     },
     {
+      spec: {
+        method: "DELETE", url: "/v1/users/me", operationId: "deleteMe", auth: "required",
+        summary: "Delete the token's user and everything stored for them (feedback, and any other per-user state); the token stops working",
+        success: { status: 200, schema: deleteMeResponse, description: "What was deleted, rows per table" }, errors: [401],
+      },
+      handler: async (request) => {
+        const user = (await ctx.authenticate(request, true))!;
+        const rows = await ctx.state.deleteUser(user.id);
+        // Their personalised answers must not outlive them in memory either.
+        for (const key of [...(ctx.answers?.keys() ?? [])]) if ((JSON.parse(key) as unknown[])[4] === user.id) ctx.answers?.delete(key);
+        return { deleted: user.id, rows: rows ?? {} };
+      },
+    },
+    {
       spec: { method: "GET", url: "/healthz", operationId: "health", auth: "none", summary: "Liveness: the process answers", success: { status: 200, schema: healthResponse, description: "Alive" }, errors: [] },
       handler: async () => ({ status: "ok" }),
     },
     {
       spec: {
         method: "GET", url: "/readyz", operationId: "ready", auth: "none",
-        summary: "Readiness: every catalog answers and the state database pings", success: { status: 200, schema: readyResponse, description: "Ready" }, errors: [503],
+        summary: "Readiness: every served catalog version answers and the state database pings", success: { status: 200, schema: readyResponse, description: "Ready" }, errors: [503],
       },
       handler: async () => {
         try {
           await ctx.state.ping();
           const catalogs = [];
-          for (const { catalog } of ctx.served.values()) catalogs.push({ name: catalog.name, count: await catalog.count() });
+          // count() reads the served version's files: a version deleted under the server fails here.
+          for (const { catalog } of ctx.served.values()) catalogs.push({ name: catalog.name, version: catalog.info().version, count: await catalog.count() });
           return { status: "ready", state: ctx.state.kind, catalogs };
         } catch {
           // Which dependency failed is for the operator's log, not for an unauthenticated caller.

@@ -90,12 +90,34 @@ export const askResponse: JsonSchema = {
     },
     request: {
       type: "object",
-      required: ["text", "excludeTags", "excludeArtists", "unmatched"],
+      required: ["text", "excludeTags", "excludeArtists", "unmatched", "understood"],
       properties: {
         text: { type: "string", description: "The request without its negated phrases (what was encoded)" },
         excludeTags: { type: "array", items: { type: "string" }, description: "Tags no result carries" },
         excludeArtists: { type: "array", items: { type: "string" }, description: "Artists no result is by" },
         unmatched: { type: "array", items: { type: "string" }, description: "Negated phrases that matched no tag or artist" },
+        understood: {
+          type: "object",
+          description: "What the request was understood to ask for in the catalog's tags; results carrying them get the `understood` score component",
+          required: ["wanted", "references"],
+          properties: {
+            wanted: {
+              type: "array",
+              description: "Catalog tags wanted, strongest first",
+              items: {
+                type: "object",
+                required: ["tag", "weight", "from", "source"],
+                properties: {
+                  tag: { type: "string" },
+                  weight: { type: "number", description: "1 for a tag named literally; at most 0.5 for one implied by a synonym, activity or tempo word; less for tags learned to go with a wanted one" },
+                  from: { type: "string", description: "The words it came from (for source related: the tag it goes with)" },
+                  source: { type: "string", enum: ["literal", "synonym", "activity", "tempo", "decade", "related"] },
+                },
+              },
+            },
+            references: { type: "array", items: { type: "string" }, description: "What follows like, similar to, in the style of: artists or songs to sound like" },
+          },
+        },
       },
     },
     personalized: {
@@ -116,7 +138,7 @@ export const askResponse: JsonSchema = {
             type: "object",
             additionalProperties: { type: "number" },
             description:
-              "weight × value of each score component: with a trained model its own parts (request, user, prior), else semantic, lexical, popularity; plus taste and entity when they apply",
+              "weight × value of each score component: with a trained model its own parts (request, user, prior), else semantic, lexical, popularity; plus understood, taste and entity when they apply",
           },
           modalityWeights: {
             type: "object",
@@ -173,6 +195,15 @@ export const catalogsResponse: JsonSchema = {
   },
 };
 
+export const deleteMeResponse: JsonSchema = {
+  type: "object",
+  required: ["deleted", "rows"],
+  properties: {
+    deleted: { type: "string", description: "The deleted user's id" },
+    rows: { type: "object", additionalProperties: { type: "integer" }, description: "Rows deleted per table (feedback, users, ...)" },
+  },
+};
+
 export const meResponse: JsonSchema = {
   type: "object",
   required: ["id", "createdAt", "feedback"],
@@ -209,7 +240,10 @@ export const readyResponse: JsonSchema = {
   properties: {
     status: { type: "string", enum: ["ready"] },
     state: { type: "string", description: "State database kind (sqlite, postgres, memory)" },
-    catalogs: { type: "array", items: { type: "object", properties: { name: { type: "string" }, count: { type: "integer" } } } },
+    catalogs: {
+      type: "array",
+      items: { type: "object", required: ["name", "version", "count"], properties: { name: { type: "string" }, version: { type: "string", description: "The version served (a rebuild is picked up within seconds)" }, count: { type: "integer" } } },
+    },
   },
 };
 

@@ -62,7 +62,8 @@ describe("POST /v1/ask", () => {
     for (const r of body.results) {
       const sum = Object.values(r.components as Record<string, number>).reduce((s, v) => s + v, 0);
       expect(sum).toBeCloseTo(r.score, 6);
-      expect(Object.keys(r.components).sort()).toEqual(["lexical", "popularity", "semantic"]);
+      // "piano" names a catalog tag: its `understood` part joins the text-match parts.
+      expect(Object.keys(r.components).sort()).toEqual(["lexical", "popularity", "semantic", "understood"]);
       expect(r.item.url).toMatch(/^https:\/\/www\.jamendo\.com\/track\//);
       expect(r.item).not.toHaveProperty("text");
       expect(r.feedback).toBeNull();
@@ -89,6 +90,10 @@ describe("POST /v1/ask", () => {
     const { app } = await setup();
     const body = (await ask(app, { request: "energetic music but no rap", k: 48 })).json();
     expect(body.request.excludeTags).toContain("rap");
+    // What was understood comes with the answer, and results carrying it show the component.
+    expect(body.request.understood.wanted.map((t: { tag: string }) => t.tag)).toContain("energetic");
+    expect(body.request.understood.wanted[0]).toEqual({ tag: "energetic", weight: 1, from: "energetic", source: "literal" });
+    expect(body.results[0].components.understood).toBeGreaterThan(0);
     expect(body.results.length).toBeGreaterThan(0);
     expect(body.results.every((r: { item: { tags: string[] } }) => !r.item.tags.includes("rap"))).toBe(true);
   });
@@ -171,7 +176,7 @@ describe("auth, feedback and personalization", () => {
     expect(before.ranker).toBe("jam-cross");
     expect(before.context).toEqual({ used: ["text"], ignored: [] });
     for (const r of before.results) {
-      expect(Object.keys(r.components)).toEqual(["request", "prior"]);
+      expect(Object.keys(r.components)).toEqual(["request", "prior", "understood"]);
       expect(Object.keys(r.modalityWeights)).toEqual(["tagtext", "name"]);
       expect(r.modalityWeights.tagtext + r.modalityWeights.name).toBeCloseTo(1, 6);
     }
@@ -250,6 +255,27 @@ describe("auth, feedback and personalization", () => {
   });
 });
 
+describe("a listener's data is theirs", () => {
+  it("DELETE /v1/users/me erases the token's user and their feedback; the token stops working; others keep theirs", async () => {
+    const { app, state, alice, bob } = await setup();
+    await feedback(app, alice, { itemId: "track_0001003", value: "dislike" });
+    await feedback(app, alice, { itemId: "track_0001004", value: "like" });
+    await feedback(app, bob, { itemId: "track_0001004", value: "like" });
+    await ask(app, { request: "calm", k: 5 }, alice); // cached, personalised
+    expectProblem(await app.inject({ method: "DELETE", url: "/v1/users/me" }), 401);
+    const res = await app.inject({ method: "DELETE", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.json()).toEqual({ deleted: "alice", rows: { feedback: 2, profiles: 0, users: 1 } });
+    expect(await state.getUser("alice")).toBeUndefined();
+    expect(await state.listFeedback("alice", "jamendo")).toEqual([]);
+    expectProblem(await app.inject({ method: "GET", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } }), 401);
+    expectProblem(await app.inject({ method: "DELETE", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } }), 401);
+    expectProblem(await ask(app, { request: "calm", k: 5 }, alice), 401);
+    expect((await app.inject({ method: "GET", url: "/v1/users/me", headers: { authorization: `Bearer ${bob}` } })).json().feedback).toHaveLength(1);
+  });
+});
+
 describe("other routes", () => {
   it("serves items, catalogs, health, readiness and the web app", async () => {
     const { app, state } = await setup();
@@ -261,7 +287,7 @@ describe("other routes", () => {
     const catalogs = (await app.inject({ method: "GET", url: "/v1/catalogs" })).json();
     expect(catalogs).toEqual({ default: "jamendo", catalogs: [expect.objectContaining({ name: "jamendo", count: 48, encoderId: "fake-8", ranker: "text-match", models: [] })] });
     expect((await app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
-    expect((await app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready", state: "memory", catalogs: [{ name: "jamendo", count: 48 }] });
+    expect((await app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({ status: "ready", state: "memory", catalogs: [{ name: "jamendo", version: expect.any(String), count: 48 }] });
     state.failPing = true;
     const notReady = expectProblem(await app.inject({ method: "GET", url: "/readyz" }), 503);
     expect(JSON.stringify(notReady)).not.toContain("unavailable");
@@ -284,7 +310,7 @@ describe("other routes", () => {
       .filter((l) => l.includes("("));
     expect(registered.length).toBeGreaterThan(0);
     expect(documented.sort()).toEqual(
-      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}"].sort(),
+      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}"].sort(),
     );
     expect(doc.paths["/v1/feedback"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/ask"].post.requestBody.content["application/json"].schema.required).toEqual(["request"]);

@@ -10,12 +10,13 @@ import type { Catalog } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
 import { hashToken } from "../../store/state/tokens.js";
 import { coalescingEncoder } from "./coalescing-encoder.js";
-import { concurrencyLimit } from "./limiter.js";
+import { Admission, registerUnderPressure } from "./admission.js";
 import { registerJsonBody } from "./json-body.js";
-import { Lru } from "./lru.js";
+import { LRUCache } from "lru-cache";
 import { buildOpenApi } from "./openapi.js";
 import { HttpProblem, PROBLEM_TYPE, toProblem } from "./problem.js";
-import { DEFAULT_RATE_LIMIT, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
+import { DEFAULT_RATE_LIMIT, registerRateLimit, TokenBuckets, type BucketOptions, type RateLimitOptions } from "./rate-limit.js";
+import { startReloader, type ReloadOptions } from "./reload.js";
 import { buildRoutes, type AskAnswer, type Served } from "./routes.js";
 import { clientErrorProblem, frameworkErrorProblem, notFoundProblem, registerSecurity } from "./security.js";
 import { loadWebAssets, WEB_DIR } from "./web-assets.js";
@@ -55,6 +56,22 @@ export interface ServerOptions {
    * pass and capped a 2-core server at ~160 requests/s with p99 ~150 ms while half its CPU idled. [maxConcurrentAsks=32]
    */
   readonly maxConcurrentAsks?: number;
+  /**
+   * Estimated ms of ask work (running + waiting) beyond which asks get 503 + retry-after; long asks are shed at half
+   * of it (see admission.ts). [maxPendingAskMs=4000]
+   */
+  readonly maxPendingAskMs?: number;
+  /**
+   * Per-client budget of ask work, in short-ask units (a ~40 ms ask costs 1, a 2,000-character one ~4): past it,
+   * 429 + retry-after. [askBudget=the rate limit's rate and burst; off when the rate limit is off]
+   */
+  readonly askBudget?: BucketOptions | false;
+  /**
+   * Event-loop lag beyond which every request but the health checks is shed (`@fastify/under-pressure`), or 0 for
+   * off. Off by default here: in-process tests share a loaded event loop; `serve` turns it on at 1000 ms.
+   * [maxEventLoopDelayMs=0]
+   */
+  readonly maxEventLoopDelayMs?: number;
   /** Answers kept for repeated identical requests (0 turns the cache off). [answerCacheSize=2000] */
   readonly answerCacheSize?: number;
   /**
@@ -62,6 +79,11 @@ export interface ServerOptions {
    * to that user reads the whole list (dislikes are filters), so it is bounded. [maxFeedbackPerCatalog=5000]
    */
   readonly maxFeedbackPerCatalog?: number;
+  /**
+   * Follow rebuilds: poll each catalog's current version and serve a new one when a rebuild swaps it in (see
+   * reload.ts). The server then owns the catalogs and closes them on `close()`. [reload=off: the caller closes them]
+   */
+  readonly reload?: ReloadOptions;
   /** Version reported in the OpenAPI document. [version="0.1.0"] */
   readonly version?: string;
 }
@@ -81,15 +103,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const served = new Map<string, Served>();
   // Concurrent requests share model passes (one ranker per catalog, one encoder for all).
   const queryEncoder = coalescingEncoder(options.queryEncoder);
-  for (const catalog of options.catalogs) {
+  const serve = async ({ catalog, model, models }: { catalog: Catalog; model?: ServingModel; models?: readonly string[] }): Promise<Served> => {
     // A user's likes reach the ranker with each request, as their listening history (see routes.ts).
-    const model = options.models?.[catalog.name];
     const ranker = await CatalogRanker.open(catalog, queryEncoder, {
       weights: options.weights,
       model,
       onModelRejected: options.onModelRejected && ((reason) => options.onModelRejected!(catalog.name, reason)),
     });
-    served.set(catalog.name, { catalog, ranker, models: options.trainedModels?.[catalog.name] ?? (model ? [model.name] : []) });
+    return { catalog, ranker, models: models ?? (model ? [model.name] : []) };
+  };
+  for (const catalog of options.catalogs) {
+    served.set(catalog.name, await serve({ catalog, model: options.models?.[catalog.name], models: options.trainedModels?.[catalog.name] }));
   }
   const defaultCatalog = options.defaultCatalog ?? options.catalogs[0].name;
   if (!served.has(defaultCatalog)) throw new RangeError(`default catalog "${defaultCatalog}" is not among the served catalogs`);
@@ -112,6 +136,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerJsonBody(app);
 
   await registerSecurity(app);
+  if ((options.maxEventLoopDelayMs ?? 0) > 0) await registerUnderPressure(app, options.maxEventLoopDelayMs!);
   if (options.rateLimit !== false) await registerRateLimit(app, options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   app.setErrorHandler((err, request, reply) => {
@@ -141,9 +166,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
 
   const web = options.webDir === false ? undefined : loadWebAssets(options.webDir ?? WEB_DIR);
-  const limit = concurrencyLimit(options.maxConcurrentAsks ?? 32);
-  const answers = new Lru<string, AskAnswer>(options.answerCacheSize ?? 2000);
-  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, limit, answers, maxFeedback: options.maxFeedbackPerCatalog ?? 5000 });
+  const admission = new Admission({ maxConcurrent: options.maxConcurrentAsks ?? 32, maxPendingMs: options.maxPendingAskMs ?? 4000 });
+  const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const budgetOptions = options.askBudget ?? (rate ? { capacity: rate.max, refillPerSecond: rate.max / rate.windowSeconds } : false);
+  const budget = budgetOptions === false ? undefined : new TokenBuckets(budgetOptions);
+  const cacheSize = options.answerCacheSize ?? 2000;
+  const answers = cacheSize > 0 ? new LRUCache<string, AskAnswer>({ max: cacheSize }) : undefined;
+  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, admission, budget, answers, maxFeedback: options.maxFeedbackPerCatalog ?? 5000 });
   const openapi = JSON.stringify(buildOpenApi(routes.map((r) => r.spec), options.version ?? "0.1.0"));
   for (const { spec, handler } of routes) {
     app.route({
@@ -158,6 +187,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
       handler: spec.operationId === "openapi" ? async (_req, reply) => reply.type("application/json").send(openapi) : handler,
     });
+  }
+  if (options.reload) {
+    const reloader = startReloader(served, serve, options.reload, { warn: (m) => app.log.warn(m), info: (m) => app.log.info(m) });
+    app.addHook("onClose", () => reloader.stop());
   }
   return app;
 }

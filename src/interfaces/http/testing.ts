@@ -6,7 +6,7 @@ import { InputError, NotFoundError } from "../../errors.js";
 import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { CatalogItem } from "../../store/catalog.js";
 import { MemoryCatalog } from "../../store/memory/index.js";
-import type { FeedbackRecord, StateRepository, UserRecord } from "../../store/state/repository.js";
+import type { FeedbackRecord, StateRepository, UserExport, UserRecord } from "../../store/state/repository.js";
 import { checkProfileWeights } from "../../store/state/validate.js";
 import { FAKE_DIMS, fakeEncode } from "../../store/testing.js";
 
@@ -58,6 +58,29 @@ export class MemoryStateRepository implements StateRepository {
 
   async listFeedback(userId: string, catalog: string): Promise<FeedbackRecord[]> {
     return [...this.feedback.values()].filter((f) => f.userId === userId && f.catalog === catalog).reverse();
+  }
+
+  async exportUser(id: string): Promise<UserExport | undefined> {
+    const u = this.users.get(id);
+    if (!u) return undefined;
+    const feedback = [...this.feedback.values()].filter((f) => f.userId === id);
+    const profiles = [...this.profiles].flatMap(([key, weights]) => {
+      const [userId, catalog] = JSON.parse(key) as [string, string];
+      return userId === id ? [{ user_id: userId, catalog, weights }] : [];
+    });
+    return {
+      user: strip(u),
+      data: { feedback: feedback.map((f) => ({ user_id: f.userId, catalog: f.catalog, item_id: f.itemId, value: f.value, updated_at: f.updatedAt })), profiles },
+    };
+  }
+
+  async deleteUser(id: string): Promise<Record<string, number> | undefined> {
+    if (!this.users.delete(id)) return undefined;
+    let feedback = 0;
+    let profiles = 0;
+    for (const [key, f] of this.feedback) if (f.userId === id && this.feedback.delete(key)) feedback++;
+    for (const key of [...this.profiles.keys()]) if ((JSON.parse(key) as string[])[0] === id && this.profiles.delete(key)) profiles++;
+    return { feedback, profiles, users: 1 };
   }
 
   async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {

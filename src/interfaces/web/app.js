@@ -212,6 +212,11 @@ function render(answer) {
   if (request.excludeTags.length + request.excludeArtists.length > 0) {
     notes.push(`Excluding ${[...request.excludeTags.map((t) => `tag “${t}”`), ...request.excludeArtists.map((a) => `artist “${a}”`)].join(", ")}.`);
   }
+  const { wanted, references } = request.understood;
+  if (wanted.length > 0) {
+    notes.push(`Understood: ${wanted.slice(0, 8).map((t) => (t.source === "literal" ? `“${t.tag}”` : `“${t.tag}” (from “${t.from}”)`)).join(", ")}.`);
+  }
+  if (references.length > 0) notes.push(`Like: ${references.map((r) => `“${r}”`).join(", ")}.`);
   if (request.unmatched.length > 0) notes.push(`Could not match “${request.unmatched.join("”, “")}” to a tag or artist; kept it as text.`);
   if (personalized) {
     notes.push(`Personalized for ${personalized.user}: ${personalized.likes} like${personalized.likes === 1 ? "" : "s"} shape the ranking, ${personalized.dislikes} dislike${personalized.dislikes === 1 ? "" : "s"} excluded.`);

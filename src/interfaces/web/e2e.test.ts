@@ -74,7 +74,9 @@ describe("web app in chromium", () => {
     await expect(why.getAttribute("aria-expanded")).resolves.toBe("true");
     const panel = page.locator(".result").first().locator(".explanation");
     await panel.waitFor({ state: "visible" });
-    expect(await panel.locator(".component-name").allTextContents()).toEqual(["request", "prior"]);
+    // "happy rock" names catalog tags: what was understood is a component of its own, and the answer says so.
+    expect(await panel.locator(".component-name").allTextContents()).toEqual(["request", "prior", "understood"]);
+    await expect(page.locator("#answer-notes").textContent()).resolves.toMatch(/Understood: .*“rock”/);
     expect(await panel.locator(".bar").first().evaluate((e) => e.getBoundingClientRect().width)).toBeGreaterThan(0);
     const legend = await panel.locator(".modality-item").allTextContents();
     expect(legend.map((t) => t.replace(/ \d+%$/, ""))).toEqual(["tags", "title and artist"]);

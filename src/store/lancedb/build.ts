@@ -29,6 +29,11 @@ export interface BuildOptions {
   readonly ivf?: { readonly partitions?: number; readonly nprobes?: number };
   /** When given, the build fails unless exactly this many rows were written. */
   readonly expectedCount?: number;
+  /**
+   * The caller already holds the catalog's build lock ({@link acquireBuildLock}) and releases it: ingest takes it
+   * before loading data, so a second concurrent ingest fails at once instead of after the loading. [lockHeld=false]
+   */
+  readonly lockHeld?: boolean;
   /** Called when a stage starts; a throw aborts the build (tests use it to simulate failures). */
   readonly onStage?: (stage: BuildStage) => void | Promise<void>;
 }
@@ -52,7 +57,7 @@ export async function buildCatalog(homeDir: string, name: string, input: Catalog
   const stage = async (s: BuildStage) => {
     await options.onStage?.(s);
   };
-  const release = await acquireBuildLock(dir);
+  const release = options.lockHeld ? async () => {} : await acquireBuildLock(dir);
   let versionDir: string | undefined;
   try {
     await stage("cleanup");

@@ -19,7 +19,7 @@ import {
   type VectorSearchOptions,
 } from "../catalog.js";
 import { filterToSql, sqlString } from "./filter.js";
-import { currentVersionDir, MANIFEST_FILE, TABLE_NAME } from "./layout.js";
+import { leaseCurrentVersion, MANIFEST_FILE, TABLE_NAME } from "./layout.js";
 import { COL, ITEM_COLUMNS, rowToItem, vectorColumn } from "./schema.js";
 
 /** The manifest of a version directory: the public CatalogInfo plus how vectors are indexed. */
@@ -62,6 +62,8 @@ const GET_CHUNK = 500;
  */
 export class LanceCatalog implements Catalog {
   readonly name: string;
+  /** Drops this process's lease on the version (set by `open`; a directly opened version has none). */
+  private releaseLease: () => void = () => {};
 
   private constructor(
     private readonly db: lancedb.Connection,
@@ -76,8 +78,16 @@ export class LanceCatalog implements Catalog {
    * @param options.nprobes [the build's choice, 16] IVF partitions probed per query: more = higher recall, slower.
    */
   static async open(homeDir: string, name: string, options: OpenOptions = {}): Promise<LanceCatalog> {
-    const { dir } = await currentVersionDir(homeDir, name);
-    return LanceCatalog.openVersionDir(dir, options);
+    // Leased until close(): a rebuild meanwhile swaps CURRENT but leaves this version on disk.
+    const { dir, release } = await leaseCurrentVersion(homeDir, name);
+    try {
+      const catalog = await LanceCatalog.openVersionDir(dir, options);
+      catalog.releaseLease = release;
+      return catalog;
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
 
   /** Opens one version directory directly (used by the builder to verify a build before swapping it in). */
@@ -184,5 +194,6 @@ export class LanceCatalog implements Catalog {
   close(): void {
     this.table.close();
     this.db.close();
+    this.releaseLease();
   }
 }

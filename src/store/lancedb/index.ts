@@ -3,4 +3,4 @@
  */
 export { LanceCatalog, readManifest, type LanceManifest } from "./catalog.js";
 export { buildCatalog, type BuildOptions, type BuildStage } from "./build.js";
-export { listCatalogs, catalogDir, catalogsDir } from "./layout.js";
+export { acquireBuildLock, listCatalogs, catalogDir, catalogsDir, leasedVersions, readCurrent } from "./layout.js";

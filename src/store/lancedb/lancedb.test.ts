@@ -6,7 +6,7 @@ import { DataError, InputError, NotFoundError } from "../../errors.js";
 import type { CatalogBatch } from "../catalog.js";
 import { runCatalogSuite } from "../conformance.js";
 import { fakeEncode, syntheticBatches, syntheticItems } from "../testing.js";
-import { buildCatalog, catalogDir, LanceCatalog, listCatalogs } from "./index.js";
+import { buildCatalog, catalogDir, LanceCatalog, leasedVersions, listCatalogs } from "./index.js";
 import { filterToSql } from "./filter.js";
 import { normalizeFilter } from "../catalog.js";
 
@@ -96,11 +96,33 @@ describe("lancedb catalog lifecycle", () => {
 
     const info = await buildCatalog(home, "killed", { encoderId: "fake-8", batches: syntheticBatches(items) });
     const after = await fs.readdir(dir);
-    expect(after.sort()).toEqual(["CURRENT", info.version]);
+    expect(after.sort()).toEqual([".leases", "CURRENT", info.version]);
     expect(info.version).not.toBe(old);
     const c = await LanceCatalog.open(home, "killed");
     expect(await c.count()).toBe(40);
     c.close();
+  });
+
+  it("a rebuild keeps a version a reader has open until it is closed (issue 15, finding 2)", async () => {
+    await buildCatalog(home, "leased", { encoderId: "fake-8", batches: syntheticBatches(items.slice(0, 10)) });
+    const reader = await LanceCatalog.open(home, "leased");
+    const old = reader.info().version;
+    // A lease of a process that died is not honoured.
+    await fs.writeFile(path.join(catalogDir(home, "leased"), ".leases", `${old}.999999999.deadbeef`), "");
+    const next = await buildCatalog(home, "leased", { encoderId: "fake-8", batches: syntheticBatches(items) });
+    expect(await versionDirs("leased")).toEqual([old, next.version].sort());
+    // The open reader still reads every file of its version, after the swap and the cleanup.
+    expect(await reader.count()).toBe(10);
+    expect((await reader.get(["item_0004"]))[0].id).toBe("item_0004");
+    expect(await reader.textSearch(items[3].text, { k: 1 })).toHaveLength(1);
+    const fresh = await LanceCatalog.open(home, "leased");
+    expect(fresh.info().version).toBe(next.version);
+    reader.close();
+    expect(await leasedVersions(catalogDir(home, "leased"))).toEqual(new Set([next.version]));
+    fresh.close();
+    // Released: the next build removes it.
+    const third = await buildCatalog(home, "leased", { encoderId: "fake-8", batches: syntheticBatches(items) });
+    expect(await versionDirs("leased")).toEqual([third.version]);
   });
 
   it("refuses a concurrent build of the same catalog and rejects bad input", async () => {

@@ -1,8 +1,10 @@
 /**
  * @file On-disk layout of LanceDB catalogs: `<home>/catalogs/<name>/CURRENT` names the live `v-<ms>-<rand>/`
- * version directory; builds hold `<name>/.lock`. Everything here is about paths, the pointer and cleanup.
+ * version directory; builds hold `<name>/.lock`; a process reading a version holds a lease on it
+ * (`<name>/.leases/<version>.<pid>.<rand>`), so a rebuild never deletes a version a running server still has open.
+ * Everything here is about paths, the pointer, leases and cleanup.
  */
-import { promises as fs } from "node:fs";
+import { promises as fs, rmSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { removeStaleTemps, writeFileAtomic } from "../../core/fs.js";
@@ -16,6 +18,8 @@ export const MANIFEST_FILE = "manifest.json";
 /** The LanceDB table holding the items, inside a version directory. */
 export const TABLE_NAME = "items";
 const LOCK_FILE = ".lock";
+const LEASES_DIR = ".leases";
+const LEASE_FILE = /^(v-\d+-[0-9a-f]+)\.(\d+)\.[0-9a-f]+$/;
 const VERSION_DIR = /^v-\d+-[0-9a-f]+$/;
 
 /** `<home>/catalogs`. */
@@ -83,15 +87,51 @@ export async function currentVersionDir(homeDir: string, name: string): Promise<
 }
 
 /**
- * Removes every version directory except `keep` (and temp files of an interrupted pointer write).
- * Called before a build (leftovers of a killed build) and after a swap (the replaced version).
+ * Removes every version directory except `keep` and the versions a live process holds a lease on (and temp files
+ * of an interrupted pointer write). Called before a build (leftovers of a killed build, versions released since
+ * the last build) and after a swap (the replaced version, unless a server still reads it).
+ * @returns the versions removed.
  */
 export async function removeOtherVersions(dir: string, keep: string | undefined): Promise<string[]> {
   const entries = await fs.readdir(dir).catch(() => [] as string[]);
-  const stale = entries.filter((e) => VERSION_DIR.test(e) && e !== keep);
+  const leased = await leasedVersions(dir);
+  const stale = entries.filter((e) => VERSION_DIR.test(e) && e !== keep && !leased.has(e));
   await Promise.all(stale.map((e) => fs.rm(path.join(dir, e), { recursive: true, force: true })));
   await removeStaleTemps(dir);
   return stale;
+}
+
+/** Versions of the catalog in `dir` that a live process holds a lease on; leases of dead processes are removed. */
+export async function leasedVersions(dir: string): Promise<Set<string>> {
+  const leasesDir = path.join(dir, LEASES_DIR);
+  const names = await fs.readdir(leasesDir).catch(() => [] as string[]);
+  const leased = new Set<string>();
+  for (const name of names) {
+    const m = LEASE_FILE.exec(name);
+    if (m && alive(Number(m[2]))) leased.add(m[1]);
+    else await fs.rm(path.join(leasesDir, name), { force: true });
+  }
+  return leased;
+}
+
+/**
+ * Opens the live version of the catalog in `dir` under a lease: reads CURRENT, writes a lease on that version,
+ * then reads CURRENT again. A build removes old versions only after its swap, so if CURRENT did not move in
+ * between, any later cleanup sees the lease; if it moved, the lease is dropped and the new version leased instead.
+ * @returns the version directory and a synchronous release (safe to call more than once).
+ */
+export async function leaseCurrentVersion(homeDir: string, name: string): Promise<{ dir: string; version: string; release: () => void }> {
+  const dir = catalogDir(homeDir, name);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { version } = await currentVersionDir(homeDir, name);
+    const file = path.join(dir, LEASES_DIR, `${version}.${process.pid}.${randomBytes(4).toString("hex")}`);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, "");
+    const release = () => rmSync(file, { force: true });
+    if ((await readCurrent(dir)) === version) return { ...(await currentVersionDir(homeDir, name)), release };
+    release();
+  }
+  throw new DataError(`catalog "${name}" changed version five times while being opened; retry when its rebuild is done`, { path: dir });
 }
 
 function alive(pid: number): boolean {

@@ -3,12 +3,12 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError, NotFoundError } from "../../errors.js";
-import { MIGRATIONS } from "./migrations.js";
+import { MIGRATIONS, USER_DATA_TABLES } from "./migrations.js";
 import type { StateRepository } from "./repository.js";
 import { createToken, hashToken } from "./tokens.js";
 
 /** A repository as the suite needs it: the port plus the list of applied migrations. */
-export type InspectableStateRepository = StateRepository & { appliedMigrations(): Promise<number[]> };
+export type InspectableStateRepository = StateRepository & { appliedMigrations(): Promise<number[]>; userTables(): Promise<string[]> };
 
 /** An empty database the suite may open several times (to see what survives a restart). */
 export interface SuiteDatabase {
@@ -210,6 +210,60 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
         expect((err as InputError).field).toBe(field);
       }
       expect(await repo.listFeedback("u", "jamendo")).toEqual([]);
+    });
+
+    it("exports everything stored for a user, and nothing of anyone else's, never the token", async () => {
+      const { repo } = await setup();
+      const alice = user("alice", "Alice");
+      await repo.createUser(alice);
+      await repo.createUser(user("bob"));
+      await repo.setFeedback("alice", "jamendo", "t1", 1);
+      await repo.setFeedback("alice", "lastfm-2k", "42", -1);
+      await repo.setFeedback("bob", "jamendo", "t1", -1);
+      await repo.setProfile("alice", "lastfm-2k", { rock: 0.25 });
+      await repo.setProfile("bob", "lastfm-2k", { pop: 1 });
+      const exported = await repo.exportUser("alice");
+      expect(exported?.user).toEqual({ id: "alice", name: "Alice", createdAt: expect.any(String) });
+      const feedback = [...(exported?.data.feedback ?? [])].sort((a, b) => String(a.catalog).localeCompare(String(b.catalog)));
+      expect(feedback).toMatchObject([
+        { user_id: "alice", catalog: "jamendo", item_id: "t1", value: 1 },
+        { user_id: "alice", catalog: "lastfm-2k", item_id: "42", value: -1 },
+      ]);
+      expect(exported?.data.profiles).toMatchObject([{ user_id: "alice", catalog: "lastfm-2k" }]);
+      expect(JSON.stringify(exported?.data.profiles)).toContain("rock");
+      expect(JSON.stringify(exported)).not.toContain(alice.tokenHash);
+      expect(Object.keys(exported?.data ?? {}).sort()).toEqual(USER_DATA_TABLES.map((t) => t.table).sort());
+      expect(await repo.exportUser("ghost")).toBeUndefined();
+      expect(await repo.exportUser("bad id")).toBeUndefined();
+    });
+
+    it("deletes a user with everything stored for them: their token stops working, others keep theirs", async () => {
+      const { repo, reopen } = await setup();
+      const alice = user("alice");
+      await repo.createUser(alice);
+      await repo.createUser(user("bob"));
+      for (const item of ["a", "b", "c"]) await repo.setFeedback("alice", "jamendo", item, 1);
+      await repo.setFeedback("bob", "jamendo", "a", -1);
+      await repo.setProfile("alice", "lastfm-2k", { rock: 0 });
+      expect(await repo.deleteUser("alice")).toEqual({ feedback: 3, profiles: 1, users: 1 });
+      expect(await repo.getProfile("alice", "lastfm-2k")).toEqual({});
+      expect(await repo.getUser("alice")).toBeUndefined();
+      expect(await repo.findUserByTokenHash(alice.tokenHash)).toBeUndefined();
+      expect(await repo.listFeedback("alice", "jamendo")).toEqual([]);
+      expect(await repo.exportUser("alice")).toBeUndefined();
+      expect(await repo.listFeedback("bob", "jamendo")).toHaveLength(1);
+      expect(await repo.deleteUser("alice")).toBeUndefined();
+      // Durable: a fresh connection sees the deletion, and the id can be taken again with nothing attached.
+      const again = await reopen();
+      expect(await again.getUser("alice")).toBeUndefined();
+      await again.createUser(user("alice"));
+      expect(await again.listFeedback("alice", "jamendo")).toEqual([]);
+    });
+
+    it("lists every table holding a user's data in USER_DATA_TABLES, so export and delete reach it", async () => {
+      const { repo } = await setup();
+      const inspect = repo as InspectableStateRepository;
+      expect(await inspect.userTables()).toEqual(USER_DATA_TABLES.map((t) => t.table).sort());
     });
 
     it("stores profile edits per user and catalog, replaces and clears them, and keeps them across reopen", async () => {

@@ -93,3 +93,14 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
 
 /** The schema version this build of askmusic writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Every table holding a user's data, with the column naming the user: `users export` and `users delete` (and
+ * `DELETE /v1/users/me`) read and delete exactly these. A migration adding a per-user table (profiles,
+ * conversations, adapters) adds it here; the shared state suite fails while a table with a `user_id` column is
+ * missing from this list.
+ */
+export const USER_DATA_TABLES: readonly { readonly table: string; readonly userColumn: string }[] = Object.freeze([
+  { table: "feedback", userColumn: "user_id" },
+  { table: "profiles", userColumn: "user_id" },
+]);

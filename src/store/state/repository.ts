@@ -23,6 +23,13 @@ export interface FeedbackRecord {
   readonly updatedAt: string;
 }
 
+/** Everything stored for one user: the user and, per table of USER_DATA_TABLES, its rows (never the token hash). */
+export interface UserExport {
+  readonly user: UserRecord;
+  /** Table name → rows as column → value (times as ISO-8601 strings). */
+  readonly data: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+}
+
 /**
  * Application state. Every write is durable when its promise resolves (SQLite: WAL + synchronous=FULL;
  * PostgreSQL: committed transaction), so a kill -9 right after loses no acknowledged write.
@@ -42,6 +49,13 @@ export interface StateRepository {
   setFeedback(userId: string, catalog: string, itemId: string, value: 1 | -1 | 0): Promise<void>;
   /** A user's feedback in one catalog, most recent first. */
   listFeedback(userId: string, catalog: string): Promise<FeedbackRecord[]>;
+  /** Everything stored for a user, read in one transaction; undefined for an unknown user. */
+  exportUser(id: string): Promise<UserExport | undefined>;
+  /**
+   * Deletes a user and everything stored for them in one transaction (their token stops working at once).
+   * @returns rows deleted per table (plus `users: 1`), or undefined for an unknown user.
+   */
+  deleteUser(id: string): Promise<Record<string, number> | undefined>;
   /**
    * Replaces a user's profile edits in one catalog (prototype tag -> weight in [0, 1]; an empty object clears them);
    * unknown user → NotFoundError, a bad tag or weight → InputError naming it.

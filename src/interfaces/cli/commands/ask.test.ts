@@ -73,7 +73,8 @@ describe("askmusic ask", () => {
     const answer = JSON.parse(plain.stdout);
     expect(answer.ranker).toBe("talkrec");
     expect(answer.context).toEqual({ used: ["text"], ignored: [] });
-    for (const r of answer.results) expect(Object.keys(r.components)).toEqual(["request"]);
+    for (const r of answer.results) expect(Object.keys(r.components)).toEqual(["request", "understood"]);
+    expect(answer.request.understood.wanted.map((t: { tag: string }) => t.tag)).toContain("jazz");
     // alice's like is her listening history: talkrec does not read it, the ranker's taste does.
     const personal = await run("ask", "happy jazz", "--model", "talkrec", "--user", "alice", "-k", "5");
     expect(personal.status).toBe(0);

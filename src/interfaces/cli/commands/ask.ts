@@ -31,6 +31,10 @@ export function formatAnswer(answer: Answer): string {
     const parts = [...request.excludeTags.map((t) => `tag ${t}`), ...request.excludeArtists.map((a) => `artist ${a}`)];
     lines.push(`excluding: ${parts.join(", ")}`);
   }
+  if (request.understood.wanted.length > 0) {
+    lines.push(`understood: ${request.understood.wanted.map((t) => (t.source === "literal" ? t.tag : `${t.tag} (${t.from === t.tag ? t.source : `"${t.from}"`}) ${t.weight.toFixed(2)}`)).join(", ")}`);
+  }
+  if (request.understood.references.length > 0) lines.push(`like: ${request.understood.references.join(", ")}`);
   if (request.unmatched.length > 0) lines.push(`note: could not match "${request.unmatched.join('", "')}" to a tag or artist; kept it as text`);
   lines.push(`ranked by ${answer.ranker}${answer.entities.length > 0 ? `; names ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (~${e.similarity.toFixed(2)})` : e.artist)).join(", ")}` : ""}`);
   const { used, ignored } = answer.context;

@@ -23,7 +23,7 @@ export function registerEvalCommand(program: Command, config: Config): void {
     .option("--models <list>", "comma-separated model names", DEFAULT_MODELS)
     .option("--features <set>", "feature set: own (default) or shared (lfm2k-tagq's precomputed features)")
     .option("--seed <n>", "random seed", "42")
-    .option("--half <half>", "evaluate one half of the split by a hash of the qid: dev (to develop on) or holdout (nothing tuned on)")
+    .option("--half <half>", "evaluate one half of the split by a hash of the qid: dev (to develop on) or holdout (nothing tuned on); both: the whole split and each half, from one fit")
     .option("--out <file>", "write the JSON report here (atomically)")
     .option("--predictions-out <file>", "with exactly one model: write the benchmark's official prediction file (cpcd) here (atomically)")
     .action(async (benchmark: string, opts: { split: string; models: string; features?: string; seed: string; half?: string; out?: string; predictionsOut?: string }) => {
@@ -35,8 +35,8 @@ export function registerEvalCommand(program: Command, config: Config): void {
       const { HALVES } = await import("../../../evaluation/benchmarks/halves.js");
       getBenchmark(benchmark); // unknown benchmark → one-line error before anything loads
       const half = opts.half;
-      if (half !== undefined && !(HALVES as readonly string[]).includes(half)) {
-        throw new InputError(`--half must be one of ${HALVES.join(", ")}, got "${half}"`, { field: "half" });
+      if (half !== undefined && half !== "both" && !(HALVES as readonly string[]).includes(half)) {
+        throw new InputError(`--half must be one of ${HALVES.join(", ")}, both; got "${half}"`, { field: "half" });
       }
       const models = parseListFlag("--models", opts.models);
       if (opts.predictionsOut !== undefined && models.length !== 1) {
@@ -55,7 +55,7 @@ export function registerEvalCommand(program: Command, config: Config): void {
           splitFile,
           models,
           features: opts.features,
-          ...(half !== undefined ? { half: half as (typeof HALVES)[number] } : {}),
+          ...(half === "both" ? { bothHalves: true } : half !== undefined ? { half: half as (typeof HALVES)[number] } : {}),
           seed: parseIntFlag("--seed", opts.seed, 0, 2 ** 31 - 1),
           encoder,
           progress,

@@ -48,7 +48,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const { openBuiltCatalog } = await import("./ask.js");
-  const { listCatalogs } = await import("../../../store/lancedb/index.js");
+  const { catalogDir, listCatalogs, readCurrent } = await import("../../../store/lancedb/index.js");
   const { openStateRepository } = await import("../../../store/state/index.js");
   const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
   const { buildServer } = await import("../../http/server.js");
@@ -62,14 +62,24 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const encoders = Array.from({ length: options.encoderWorkers ?? 2 }, () => defaultQueryEncoder());
   const disposeEncoders = () => encoders.forEach((e) => e.dispose?.());
   let state: StateRepository | undefined;
+  let server: { close(): Promise<void> } | undefined; // once built, the server owns (and closes) the catalogs
   try {
     const models: Record<string, ServingModel> = {};
     const trained: Record<string, readonly string[]> = {};
+    const open = async (name: string) => {
+      const catalog = await openBuiltCatalog(config, name);
+      try {
+        return { catalog, model: await openCatalogModel(config, name, choice), models: await trainedModels(config, name) };
+      } catch (err) {
+        catalog.close();
+        throw err;
+      }
+    };
     for (const name of names) {
-      catalogs.push(await openBuiltCatalog(config, name));
-      const model = await openCatalogModel(config, name, choice);
-      if (model) models[name] = model;
-      trained[name] = await trainedModels(config, name);
+      const opened = await open(name);
+      catalogs.push(opened.catalog);
+      if (opened.model) models[name] = opened.model;
+      trained[name] = opened.models;
     }
     state = await openStateRepository(config);
     // Load the encoder models before the first request arrives, so no listener waits for them.
@@ -86,7 +96,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
       rateLimit: rate > 0 ? { max: 3 * rate, windowSeconds: 3 } : false,
       answerCacheSize: options.answerCache ?? 2000,
       logger: { level: "warn" },
+      // Backstop behind admission control: a loop lagging over 1 s sheds all but the health checks.
+      maxEventLoopDelayMs: 1000,
+      // An `ingest` on this home swaps in a new version: served within seconds, the old one released.
+      reload: { source: { currentVersion: (name) => readCurrent(catalogDir(config.homeDir, name)), open } },
     });
+    server = app;
     const address = await app.listen({ port: options.port, host: options.host });
     const st = state;
     let closed = false;
@@ -95,14 +110,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
       async close() {
         if (closed) return;
         closed = true;
-        await app.close();
-        catalogs.forEach((c) => c.close());
+        await app.close(); // closes the catalogs it serves
         await st.close();
         disposeEncoders();
       },
     };
   } catch (err) {
-    catalogs.forEach((c) => c.close());
+    if (server) await server.close();
+    else catalogs.forEach((c) => c.close());
     await state?.close();
     disposeEncoders();
     const code = (err as { code?: string }).code;

@@ -1,7 +1,7 @@
 /**
  * @file `askmusic users`: a token printed once that authenticates, a listing without secrets, one-line errors.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -55,7 +55,7 @@ describe("askmusic users", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(/^askmusic: error: id must be 1-64 characters of letters, digits/);
     }
-    expect((await run("users", "list")).stdout.trim().split("\n")).toHaveLength(3);
+    expect((await run("users", "list")).stdout.trim().split("\n")).toHaveLength(3); // alice, bob, carol
   });
 
   it("rejects a duplicate id and an empty --name with one line each", async () => {
@@ -66,6 +66,35 @@ describe("askmusic users", () => {
     const noName = await run("users", "add", "dave", "--name", " ");
     expect(noName.status).not.toBe(0);
     expect(noName.stderr).toMatch(/^askmusic: error: --name must be 1-200 characters/);
+  });
+
+  it("export prints everything stored for a user (or writes it 0600 with --out); delete erases it", async () => {
+    const repo = await openStateRepository({ homeDir: home });
+    try {
+      await repo.setFeedback("bob", "jamendo", "track_1", 1);
+      await repo.setFeedback("bob", "lastfm-2k", "42", -1);
+    } finally {
+      await repo.close();
+    }
+    const r = await run("users", "export", "bob");
+    expect(r.status).toBe(0);
+    const exported = JSON.parse(r.stdout) as { format: string; user: { id: string }; data: { feedback: unknown[] } };
+    expect(exported).toMatchObject({ format: "askmusic-user-export/1", user: { id: "bob" } });
+    expect(exported.data.feedback).toHaveLength(2);
+    expect(r.stdout).not.toMatch(/token/i);
+    const out = path.join(home, "bob.json");
+    expect((await run("users", "export", "bob", "--out", out)).status).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(out, "utf8")).data).toEqual(exported.data);
+
+    const del = await run("users", "delete", "bob");
+    expect(del.status).toBe(0);
+    expect(JSON.parse(del.stdout)).toEqual({ deleted: "bob", rows: { feedback: 2, profiles: 0, users: 1 } });
+    const gone = await run("users", "export", "bob");
+    expect(gone.status).not.toBe(0);
+    expect(gone.stderr).toMatch(/^askmusic: error: unknown user "bob"; must be one of: alice, carol\n$/);
+    expect((await run("users", "delete", "bob")).status).not.toBe(0);
+    expect((await run("users", "list")).stdout).not.toContain('"bob"');
   });
 
   it("names an unreachable PostgreSQL server without printing its password", async () => {

@@ -1,8 +1,11 @@
 /**
- * @file `askmusic users add <id> [--name N]` and `askmusic users list`: the accounts whose tokens unlock per-user state.
+ * @file `askmusic users add <id> [--name N]`, `users list`, `users export <id> [--out file]` and `users delete <id>`:
+ * the accounts whose tokens unlock per-user state, and a listener's data given back or erased on request.
  */
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
+import { writeFileAtomic } from "../../../core/fs.js";
+import { NotFoundError } from "../../../errors.js";
 import { checkName, checkUserId } from "../../../store/state/validate.js";
 
 /**
@@ -47,6 +50,44 @@ export function registerUsersCommand(program: Command, config: Config): void {
       const repo = await openStateRepository(config);
       try {
         for (const user of await repo.listUsers()) process.stdout.write(`${JSON.stringify(user)}\n`);
+      } finally {
+        await repo.close();
+      }
+    });
+  users
+    .command("export")
+    .description("Print everything stored for a user (account, feedback, and any other per-user state) as JSON.")
+    .argument("<id>", "the user's id")
+    .option("--out <file>", "write the JSON to this file (atomically) instead of stdout")
+    .action(async (id: string, options: { out?: string }) => {
+      checkUserId(id);
+      const { openStateRepository } = await import("../../../store/state/index.js");
+      const repo = await openStateRepository(config);
+      try {
+        const exported = await repo.exportUser(id);
+        if (!exported) throw new NotFoundError("user", id, (await repo.listUsers()).map((u) => u.id));
+        const json = `${JSON.stringify({ format: "askmusic-user-export/1", exportedAt: new Date().toISOString(), ...exported }, null, 2)}\n`;
+        if (options.out === undefined) process.stdout.write(json);
+        else {
+          await writeFileAtomic(options.out, json, 0o600);
+          process.stderr.write(`exported user "${id}" to ${options.out}\n`);
+        }
+      } finally {
+        await repo.close();
+      }
+    });
+  users
+    .command("delete")
+    .description("Delete a user and everything stored for them; their token stops working at once.")
+    .argument("<id>", "the user's id")
+    .action(async (id: string) => {
+      checkUserId(id);
+      const { openStateRepository } = await import("../../../store/state/index.js");
+      const repo = await openStateRepository(config);
+      try {
+        const deleted = await repo.deleteUser(id);
+        if (!deleted) throw new NotFoundError("user", id, (await repo.listUsers()).map((u) => u.id));
+        process.stdout.write(`${JSON.stringify({ deleted: id, rows: deleted })}\n`);
       } finally {
         await repo.close();
       }

@@ -3,8 +3,8 @@
  */
 import pg from "pg";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
-import { LATEST_VERSION, MIGRATIONS } from "../migrations.js";
-import type { FeedbackRecord, StateRepository, UserRecord } from "../repository.js";
+import { LATEST_VERSION, MIGRATIONS, USER_DATA_TABLES } from "../migrations.js";
+import type { FeedbackRecord, StateRepository, UserExport, UserRecord } from "../repository.js";
 import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link PostgresStateRepository.open}. */
@@ -172,6 +172,41 @@ export class PostgresStateRepository implements StateRepository {
     return rows.map((r) => ({ userId: r.user_id, catalog: r.catalog, itemId: r.item_id, value: r.value === 1 ? 1 : -1, updatedAt: r.updated_at.toISOString() }));
   }
 
+  async exportUser(id: string): Promise<UserExport | undefined> {
+    if (!isUserId(id)) return undefined;
+    // REPEATABLE READ: the user and every table are read from one snapshot.
+    return this.transaction(async (client) => {
+      await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const { rows } = await client.query<UserRow>("SELECT id, name, created_at FROM users WHERE id = $1", [id]);
+      if (!rows[0]) return undefined;
+      const data: Record<string, Record<string, unknown>[]> = {};
+      // Table and column names come from the constant list, never from input.
+      for (const { table, userColumn } of USER_DATA_TABLES) {
+        data[table] = (await client.query(`SELECT * FROM ${table} WHERE ${userColumn} = $1`, [id])).rows.map(isoTimes);
+      }
+      return { user: toUser(rows[0]), data };
+    });
+  }
+
+  async deleteUser(id: string): Promise<Record<string, number> | undefined> {
+    if (!isUserId(id)) return undefined;
+    return this.transaction(async (client) => {
+      const counts: Record<string, number> = {};
+      for (const { table, userColumn } of USER_DATA_TABLES) counts[table] = (await client.query(`DELETE FROM ${table} WHERE ${userColumn} = $1`, [id])).rowCount ?? 0;
+      const users = (await client.query("DELETE FROM users WHERE id = $1", [id])).rowCount ?? 0;
+      return users === 0 ? undefined : { ...counts, users };
+    });
+  }
+
+  /** Tables with a `user_id` column (for the suite's check that USER_DATA_TABLES lists them all). */
+  async userTables(): Promise<string[]> {
+    const { rows } = await this.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND column_name = 'user_id' ORDER BY table_name COLLATE "C"`,
+    );
+    return rows.map((r) => r.name);
+  }
+
   async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {
     checkUserId(userId, "userId");
     checkCatalog(catalog);
@@ -270,4 +305,9 @@ export function redactUrl(url: string): string {
 function toUser(row: UserRow): UserRecord {
   const createdAt = row.created_at.toISOString();
   return row.name === null ? { id: row.id, createdAt } : { id: row.id, name: row.name, createdAt };
+}
+
+/** Dates as ISO-8601 strings, as SQLite stores them, so both exports read alike. */
+function isoTimes(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
 }

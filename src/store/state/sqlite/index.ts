@@ -1,12 +1,12 @@
 /**
  * @file StateRepository on an embedded SQLite file (better-sqlite3): WAL, synchronous=FULL, one transaction per write.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
-import { LATEST_VERSION, MIGRATIONS } from "../migrations.js";
-import type { FeedbackRecord, StateRepository, UserRecord } from "../repository.js";
+import { LATEST_VERSION, MIGRATIONS, USER_DATA_TABLES } from "../migrations.js";
+import type { FeedbackRecord, StateRepository, UserExport, UserRecord } from "../repository.js";
 import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link SqliteStateRepository.open}. */
@@ -57,6 +57,9 @@ export class SqliteStateRepository implements StateRepository {
     let db: Database.Database | undefined;
     try {
       mkdirSync(path.dirname(abs), { recursive: true });
+      // Tokens' hashes and listeners' feedback: readable by the owner only. SQLite gives its -wal and -shm files
+      // the database file's mode, so creating it 0600 first covers all three. An existing file keeps its mode.
+      closeSync(openSync(abs, "a", 0o600));
       db = new Database(abs, { timeout: options.busyTimeoutMs ?? 5000 });
       // journal_mode answers with the mode in force: anything but "wal" (e.g. a read-only medium) breaks our guarantees.
       const mode = db.pragma("journal_mode = WAL", { simple: true });
@@ -173,6 +176,36 @@ export class SqliteStateRepository implements StateRepository {
       )
       .all(userId, catalog) as FeedbackRow[];
     return rows.map((r) => ({ userId: r.user_id, catalog: r.catalog, itemId: r.item_id, value: r.value === 1 ? 1 : -1, updatedAt: r.updated_at }));
+  }
+
+  async exportUser(id: string): Promise<UserExport | undefined> {
+    if (!isUserId(id)) return undefined;
+    return this.db.transaction(() => {
+      const row = this.db.prepare("SELECT id, name, created_at FROM users WHERE id = ?").get(id) as UserRow | undefined;
+      if (!row) return undefined;
+      const data: Record<string, Record<string, unknown>[]> = {};
+      // Table and column names come from the constant list, never from input.
+      for (const { table, userColumn } of USER_DATA_TABLES) data[table] = this.db.prepare(`SELECT * FROM ${table} WHERE ${userColumn} = ?`).all(id) as Record<string, unknown>[];
+      return { user: toUser(row), data };
+    })();
+  }
+
+  async deleteUser(id: string): Promise<Record<string, number> | undefined> {
+    if (!isUserId(id)) return undefined;
+    return this.db.transaction(() => {
+      const counts: Record<string, number> = {};
+      for (const { table, userColumn } of USER_DATA_TABLES) counts[table] = this.db.prepare(`DELETE FROM ${table} WHERE ${userColumn} = ?`).run(id).changes;
+      const users = this.db.prepare("DELETE FROM users WHERE id = ?").run(id).changes;
+      return users === 0 ? undefined : { ...counts, users };
+    }).immediate();
+  }
+
+  /** Tables with a `user_id` column (for the suite's check that USER_DATA_TABLES lists them all). */
+  async userTables(): Promise<string[]> {
+    const rows = this.db
+      .prepare("SELECT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'user_id' ORDER BY m.name")
+      .all() as { name: string }[];
+    return rows.map((r) => r.name);
   }
 
   async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * @file SQLite state: the shared conformance suite, SQLite specifics (pragmas, schema version) and kill -9 durability.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -25,6 +25,19 @@ runStateRepositorySuite({
 });
 
 describe("SqliteStateRepository specifics", () => {
+  it("creates state.db and its WAL files readable by the owner only (issue 15: it was 0644)", async () => {
+    const home = path.join(root, "home-mode");
+    const old = process.umask(0o022);
+    try {
+      const repo = await openStateRepository({ homeDir: home });
+      await repo.createUser({ id: "u", tokenHash: "a".repeat(64) });
+      for (const f of ["state.db", "state.db-wal", "state.db-shm"]) expect((statSync(path.join(home, f)).mode & 0o777).toString(8)).toBe("600");
+      await repo.close();
+    } finally {
+      process.umask(old);
+    }
+  });
+
   it("opens <homeDir>/state.db in WAL mode with synchronous=FULL and foreign keys on", async () => {
     const home = path.join(root, "home-a");
     const repo = await openStateRepository({ homeDir: home });
