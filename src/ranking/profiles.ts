@@ -20,17 +20,14 @@ import type { Domain } from "../domains/types.js";
 import { DataError, InputError, NotFoundError } from "../errors.js";
 import { ApronRecommender, type ApronOptions } from "../models/apron/index.js";
 import type { ProfileEdits } from "../models/recommender.js";
+import { PROFILE_CATALOGS, profileModelDir } from "./profile-catalogs.js";
 
-/** Catalogs with a profile model recipe. */
-export const PROFILE_CATALOGS = ["lastfm-2k"] as const;
+export { PROFILE_CATALOGS, profileModelDir } from "./profile-catalogs.js";
+
 
 const ITEMS_FILE = "items.json";
 const ItemsSchema = z.object({ domain: z.string(), ids: z.array(z.string()), names: z.array(z.string()), links: z.array(z.string()) });
 
-/** Where a catalog's profile model lives. */
-export function profileModelDir(config: Config, catalog: string): string {
-  return path.join(config.homeDir, "models", catalog, "apron");
-}
 
 function checkCatalog(catalog: string): void {
   if (!(PROFILE_CATALOGS as readonly string[]).includes(catalog)) throw new NotFoundError("catalog with profiles", catalog, [...PROFILE_CATALOGS]);

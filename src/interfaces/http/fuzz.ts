@@ -87,6 +87,18 @@ export const FUZZ_CASES: Readonly<Record<string, (r: Rng, ctx: FuzzContext) => F
     const headers: Record<string, string> = victim ? { authorization: `Bearer ${victim}` } : pick<Record<string, string>>(r, [{}, { authorization: "Bearer not-a-real-token" }, { authorization: "Basic abc" }]);
     return { method: "DELETE", path: "/v1/users/me", headers };
   },
+  "GET /v1/users/me/profile": (r, ctx) => {
+    const query = pick(r, ["", "?k=5", "?k=0", "?k=101", "?k=ten", `?catalog=${ctx.catalog}`, "?catalog=nope", "?catalog=..%2Fx", "?extra=1", `?k=${"9".repeat(30)}`]);
+    return { method: "GET", path: `/v1/users/me/profile${query}`, headers: authHeader(r, ctx) };
+  },
+  "PUT /v1/users/me/profile": (r, ctx) => {
+    const { headers, body } = jsonBody(r, () => ({
+      weights: pick<unknown>(r, [{}, { rock: 0 }, { rock: 1.5 }, { [words(r, 2)]: 0.5 }, { "": 0 }, { __proto__: 0.1 }, [], { rock: "0" }, Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`t${i}`, 0]))]),
+      ...(randInt(r, 3) === 0 ? { catalog: pick(r, [ctx.catalog, "nope"]) } : {}),
+      ...(randInt(r, 3) === 0 ? { k: pick(r, [1, 20, 0, 101, "5"]) } : {}),
+    }));
+    return { method: "PUT", path: "/v1/users/me/profile", headers: { ...headers, ...authHeader(r, ctx) }, body };
+  },
   "GET /healthz": () => ({ method: "GET", path: "/healthz", headers: {} }),
   "GET /readyz": () => ({ method: "GET", path: "/readyz", headers: {} }),
   "GET /openapi.json": () => ({ method: "GET", path: "/openapi.json", headers: {} }),

@@ -8,7 +8,7 @@ export type RouteAuth = "none" | "optional" | "required";
 
 /** What the OpenAPI builder needs to know about one route. */
 export interface RouteSpec {
-  readonly method: "GET" | "POST" | "DELETE";
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** Fastify path syntax ("/v1/items/:catalog/:id"). */
   readonly url: string;
   readonly operationId: string;
@@ -16,6 +16,8 @@ export interface RouteSpec {
   readonly auth: RouteAuth;
   readonly body?: JsonSchema;
   readonly params?: JsonSchema;
+  /** Query-string parameters (an object schema; each property is one optional parameter). */
+  readonly querystring?: JsonSchema;
   /** Success status → schema (JSON) or a media type for non-JSON bodies. */
   readonly success: { readonly status: number; readonly schema?: JsonSchema; readonly mediaType?: string; readonly description: string };
   /** Error statuses this route can answer besides 429/500 (always possible). */
@@ -26,7 +28,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: "Invalid request (the problem's `field` names the member)",
   401: "Missing or invalid bearer token",
   404: "Unknown catalog or item",
-  409: "The user's feedback list is full: clear some first",
+  409: "The user's state does not allow it: their feedback list is full (clear some first), or a profile has no likes to be read from",
   413: "Request body too large",
   415: "Content-Type must be application/json",
   429: "Rate limit exceeded (see Retry-After)",
@@ -43,6 +45,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z_]+)/g, "{$1}");
     const params = r.params as { properties?: Record<string, JsonSchema> } | undefined;
+    const query = r.querystring as { properties?: Record<string, JsonSchema> } | undefined;
     const responses: Record<string, unknown> = {
       [String(r.success.status)]: {
         description: r.success.description,
@@ -57,8 +60,13 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
       operationId: r.operationId,
       summary: r.summary,
       ...(r.auth === "none" ? {} : { security: r.auth === "required" ? [{ bearer: [] }] : [{}, { bearer: [] }] }),
-      ...(params?.properties
-        ? { parameters: Object.entries(params.properties).map(([name, schema]) => ({ name, in: "path", required: true, schema })) }
+      ...(params?.properties || query?.properties
+        ? {
+            parameters: [
+              ...Object.entries(params?.properties ?? {}).map(([name, schema]) => ({ name, in: "path", required: true, schema })),
+              ...Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: "query", required: false, schema })),
+            ],
+          }
         : {}),
       ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: r.body } } } } : {}),
       responses,

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { performance } from "node:perf_hooks";
 import type { ContextReport } from "../../models/rank.js";
 import type { CatalogRanker } from "../../ranking/catalog-ranker.js";
+import type { ProfileModel, ProfileView } from "../../ranking/profiles.js";
 import type { Catalog, CatalogItem } from "../../store/catalog.js";
 import type { StateRepository, UserRecord } from "../../store/state/repository.js";
 import type { LRUCache } from "lru-cache";
@@ -24,6 +25,9 @@ import {
   itemParams,
   deleteMeResponse,
   meResponse,
+  profileBody,
+  profileQuery,
+  profileResponse,
   readyResponse,
   type FeedbackValue,
 } from "./schemas.js";
@@ -54,6 +58,10 @@ export interface RouteContext {
   readonly answers?: LRUCache<string, AskAnswer>;
   /** Likes + dislikes one user may hold per catalog. */
   readonly maxFeedback: number;
+  /** The profile model (APRON) of each catalog that has one. */
+  readonly profiles: ReadonlyMap<string, ProfileModel>;
+  /** Computes a profile view (ranking/profiles.ts `profileView`, loaded with the profile models). */
+  readonly profileView?: (pm: ProfileModel, history: readonly string[], edits: { prototypeWeights: Record<string, number> }, k: number) => Promise<ProfileView>;
 }
 
 /** The body of an answer to POST /v1/ask, without its timing. */
@@ -101,6 +109,26 @@ export function buildRoutes(ctx: RouteContext): Route[] {
     const s = ctx.served.get(name ?? ctx.defaultCatalog);
     if (!s) throw new HttpProblem(404, "not_found", `unknown catalog "${name}"; served catalogs: ${[...ctx.served.keys()].join(", ")}`, field);
     return s;
+  };
+
+  const profileModelOf = (name: string | undefined, field: string): { pm: ProfileModel; name: string } => {
+    const catalog = pick(name, field).catalog.name;
+    const pm = ctx.profiles.get(catalog);
+    if (pm === undefined || ctx.profileView === undefined) {
+      throw new HttpProblem(404, "not_found", `catalog "${catalog}" has no profile model (run \`npx askmusic profile train --catalog ${catalog}\`, then restart the server)`, field);
+    }
+    return { pm, name: catalog };
+  };
+  const viewFor = async (user: string, pm: ProfileModel, catalog: string, edits: Record<string, number>, k: number) => {
+    const likes = (await ctx.state.listFeedback(user, catalog)).filter((f) => f.value === 1).map((f) => f.itemId);
+    if (likes.length === 0) throw new HttpProblem(409, "no_history", `user "${user}" has no likes in catalog "${catalog}": a profile is read from them, like some items first`);
+    try {
+      return { ...(await ctx.profileView!(pm, likes, { prototypeWeights: edits }, k)), catalog, edits };
+    } catch (err) {
+      // The model's InputErrors (no liked item it knows, every weight 0) are the caller's to fix.
+      if ((err as { code?: string }).code === "input") throw new HttpProblem(409, "profile", (err as Error).message);
+      throw err;
+    }
   };
 
   const routes: Route[] = [
@@ -231,6 +259,42 @@ export function buildRoutes(ctx: RouteContext): Route[] {
           }
         }
         return { id: user.id, ...(user.name !== undefined ? { name: user.name } : {}), createdAt: user.createdAt, feedback };
+      },
+    },
+    {
+      spec: {
+        method: "GET", url: "/v1/users/me/profile", operationId: "getProfile", auth: "required",
+        summary: "The token's user's profile in a catalog (tag prototypes with weights and exemplars, read from their likes, their stored edits applied) and its recommendations",
+        querystring: profileQuery, success: { status: 200, schema: profileResponse, description: "The profile and what it recommends" }, errors: [400, 401, 404, 409],
+      },
+      handler: async (request) => {
+        const { catalog, k: kText } = request.query as { catalog?: string; k?: string };
+        const k = kText === undefined ? 20 : Number(kText);
+        if (k < 1 || k > 100) throw new HttpProblem(400, "input", `k must be from 1 to 100, got ${kText}`, "/querystring/k");
+        const user = (await ctx.authenticate(request, true))!;
+        const { pm, name } = profileModelOf(catalog, "/querystring/catalog");
+        const edits = await ctx.state.getProfile(user.id, name);
+        return viewFor(user.id, pm, name, edits, k);
+      },
+    },
+    {
+      spec: {
+        method: "PUT", url: "/v1/users/me/profile", operationId: "setProfile", auth: "required",
+        summary: "Replace the token's user's profile edits in a catalog ({} clears them) and get the profile and recommendations that follow",
+        body: profileBody, success: { status: 200, schema: profileResponse, description: "The edited profile and what it recommends" }, errors: [400, 401, 404, 409, 413, 415],
+      },
+      handler: async (request) => {
+        const body = request.body as { catalog?: string; weights: Record<string, number>; k: number };
+        const user = (await ctx.authenticate(request, true))!;
+        const { pm, name } = profileModelOf(body.catalog, "/body/catalog");
+        const known = new Set(pm.model.prototypes.map((p) => p.tag));
+        for (const tag of Object.keys(body.weights)) {
+          if (!known.has(tag)) throw new HttpProblem(400, "input", `"${tag}" is not one of the ${known.size} prototypes of catalog "${name}"`, "/body/weights");
+        }
+        // Computed before storing: edits the model refuses (every weight 0) are never stored.
+        const view = await viewFor(user.id, pm, name, body.weights, body.k ?? 20);
+        await ctx.state.setProfile(user.id, name, body.weights);
+        return view;
       },
     },
     {

@@ -259,3 +259,64 @@ export const problemSchema: JsonSchema = {
     field: { type: "string", description: "The request member that was wrong, e.g. /body/k" },
   },
 };
+
+/** Prototype tag -> weight in [0, 1] (0 removes the prototype from the profile). */
+const prototypeWeights = {
+  type: "object",
+  maxProperties: 500,
+  propertyNames: { minLength: 1, maxLength: 200 },
+  additionalProperties: { type: "number", minimum: 0, maximum: 1 },
+  description: "Prototype tag -> weight from 0 to 1 (0 removes it); the other weights are rescaled so the profile sums to 1",
+} as const;
+
+export const profileQuery: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    catalog: { ...catalogName, description: "Catalog of the profile (default: the server's default catalog)" },
+    // Query values arrive as strings and the server coerces no types (bodies must be exact): digits, checked 1-100.
+    k: { type: "string", pattern: "^[0-9]{1,3}$", description: "Number of recommendations, 1 to 100 (default 20)" },
+  },
+};
+
+export const profileBody: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["weights"],
+  properties: {
+    catalog: { ...catalogName, description: "Catalog of the profile (default: the server's default catalog)" },
+    weights: { ...prototypeWeights, description: "The listener's edits, replacing the stored ones ({} clears them): prototype tag -> weight from 0 to 1" },
+    k: { type: "integer", minimum: 1, maximum: 100, default: 20, description: "Number of recommendations" },
+  },
+};
+
+const linkedItem = {
+  type: "object",
+  required: ["id", "name", "link"],
+  properties: { id: { type: "string" }, name: { type: "string" }, link: { type: "string", description: "Where to listen (e.g. the artist's Last.fm page)" } },
+} as const;
+
+export const profileResponse: JsonSchema = {
+  type: "object",
+  required: ["catalog", "edits", "prototypes", "recommendations", "historyUsed", "historyUnknown"],
+  properties: {
+    catalog: { type: "string" },
+    edits: { ...prototypeWeights, description: "The stored edits applied" },
+    prototypes: {
+      type: "array",
+      description: "Every prototype, strongest first; the weights sum to 1",
+      items: {
+        type: "object",
+        required: ["tag", "weight", "edited", "exemplar"],
+        properties: { tag: { type: "string" }, weight: { type: "number" }, edited: { type: "boolean", description: "Set by the listener" }, exemplar: linkedItem },
+      },
+    },
+    recommendations: {
+      type: "array",
+      description: "What the profile recommends, best first (never a liked item)",
+      items: { type: "object", required: ["id", "name", "link", "score"], properties: { ...linkedItem.properties, score: { type: "number" } } },
+    },
+    historyUsed: { type: "integer", description: "Likes the profile was read from" },
+    historyUnknown: { type: "integer", description: "Likes of items the profile model does not know (left out)" },
+  },
+};

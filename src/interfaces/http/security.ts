@@ -46,7 +46,7 @@ function captureHelmetHeaders(): Record<string, string> {
 }
 
 /** Methods some route of the server implements; any other method is answered 501. */
-const IMPLEMENTED = ["GET", "HEAD", "POST", "DELETE"] as const;
+const IMPLEMENTED = ["GET", "HEAD", "POST", "PUT", "DELETE"] as const;
 
 /**
  * The path the router sees: absolute-form targets (`GET http://host/v1/x`) reduced to their path, percent-encoding

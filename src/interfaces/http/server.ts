@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
+import type { ProfileModel } from "../../ranking/profiles.js";
 import type { ServingModel } from "../../ranking/serving-model.js";
 import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { Catalog } from "../../store/catalog.js";
@@ -17,7 +18,7 @@ import { buildOpenApi } from "./openapi.js";
 import { HttpProblem, PROBLEM_TYPE, toProblem } from "./problem.js";
 import { DEFAULT_RATE_LIMIT, registerRateLimit, TokenBuckets, type BucketOptions, type RateLimitOptions } from "./rate-limit.js";
 import { startReloader, type ReloadOptions } from "./reload.js";
-import { buildRoutes, type AskAnswer, type Served } from "./routes.js";
+import { buildRoutes, type AskAnswer, type RouteContext, type Served } from "./routes.js";
 import { clientErrorProblem, frameworkErrorProblem, notFoundProblem, registerSecurity } from "./security.js";
 import { loadWebAssets, WEB_DIR } from "./web-assets.js";
 
@@ -40,6 +41,12 @@ export interface ServerOptions {
   readonly webDir?: string | false;
   /** The model ranking each catalog, by catalog name (see ranking/catalog-models.ts); a catalog without one is ranked by text match. */
   readonly models?: Readonly<Record<string, ServingModel>>;
+  /**
+   * Profile models (APRON) by catalog name, with the function that reads a profile (ranking/profiles.ts
+   * `profileView`: passed in so the server loads TF.js-backed model code only when profiles are served).
+   * [profiles=none: GET/PUT /v1/users/me/profile answer 404]
+   */
+  readonly profiles?: { readonly models: Readonly<Record<string, ProfileModel>>; readonly view: NonNullable<RouteContext["profileView"]> };
   /** The trained models available per catalog (listed by GET /v1/catalogs). [trainedModels=the ranking one, if any] */
   readonly trainedModels?: Readonly<Record<string, readonly string[]>>;
   /**
@@ -172,7 +179,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const budget = budgetOptions === false ? undefined : new TokenBuckets(budgetOptions);
   const cacheSize = options.answerCacheSize ?? 2000;
   const answers = cacheSize > 0 ? new LRUCache<string, AskAnswer>({ max: cacheSize }) : undefined;
-  const routes = buildRoutes({ served, defaultCatalog, state, authenticate, web, admission, budget, answers, maxFeedback: options.maxFeedbackPerCatalog ?? 5000 });
+  const routes = buildRoutes({
+    served,
+    defaultCatalog,
+    state,
+    authenticate,
+    web,
+    admission,
+    budget,
+    answers,
+    maxFeedback: options.maxFeedbackPerCatalog ?? 5000,
+    profiles: new Map(Object.entries(options.profiles?.models ?? {})),
+    ...(options.profiles !== undefined ? { profileView: options.profiles.view } : {}),
+  });
   const openapi = JSON.stringify(buildOpenApi(routes.map((r) => r.spec), options.version ?? "0.1.0"));
   for (const { spec, handler } of routes) {
     app.route({
@@ -183,6 +202,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       schema: {
         ...(spec.body ? { body: spec.body } : {}),
         ...(spec.params ? { params: spec.params } : {}),
+        ...(spec.querystring ? { querystring: spec.querystring } : {}),
         ...(spec.success.schema && !spec.success.mediaType ? { response: { [spec.success.status]: spec.success.schema } } : {}),
       },
       handler: spec.operationId === "openapi" ? async (_req, reply) => reply.type("application/json").send(openapi) : handler,

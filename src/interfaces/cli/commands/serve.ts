@@ -10,6 +10,7 @@ import type { ServingModel } from "../../../ranking/serving-model.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import type { StateRepository } from "../../../store/state/repository.js";
 import { parseIntFlag, parseListFlag } from "../options.js";
+import type { ProfileModel } from "../../../ranking/profiles.js";
 
 /** Options of {@link startServer}. */
 export interface StartOptions {
@@ -81,6 +82,13 @@ export async function startServer(config: Config, options: StartOptions): Promis
       if (opened.model) models[name] = opened.model;
       trained[name] = opened.models;
     }
+    // Profiles (APRON) for the catalogs that have a trained profile model; the others answer 404 on /v1/users/me/profile.
+    const { PROFILE_CATALOGS, profileModelDir } = await import("../../../ranking/profile-catalogs.js");
+    const { existsSync } = await import("node:fs");
+    const withProfiles = names.filter((name) => (PROFILE_CATALOGS as readonly string[]).includes(name) && existsSync(profileModelDir(config, name)));
+    const profileModels: Record<string, ProfileModel> = {};
+    const profiles = withProfiles.length > 0 ? await import("../../../ranking/profiles.js") : undefined;
+    for (const name of withProfiles) profileModels[name] = await profiles!.openProfileModel(config, name);
     state = await openStateRepository(config);
     // Load the encoder models before the first request arrives, so no listener waits for them.
     await Promise.all(encoders.map((e) => e.encode(["warm up"])));
@@ -90,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       queryEncoder: encoders,
       models,
       trainedModels: trained,
+      ...(profiles !== undefined ? { profiles: { models: profileModels, view: profiles.profileView } } : {}),
       // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
       ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
       state,
