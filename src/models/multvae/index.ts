@@ -35,9 +35,10 @@ export const MultVaeOptionsSchema = z
   .strict();
 export type MultVaeOptions = z.input<ReturnType<typeof MultVaeOptionsSchema.partial>>;
 
+// The recipe measured on lfm2k-cf (BENCHMARKS.md): training stopped by patience well before the epoch cap.
 const DEFAULTS: z.output<typeof MultVaeOptionsSchema> = {
-  epochs: 200,
-  patience: 20,
+  epochs: 120,
+  patience: 15,
   batchSize: 128,
   learningRate: 1e-3,
   dropout: 0.5,
