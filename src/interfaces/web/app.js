@@ -37,6 +37,9 @@ const state = {
   busy: false,
   /** The profile shown in the panel (GET/PUT /v1/users/me/profile), when there is one. */
   profile: null,
+  /** Catalogs that have a profile model, and the server's default catalog (from GET /v1/catalogs). */
+  profileCatalogs: /** @type {Set<string>} */ (new Set()),
+  defaultCatalog: "",
 };
 
 /** Calls the API; throws an Error whose message is the problem's detail. */
@@ -101,6 +104,8 @@ async function refreshAccount() {
 async function loadCatalogs() {
   try {
     const { default: def, catalogs } = await api("GET", "/v1/catalogs");
+    state.defaultCatalog = def;
+    state.profileCatalogs = new Set(catalogs.filter((c) => c.profiles).map((c) => c.name));
     const select = /** @type {HTMLSelectElement} */ ($("catalog-select"));
     for (const c of catalogs) select.append(el("option", { value: c.name, selected: c.name === def, text: `${c.name} (${c.count.toLocaleString()} tracks)` }));
     const several = catalogs.length > 1;
@@ -314,6 +319,11 @@ async function loadProfile() {
     return;
   }
   const catalog = profileCatalog();
+  // Only catalogs with a profile model are asked (GET /v1/catalogs says which).
+  if (!state.profileCatalogs.has(catalog ?? state.defaultCatalog)) {
+    panel.hidden = true;
+    return;
+  }
   try {
     renderProfile(await api("GET", `/v1/users/me/profile?k=10${catalog ? `&catalog=${encodeURIComponent(catalog)}` : ""}`));
     panel.hidden = false;
