@@ -40,16 +40,20 @@ export function pairTables(domain: Domain): PairTables {
     if (m === undefined) tagged.set(q.user, (m = new Map()));
     for (const it of q.relevant) m.set(it, (m.get(it) ?? 0) + 1);
   }
-  const cooccurrence = trainCounts(domain.train);
+  return pairTablesFrom({ items: domain.items.ids.length, plays: domain.interactions, cooccurrence: trainCounts(domain.train), tagged });
+}
+
+/** Tables from their counts (a domain's, or a serving form's on disk): indexes the trained phrases by first word. */
+export function pairTablesFrom(counts: Omit<PairTables, "phrasesByFirstWord">): PairTables {
   const phrasesByFirstWord = new Map<string, string[]>();
-  for (const key of cooccurrence.keys()) {
+  for (const key of counts.cooccurrence.keys()) {
     const first = key.split(" ")[0];
     const list = phrasesByFirstWord.get(first) ?? [];
     list.push(key);
     phrasesByFirstWord.set(first, list);
   }
   for (const list of phrasesByFirstWord.values()) list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  return { items: domain.items.ids.length, plays: domain.interactions, cooccurrence, tagged, phrasesByFirstWord };
+  return { ...counts, phrasesByFirstWord };
 }
 
 /**

@@ -8,6 +8,9 @@ import { ModelFitError } from "../../errors.js";
 import { tf } from "../tf/backend.js";
 import { applyTransform, popularityFeature, transformedDims, type InputTransform } from "./inputs.js";
 import type { JamOptions, Mixing } from "./options.js";
+import type { PairFeature, PairTables } from "../pair-features.js";
+import { pairTables } from "../pair-features.js";
+import { pairFeaturesWithData, type PairPrior } from "../pair-prior.js";
 import { JamParams, type ParamShapes } from "./params.js";
 
 /** Everything a fitted (or loaded) model holds besides its optimizer state. */
@@ -26,6 +29,14 @@ export interface Fitted {
   readonly params: JamParams;
   /** The user-history block appended to the user input (rows = users), when options.userHistory. */
   readonly history: Matrix | undefined;
+  /** The pair prior's features (those of options.pairFeatures the domain has data for) and count tables. */
+  readonly pair: { readonly features: readonly PairFeature[]; readonly tables: PairTables } | undefined;
+}
+
+/** The pair prior with the current weights, or undefined when the model has none. */
+export function pairPrior(f: Fitted): PairPrior | undefined {
+  if (f.pair === undefined || f.params.pairW === undefined) return undefined;
+  return { ...f.pair, weights: Float32Array.from(f.params.pairW.dataSync()) };
 }
 
 /** The transforms and sizes {@link bindInputs} builds tensors for (fit computes them; load reads them). */
@@ -86,6 +97,8 @@ export function bindInputs(name: string, mixing: Mixing, options: JamOptions, do
     }
     userX = tf.tensor2d(withZero, [m.rows + 1, cols]);
   }
+  const pairFeatures = pairFeaturesWithData(domain, o.pairFeatures);
+  const pair = pairFeatures.length > 0 ? { features: pairFeatures, tables: pairTables(domain) } : undefined;
   const shapes: ParamShapes = {
     dims: o.dims,
     itemInputs: itemX.map((x) => x.shape[1]),
@@ -96,9 +109,10 @@ export function bindInputs(name: string, mixing: Mixing, options: JamOptions, do
     itemBiases: o.itemBias === "learned" ? domain.items.ids.length : 0,
     itemIds: o.idEmbeddings === "items" || o.idEmbeddings === "both" ? domain.items.ids.length : 0,
     userIds: userX !== undefined && (o.idEmbeddings === "users" || o.idEmbeddings === "both") ? userX.shape[0] - 1 : 0,
+    pairFeatures: pairFeatures.length,
   };
   const params = new JamParams(shapes, features, seed);
-  return { domain, features, itemT, requestT: plan.requestT, userT, requestDims: plan.requestDims, itemX, userX, history, popularity: popularityFeature(domain.items.popularity), params };
+  return { domain, features, itemT, requestT: plan.requestT, userT, requestDims: plan.requestDims, itemX, userX, history, popularity: popularityFeature(domain.items.popularity), params, pair };
 }
 
 /** Frees the tensors of a fitted model. */

@@ -38,16 +38,16 @@ describe("jam", () => {
     expect(Array.from(h.data).map((x) => Number(x.toFixed(5)))).toEqual([1 * scale, 2 * scale, 6 * scale, 8 * scale, 0, 0].map((x) => Number(x.toFixed(5))));
   });
 
-  it("explain: user + request + bias add up to the score; modality weights are data summing to 1", async () => {
+  it("explain: user + request + bias + the pair prior's terms add up to the score; modality weights are data summing to 1", async () => {
     const domain = makeSyntheticDomain();
     for (const mixing of MIXINGS) {
       const m = new JamRecommender(mixing, { ...small, epochs: 3 });
       await m.fit(domain, { seed: 3 });
       const s = await m.score([{ text: "jazz swing", user: 1 }]);
       const e = await m.explain({ text: "jazz swing", user: 1 }, 7);
-      expect(Object.keys(e.parts)).toEqual(["user", "request", "bias"]);
+      expect(Object.keys(e.parts)).toEqual(["user", "request", "bias", "history", "cooccurrence", "tagged"]);
       expect(Object.keys(e.modalityWeights ?? {})).toEqual(["tagtext", "name", "cf"]);
-      expect(e.parts.user + e.parts.request + e.parts.bias).toBeCloseTo(s.data[7], 4);
+      expect(Object.values(e.parts).reduce((a, b) => a + b, 0)).toBeCloseTo(s.data[7], 4);
       const w = Object.values(e.modalityWeights!);
       expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
       if (mixing === "avg") expect(w).toEqual([1 / 3, 1 / 3, 1 / 3]);

@@ -23,12 +23,15 @@ export { JAM_DEFAULTS, type JamOptions, type Mixing } from "./options.js";
 /**
  * One JAM model: u = W_u·[x_user | history] + b_u (+ learned user ID vector), q = W_q·x_request + b_q, item modality
  * m: v_m = W_m·x_m + b_m (frozen x_m, PCA-reduced when wide) plus the learned `id` modality; score = (u + q) · fuse(v)
- * + item bias, with fuse = avg / cross / moe (see mixing.ts). Requests without a user get no user term.
+ * + item bias + Σ_f w_f · φ_f(request, item) (the pair prior over count features, pair-prior.ts), with
+ * fuse = avg / cross / moe (see mixing.ts). Requests without a user get no user term.
  * `explain(request, item)` returns `parts`:
  * - `user`: Σ_m w_m (user·v_m), the user's share of the score (absent when the domain has no users or the request
  *   names none);
  * - `request`: Σ_m w_m (request·v_m);
  * - `bias`: the item bias (popularity prior + learned per-item bias; absent with itemBias "none");
+ * - `history`, `cooccurrence`, `tagged`: the pair prior's terms (pair-prior.ts), each w_f · log(1 + count), present
+ *   when the model was fit with that feature;
  * and `modalityWeights`: the fusion weight w_m of each modality for this (request, item) pair, in [0, 1], summing
  * to 1 over modalities. They are not additive: the score is user + request + bias, and the weights say how the
  * item's modalities were mixed to get it.
@@ -38,8 +41,14 @@ export { JAM_DEFAULTS, type JamOptions, type Mixing } from "./options.js";
  * // { parts: { user: 0.8, request: 2.1, bias: -0.3 }, modalityWeights: { cf: 0.2, tagtext: 0.61, name: 0.19 } }
  */
 export class JamRecommender implements Recommender {
-  /** The words and, when the domain has users, the user; history, turns, profile and adapter are ignored. */
-  readonly context: ContextUse = { uses: ["text", "user"], needs: ["text"] };
+  /**
+   * The words, the user (when the domain has users) and, once fit with the pair prior's `history` feature, a
+   * listening history; turns, profile and adapter are ignored.
+   */
+  get context(): ContextUse {
+    const history = this.scorer?.fitted.pair?.features.includes("history") === true;
+    return { uses: history ? ["text", "user", "history"] : ["text", "user"], needs: ["text"] };
+  }
   readonly name: string;
   readonly mixing: Mixing;
   private options: JamOptions;

@@ -8,7 +8,7 @@ import type { Domain } from "../../domains/types.js";
 import { DataError } from "../../errors.js";
 import { tf } from "../tf/backend.js";
 import { loadArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
-import { bindInputs, disposeFitted, modalityNames, userCount, userMatrix, type Fitted } from "./fitted.js";
+import { bindInputs, disposeFitted, modalityNames, pairPrior, userCount, userMatrix, type Fitted } from "./fitted.js";
 import type { InputTransform } from "./inputs.js";
 import { JamOptionsSchema, type JamOptions, type Mixing } from "./options.js";
 import { project } from "./params.js";
@@ -131,6 +131,7 @@ export function jamToServing(name: string, mixing: Mixing, options: JamOptions, 
   const p = f.params;
   const read = (t: tf.Tensor) => new Float32Array(t.dataSync());
   const { vectors: itemVectors, bias } = scorer.itemVectors();
+  const prior = pairPrior(f);
   const nUsers = userCount(f);
   let userVectors: Float32Array | undefined;
   if (nUsers > 0 && p.user !== undefined) {
@@ -157,5 +158,6 @@ export function jamToServing(name: string, mixing: Mixing, options: JamOptions, 
     ...(mixing === "moe" && p.gateW !== undefined && p.gateB !== undefined ? { gateW: read(p.gateW), gateB: read(p.gateB) } : {}),
     ...(userVectors !== undefined ? { userIds: f.domain.users.ids, userVectors } : {}),
     training,
+    ...(prior !== undefined ? { pair: prior } : {}),
   });
 }

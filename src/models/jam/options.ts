@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../../errors.js";
+import { PAIR_FEATURES } from "../pair-features.js";
 import { BPR_TRAINING_SHAPE } from "../tf/training-loop.js";
 
 /** How an item's projected modality vectors become one item vector. */
@@ -58,6 +59,19 @@ export const JamOptionsSchema = z
     itemFeatures: z.array(z.string()).min(1).optional(),
     /** Key of users.features used as the user input; ignored when the domain has no users. ["cf"] */
     userFeature: z.string(),
+    /**
+     * Count features of the (request, item) pair added to the score with learned weights (pair-prior.ts): the
+     * listener's log plays of the item (`history`), how often train requests with these words list it
+     * (`cooccurrence`), and the listener's own earlier train choices (`tagged`). Features the domain has no data for
+     * are dropped at fit time. Saved models from before the prior load without one. [all three]
+     */
+    pairFeatures: z.array(z.enum(PAIR_FEATURES)).default([]),
+    /**
+     * Share of each positive's negatives drawn from the request's support (items with any pair count that are not
+     * its positives) instead of the pool: uniform negatives almost never carry a count, so without them the prior's
+     * weights only learn "counted beats uncounted", never how counts trade off against each other. [0.5]
+     */
+    pairNegatives: z.number().min(0).max(1).default(0),
   })
   .strict();
 export type JamOptions = z.output<typeof JamOptionsSchema>;
@@ -81,6 +95,8 @@ export const JAM_DEFAULTS: JamOptions = Object.freeze({
   userHistory: true,
   itemFeatures: undefined,
   userFeature: "cf",
+  pairFeatures: [...PAIR_FEATURES],
+  pairNegatives: 0.5,
 });
 
 /**
@@ -90,7 +106,7 @@ export const JAM_DEFAULTS: JamOptions = Object.freeze({
  * epoch (82 s vs 41 s for 55,525 items); 6 epochs of the cosine schedule reach its plateau in ~5 minutes.
  */
 export const DOMAIN_DEFAULTS: Readonly<Record<string, Partial<JamOptions>>> = Object.freeze({
-  jamendo: { idEmbeddings: "none", epochs: 6 },
+  jamendo: { idEmbeddings: "none", epochs: 6, pairFeatures: [] },
 });
 
 /** Parses user options over the defaults; bad or unknown keys throw InputError naming them. */

@@ -34,6 +34,8 @@ export interface ParamShapes {
   readonly itemIds: number;
   /** Users with a learned d-dim ID embedding (0 = none). */
   readonly userIds: number;
+  /** Pair features with a learned weight (0 = no pair prior). */
+  readonly pairFeatures: number;
 }
 
 /**
@@ -55,6 +57,8 @@ export class JamParams {
   readonly itemEmb: tf.Variable<tf.Rank.R2> | undefined;
   /** (users + 1) x d learned user ID embeddings; the last row stays 0 (requests without a user). */
   readonly userEmb: tf.Variable<tf.Rank.R2> | undefined;
+  /** features x 1 weights of the pair prior (pair-prior.ts). */
+  readonly pairW: tf.Variable<tf.Rank.R2> | undefined;
   readonly variables: tf.Variable[] = [];
   readonly keys: string[] = [];
   /** The weight matrices that AdamW decays (not biases, not the popularity weight). */
@@ -98,6 +102,11 @@ export class JamParams {
     if (shapes.userIds > 0) {
       this.userEmb = small(shapes.userIds + 1, true);
       this.add("user/id/emb", this.userEmb, true);
+    }
+    if (shapes.pairFeatures > 0) {
+      // Starts at 0 (the model without the prior) and is not decayed: a few scalars on log counts.
+      this.pairW = tf.tidy(() => tf.variable(tf.zeros([shapes.pairFeatures, 1]) as tf.Tensor2D, true));
+      this.add("pair/w", this.pairW, false);
     }
     if (shapes.itemBiases > 0) {
       this.itemBias = tf.tidy(() => tf.variable(tf.zeros([shapes.itemBiases, 1]) as tf.Tensor2D, true));

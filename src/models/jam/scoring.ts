@@ -8,7 +8,8 @@ import { InputError } from "../../errors.js";
 import type { ScoreComponents, ScoreRequest } from "../recommender.js";
 import { requestVectors } from "../request-vectors.js";
 import { tf } from "../tf/backend.js";
-import { modalityNames, userCount, type Fitted } from "./fitted.js";
+import { addPrior, priorParts, type PairPrior } from "../pair-prior.js";
+import { modalityNames, pairPrior, userCount, type Fitted } from "./fitted.js";
 import { fusePair, fuseScores, fusionScratch, type Fusion, type PairDots } from "./fusion.js";
 import { applyTransform } from "./inputs.js";
 import type { JamOptions, Mixing } from "./options.js";
@@ -22,6 +23,8 @@ interface ItemCache {
   readonly userT?: tf.Tensor2D[];
   readonly userB?: tf.Tensor1D[];
   readonly fusion: Fusion;
+  /** The pair prior with the current weights (undefined: the model has none). */
+  readonly prior: PairPrior | undefined;
 }
 
 /** One request vector's dot products with every item: request·v_m and (moe) (G·request)·v_m, per modality. */
@@ -55,7 +58,11 @@ export class JamScorer {
     if (requests.length === 0) return scores;
     const { dots, item } = await this.dots(requests);
     const scratch = fusionScratch(item.vT.length);
-    dots.forEach((d, i) => fuseScores(item.fusion, d, item.bias, scores.data.subarray(i * nItems, (i + 1) * nItems), scratch));
+    dots.forEach((d, i) => {
+      const row = scores.data.subarray(i * nItems, (i + 1) * nItems);
+      fuseScores(item.fusion, d, item.bias, row, scratch);
+      if (item.prior !== undefined) addPrior(item.prior, requests[i], row);
+    });
     return scores;
   }
 
@@ -72,6 +79,7 @@ export class JamScorer {
     if (d.user !== undefined) parts.user = su;
     parts.request = sq;
     if (this.options.itemBias !== "none") parts.bias = cache.bias[item];
+    if (cache.prior !== undefined) Object.assign(parts, priorParts(cache.prior, request, item));
     const modalityWeights: Record<string, number> = {};
     modalityNames(this.fitted).forEach((name, m) => (modalityWeights[name] = scratch.w[m]));
     return { parts, modalityWeights };
@@ -225,7 +233,7 @@ export class JamScorer {
       scale: 1 / Math.sqrt(this.options.dims),
       ...(p.gateB !== undefined ? { gateBias: Float32Array.from(p.gateB.dataSync()) } : {}),
     };
-    this.items = { vT, bias, userT, userB, fusion };
+    this.items = { vT, bias, userT, userB, fusion, prior: pairPrior(f) };
     return this.items;
   }
 }

@@ -23,7 +23,8 @@ describe("JamServing", () => {
         expect(serving.data.training).toEqual({ epochs: 3 });
         const raw = (await domain.encodeQueries(["jazz swing"])).data;
         const expected = await model.score([{ text: "jazz swing", user: 1 }]);
-        const q = serving.query(raw, domain.users.ids[1]);
+        const q = serving.query(raw, domain.users.ids[1], { text: "jazz swing" });
+        expect(Object.keys(serving.data.pair!.features)).toHaveLength(3);
         const rows = Int32Array.from(domain.items.ids.keys());
         const got = serving.score(q, rows);
         got.forEach((v, i) => expect(v).toBeCloseTo(expected.data[i], 3));
@@ -31,7 +32,8 @@ describe("JamServing", () => {
         const want = await model.explain({ text: "jazz swing", user: 1 }, 7);
         expect(e.request).toBeCloseTo(want.parts.request, 3);
         expect(e.user).toBeCloseTo(want.parts.user, 3);
-        expect(e.request + e.user + e.bias).toBeCloseTo(got[7], 4);
+        for (const [k, v] of Object.entries(e.prior)) expect(v).toBeCloseTo(want.parts[k], 4);
+        expect(e.request + e.user + e.bias + Object.values(e.prior).reduce((a, b) => a + b, 0)).toBeCloseTo(got[7], 4);
         for (const [k, w] of Object.entries(want.modalityWeights!)) expect(e.modalityWeights[k]).toBeCloseTo(w, 4);
       } finally {
         model.dispose();

@@ -11,6 +11,9 @@ import { DataError, InputError, NotFoundError } from "../../errors.js";
 import { DenseIndex } from "../../store/memory/dense-index.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { fusePair, fuseScores, fusionScratch, type Fusion, type FusionScratch, type PairDots } from "./fusion.js";
+import { PAIR_FEATURES } from "../pair-features.js";
+import { priorParts, priorScores, tablesFromArrays, tablesToArrays, type PairPrior } from "../pair-prior.js";
+import type { ListeningHistory } from "../recommender.js";
 import type { InputTransform } from "./inputs.js";
 import { MIXINGS, type Mixing } from "./options.js";
 
@@ -49,6 +52,8 @@ export interface JamServingData {
   readonly userVectors?: Float32Array;
   /** What training reported (epochs, selection NDCG@10, seconds, ...), for display. */
   readonly training: Readonly<Record<string, unknown>>;
+  /** The pair prior (weights and the count tables it reads), when the model was trained with one. */
+  readonly pair?: PairPrior;
 }
 
 const TransformSchema = z.object({ scale: z.number(), post: z.number(), pca: z.boolean() });
@@ -65,6 +70,7 @@ const MetaSchema = z.object({
   requestTransform: TransformSchema,
   userIds: z.array(z.string()).optional(),
   training: z.record(z.unknown()),
+  pair: z.object({ features: z.array(z.enum(PAIR_FEATURES)).min(1), phrases: z.array(z.string()) }).optional(),
 });
 
 /** The score of one (request, item) pair split the way JAM computes it. */
@@ -74,8 +80,16 @@ export interface JamExplanation {
   /** Σ_m w_m (user·v_m); 0 without a user. */
   readonly user: number;
   readonly bias: number;
+  /** The pair prior's terms by feature (history, cooccurrence, tagged); empty without a prior. */
+  readonly prior: Record<string, number>;
   /** w_m by modality name: in [0, 1], summing to 1. */
   readonly modalityWeights: Record<string, number>;
+}
+
+/** What the pair prior reads of a request besides its vector: its words and the listener's history (item rows). */
+export interface PriorContext {
+  readonly text: string;
+  readonly history?: ListeningHistory;
 }
 
 /** A request projected into the model's space, optionally with a trained user's vector. */
@@ -86,6 +100,8 @@ export interface JamQuery {
   readonly user: Float32Array | undefined;
   /** MoE only: G·q (d). */
   readonly gated: Float32Array | undefined;
+  /** The pair prior's request (user as the model's row) and its score per item with a count; absent without one. */
+  readonly prior?: { readonly request: PriorContext & { readonly user?: number }; readonly scores: ReadonlyMap<number, number> };
 }
 
 /** A JAM model ready to answer requests. Build with {@link JamServing.load} or `new JamServing(data)`. */
@@ -130,20 +146,24 @@ export class JamServing {
    * Projects a raw request vector (from the encoder named by `data.encoderId`) and picks the trained user's vector.
    * Throws NotFoundError for a user the model was not trained with.
    */
-  query(raw: Float32Array, userId?: string): JamQuery {
+  query(raw: Float32Array, userId?: string, context?: PriorContext): JamQuery {
     const d = this.data;
     if (raw.length !== d.requestDims) throw new InputError(`${d.model}: request vector has ${raw.length} values, the model expects ${d.requestDims}`, { field: "vector" });
     const x = transformRequest(raw, d.requestTransform);
     const q = vecMat(x, d.requestW, d.dims);
     for (let j = 0; j < d.dims; j++) q[j] += d.requestB[j];
     let user: Float32Array | undefined;
+    let userRow: number | undefined;
     if (userId !== undefined) {
-      const u = this.rowOfUser.get(userId);
-      if (u === undefined) throw new NotFoundError("user", userId, d.userIds ?? []);
-      user = d.userVectors!.subarray(u * d.dims, (u + 1) * d.dims);
+      userRow = this.rowOfUser.get(userId);
+      if (userRow === undefined) throw new NotFoundError("user", userId, d.userIds ?? []);
+      user = d.userVectors!.subarray(userRow * d.dims, (userRow + 1) * d.dims);
     }
     const gated = d.mixing === "moe" && d.gateW !== undefined ? vecMat(q, d.gateW, d.dims) : undefined;
-    return { request: q, user, gated };
+    if (d.pair === undefined || context === undefined) return { request: q, user, gated };
+    // A history the request carries (an askmusic user's likes) stands in for the user's plays, as in evaluation.
+    const request = { text: context.text, ...(context.history !== undefined ? { history: context.history } : {}), ...(userRow !== undefined ? { user: userRow } : {}) };
+    return { request: q, user, gated, prior: { request, scores: priorScores(d.pair, request) } };
   }
 
   /**
@@ -174,6 +194,8 @@ export class JamServing {
       const fresh = rows.filter((r) => !scored.has(r));
       this.score(query, fresh).forEach((s, i) => scored.set(fresh[i], s));
     };
+    // Rows with a prior term are scored up front; every other row's prior is 0, so the bound below still holds.
+    if (query.prior !== undefined) scoreNew([...query.prior.scores.keys()].filter((r) => accept(r)));
     for (let per = start; ; per *= 4) {
       let bound = -Infinity;
       let exhausted = true;
@@ -215,6 +237,9 @@ export class JamServing {
     const left = leftVector(query);
     const seen = new Set<number>();
     for (const index of indices) for (const r of index.candidates(left, perList, accept)) seen.add(r);
+    // The lists know nothing of the prior: the rows it scores (the listener's plays, what these words chose in
+    // training) are candidates too.
+    if (query.prior !== undefined) for (const r of query.prior.scores.keys()) if (accept(r)) seen.add(r);
     let taken = 0;
     for (let i = 0; i < biasOrder.length && taken < perList; i++) {
       const r = biasOrder[i];
@@ -250,7 +275,10 @@ export class JamServing {
       this.dotsInto(query, rows[i], dots, i);
       bias[i] = this.data.bias[rows[i]];
     }
-    return fuseScores(this.fusion, dots, bias, new Float32Array(n));
+    const out = fuseScores(this.fusion, dots, bias, new Float32Array(n));
+    const prior = query.prior?.scores;
+    if (prior !== undefined) for (let i = 0; i < n; i++) out[i] += prior.get(rows[i]) ?? 0;
+    return out;
   }
 
   /** The parts of one row's score and its modality weights. */
@@ -261,7 +289,8 @@ export class JamServing {
     const { request, user } = fusePair(this.fusion, dots, 0, scratch);
     const modalityWeights: Record<string, number> = {};
     this.data.modalities.forEach((name, m) => (modalityWeights[name] = scratch.w[m]));
-    return { request, user, bias: this.data.bias[row], modalityWeights };
+    const prior = this.data.pair !== undefined && query.prior !== undefined ? priorParts(this.data.pair, query.prior.request, row) : {};
+    return { request, user, bias: this.data.bias[row], prior, modalityWeights };
   }
 
   /** Writes the query's dot products with item `row` into column `at` of `dots` (request, and user/gate when present). */
@@ -306,6 +335,8 @@ export class JamServing {
       arrays.push({ name: "gate/b", shape: [d.gateB.length], data: d.gateB });
     }
     if (d.userVectors !== undefined) arrays.push({ name: "users", shape: [d.userVectors.length / d.dims, d.dims], data: d.userVectors });
+    const pair = d.pair !== undefined ? tablesToArrays(d.pair, d.userIds?.length ?? 0) : undefined;
+    if (pair !== undefined) arrays.push(...pair.arrays);
     const meta: z.input<typeof MetaSchema> = {
       format: FORMAT,
       model: d.model,
@@ -319,6 +350,7 @@ export class JamServing {
       requestTransform: { scale: t.scale, post: t.post, pca: t.pca !== undefined },
       ...(d.userIds !== undefined ? { userIds: [...d.userIds] } : {}),
       training: { ...d.training },
+      ...(d.pair !== undefined && pair !== undefined ? { pair: { features: [...d.pair.features], phrases: pair.phrases } } : {}),
     };
     await saveArrays(dir, meta, arrays);
   }
@@ -352,6 +384,7 @@ export class JamServing {
       ...(meta.mixing === "moe" && (meta.modalities.length > 1 || arrays.has("gate/w")) ? { gateW: need("gate/w", [meta.dims, meta.dims]), gateB: need("gate/b", [meta.modalities.length]) } : {}),
       ...(users !== undefined ? { userIds: users, userVectors: need("users", [users.length, meta.dims]) } : {}),
       training: meta.training,
+      ...(meta.pair !== undefined ? { pair: tablesFromArrays(meta.pair.features, meta.pair.phrases, n, users?.length ?? 0, arrays, file) } : {}),
     });
   }
 }

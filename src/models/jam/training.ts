@@ -12,6 +12,8 @@ import { bprBatches } from "../tf/bpr.js";
 import { gatherRows, matMulFast } from "../tf/ops.js";
 import { fitReport, pairsPerEpoch, runEpochs } from "../tf/training-loop.js";
 import { meanNdcgAt10 } from "../validation.js";
+import { pairTraining, type PairTraining } from "../pair-training.js";
+import type { LabeledQuery } from "../../domains/types.js";
 import { bindInputs, resolveFeatures, userMatrix, type Fitted } from "./fitted.js";
 import { applyTransform, fitTransform, type InputTransform } from "./inputs.js";
 import { mixScores } from "./mixing.js";
@@ -73,6 +75,7 @@ export async function trainJam(host: TrainingHost, domain: Domain, fitOptions: F
   const rng = mulberry32(fitOptions.seed);
   const byQuery = queries.map((q, qi) => ({ row: qi, relevant: q.relevant }));
   const drawPoolItem = poolSampler(domain.items.popularity, o.popularNegatives);
+  const pair = pairBatches(fitted, queries, o.pairNegatives);
   const stepsPerEpoch = Math.ceil(pairsPerEpoch(byQuery, cap) / o.batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const params = fitted.params;
@@ -96,7 +99,7 @@ export async function trainJam(host: TrainingHost, domain: Domain, fitOptions: F
         step: (batch) => {
           const lr = o.schedule === "cosine" ? o.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)) : o.learningRate;
           setLr(lr);
-          const loss = trainStep(mixing, o, fitted, batch, reqX, qText, qUser, optimizer);
+          const loss = trainStep(mixing, o, fitted, batch, reqX, qText, qUser, optimizer, pair, rng);
           if (o.weightDecay > 0) {
             const keep = 1 - lr * o.weightDecay;
             tf.tidy(() => params.decayed.forEach((v) => v.assign(tf.mul(v, keep))));
@@ -135,6 +138,8 @@ function trainStep(
   qText: Int32Array,
   qUser: Int32Array,
   optimizer: tf.Optimizer,
+  pair: PairTraining | undefined,
+  rng: () => number,
 ): number {
   const B = batch.pos.length;
   const P = batch.pool.length;
@@ -147,18 +152,22 @@ function trainStep(
     return l;
   };
   const posL = Int32Array.from(batch.pos, local);
-  const negL = new Int32Array(B * K);
+  const negItem = new Int32Array(B * K);
   const rep = new Int32Array(B * K);
   for (let b = 0; b < B; b++) {
     let k = 0;
     for (let p = 0; p < P && k < K; p++) {
       for (let c = batch.negWeights[b * P + p]; c > 0 && k < K; c--) {
-        negL[b * K + k] = local(batch.pool[p]);
+        negItem[b * K + k] = batch.pool[p];
         rep[b * K + k] = b;
         k++;
       }
     }
   }
+  if (pair !== undefined) addInformativeNegatives(pair, batch.left, negItem, K, rng);
+  const negL = Int32Array.from(negItem, local);
+  const pairPos = pair?.features(batch.left, batch.pos);
+  const pairNeg = pair?.features(Int32Array.from(rep, (b) => batch.left[b]), negItem);
   const itemIds = Int32Array.from(itemLocal.keys());
   const reqLocal = new Map<number, number>();
   const reqL = Int32Array.from(batch.left, (qi) => {
@@ -181,6 +190,9 @@ function trainStep(
     const xu = f.userX !== undefined ? tf.gather(f.userX, tf.tensor1d(userIds, "int32")) : undefined;
     const popT = tf.tensor2d(itemPop, [itemIds.length, 1]);
     const maskT = tf.tensor2d(userMask, [B, 1]);
+    const F = pair?.width ?? 0;
+    const pairPosT = pairPos !== undefined ? tf.tensor2d(pairPos, [B, F]) : undefined;
+    const pairNegT = pairNeg !== undefined ? tf.tensor2d(pairNeg, [B * K, F]) : undefined;
     return optimizer.minimize(() => {
       const V = xs.map((x, m) => project(x, p.items[m]));
       if (p.itemEmb !== undefined) V.push(gatherRows(p.itemEmb, itemIds));
@@ -207,8 +219,12 @@ function trainStep(
         });
         return bias !== undefined ? tf.add(s, tf.reshape(gatherRows(bias, items), [-1])) : s;
       };
-      const sPos = side(posL, undefined);
-      const sNeg = side(negL, rep);
+      let sPos = side(posL, undefined);
+      let sNeg = side(negL, rep);
+      if (p.pairW !== undefined && pairPosT !== undefined && pairNegT !== undefined) {
+        sPos = tf.add(sPos, tf.reshape(tf.matMul(pairPosT, p.pairW), [-1]));
+        sNeg = tf.add(sNeg, tf.reshape(tf.matMul(pairNegT, p.pairW), [-1]));
+      }
       const sPosRep = tf.reshape(gatherRows(tf.reshape(sPos, [B, 1]) as tf.Tensor2D, rep), [-1]);
       return tf.mean(tf.softplus(tf.sub(sNeg, sPosRep))) as tf.Scalar;
     }, true, p.variables)!;
@@ -216,6 +232,23 @@ function trainStep(
   const loss = cost.dataSync()[0];
   cost.dispose();
   return loss;
+}
+
+/**
+ * The pair prior's side of training, or undefined when the model has none: its train queries with their positives,
+ * leave-one-out features and informative negatives (pair-training.ts).
+ */
+function pairBatches(f: Fitted, queries: readonly LabeledQuery[], share: number): PairTraining | undefined {
+  return f.pair !== undefined ? pairTraining(f.pair.tables, f.pair.features, queries, share) : undefined;
+}
+
+/** Replaces, in place, a share of each row's K negatives by items of its query's support. */
+function addInformativeNegatives(pair: PairTraining, left: Int32Array, negItem: Int32Array, K: number, rng: () => number): void {
+  for (let b = 0; b < left.length; b++) {
+    const s = pair.support(left[b]);
+    const n = pair.informativeCount(left[b], K, rng);
+    for (let k = 0; k < n; k++) negItem[b * K + k] = s[Math.floor(rng() * s.length)];
+  }
 }
 
 /**

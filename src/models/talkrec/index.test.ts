@@ -10,7 +10,7 @@ runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(smal
 runRecommenderSuite({ name: "talkrec", create: () => new TalkRecRecommender(small), minTestNdcg: 0.7, domain: { withUsers: false } });
 
 describe("talkrec", () => {
-  it("ignores the user and explains with one request part", async () => {
+  it("ignores the user and explains with a request part and the co-occurrence prior's, which add up to the score", async () => {
     const domain = makeSyntheticDomain();
     const m = new TalkRecRecommender({ ...small, epochs: 3 });
     await m.fit(domain, { seed: 3 });
@@ -18,8 +18,8 @@ describe("talkrec", () => {
     const b = await m.score([{ text: "jazz swing", user: 5 }]);
     expect(Array.from(a.data)).toEqual(Array.from(b.data));
     const e = await m.explain({ text: "jazz swing" }, 7);
-    expect(Object.keys(e.parts)).toEqual(["request"]);
-    expect(e.parts.request).toBeCloseTo(a.data[7], 5);
+    expect(Object.keys(e.parts)).toEqual(["request", "cooccurrence"]);
+    expect(e.parts.request + e.parts.cooccurrence).toBeCloseTo(a.data[7], 5);
     m.dispose();
   });
 

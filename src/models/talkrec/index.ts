@@ -4,17 +4,24 @@
 import type { Matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
 import { ModelFitError } from "../../errors.js";
-import type { ContextUse, ScoreRequest } from "../recommender.js";
+import type { ContextUse, RequestContext, ScoreRequest } from "../recommender.js";
 import { requestVectors } from "../request-vectors.js";
+import type { PairFeature } from "../pair-features.js";
 import { TOWER_TRAINING_DEFAULTS, TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
 import { TalkRecServing } from "./serving.js";
 
-/** Defaults: one linear projection per side to d = 128. */
+/**
+ * Defaults: one linear projection per side to d = 128, and the pair prior's train co-occurrence of the request's
+ * words with the item: what a words-only model could learn by counting its training pairs, which the towers alone
+ * do not learn (BENCHMARKS.md, "Why the towers lose to counting").
+ */
 export const TALKREC_DEFAULTS: TowerOptions = Object.freeze({
   ...TOWER_TRAINING_DEFAULTS,
   leftLayers: [128],
   itemLayers: [128],
   itemFeatures: undefined,
+  pairFeatures: ["cooccurrence"] as PairFeature[],
+  pairNegatives: 0.5,
 });
 
 /**
@@ -44,11 +51,12 @@ export class TalkRecRecommender extends TowerRecommender {
     return this.requestDims;
   }
 
-  protected async trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array }> {
+  protected async trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array; rowRequests: RequestContext[] }> {
     const texts = [...new Set(domain.train.map((q) => q.text))];
     const index = new Map(texts.map((t, i) => [t, i]));
-    const inputs = await requestVectors(texts.map((text) => ({ text })), domain);
-    return { inputs, rowOfQuery: Int32Array.from(domain.train, (q) => index.get(q.text)!) };
+    const rowRequests = texts.map((text) => ({ text }));
+    const inputs = await requestVectors(rowRequests, domain);
+    return { inputs, rowOfQuery: Int32Array.from(domain.train, (q) => index.get(q.text)!), rowRequests };
   }
 
   protected requestLeft(requests: readonly ScoreRequest[]): Promise<Matrix> {
@@ -61,6 +69,7 @@ export class TalkRecRecommender extends TowerRecommender {
    */
   toServing(training: Readonly<Record<string, unknown>> = {}): TalkRecServing {
     const t = this.towerArrays();
+    const prior = this.pairPrior();
     const domain = this.domain!;
     return new TalkRecServing({
       itemIds: domain.items.ids,
@@ -71,6 +80,7 @@ export class TalkRecRecommender extends TowerRecommender {
       requestScale: t.leftScale,
       layers: t.layers,
       training,
+      ...(prior !== undefined ? { pair: prior } : {}),
     });
   }
 }

@@ -23,8 +23,13 @@ describe("TalkRecServing", () => {
         expect(serving.data.encoderId).toBe(domain.queryEncoderId);
         const raw = (await domain.encodeQueries(["smooth jazz"])).data;
         const expected = await model.score([{ text: "smooth jazz" }]);
-        const got = serving.score(serving.query(raw), Int32Array.from(domain.items.ids.keys()));
+        expect(serving.data.pair?.features).toEqual(["cooccurrence"]);
+        const got = serving.score(serving.query(raw, "smooth jazz"), Int32Array.from(domain.items.ids.keys()));
         got.forEach((v, i) => expect(v).toBeCloseTo(expected.data[i], 4));
+        const want = await model.explain({ text: "smooth jazz" }, 5);
+        const parts = serving.explain(serving.query(raw, "smooth jazz"), 5);
+        expect(Object.keys(parts)).toEqual(["request", "cooccurrence"]);
+        for (const [k, v] of Object.entries(parts)) expect(v).toBeCloseTo(want.parts[k], 4);
       } finally {
         model.dispose();
         await rm(dir, { recursive: true, force: true });
@@ -32,14 +37,14 @@ describe("TalkRecServing", () => {
     });
   }
 
-  it("top: the exhaustive order under a row filter, with exact scores", async () => {
+  it("top: the exhaustive order under a row filter, with exact scores, the prior's rows included", async () => {
     const domain = makeSyntheticDomain({ itemsPerGenre: 100 });
     const model = new TalkRecRecommender(small);
     await model.fit(domain, { seed: 1 });
     const serving = model.toServing();
     model.dispose();
     for (const text of ["loud rock guitar", "techno"]) {
-      const q = serving.query((await domain.encodeQueries([text])).data);
+      const q = serving.query((await domain.encodeQueries([text])).data, text);
       const all = serving.score(q, Int32Array.from(domain.items.ids.keys()));
       const even = (r: number) => r % 2 === 0;
       const exhaustive = Array.from(all.keys()).filter(even).sort((a, b) => all[b] - all[a] || a - b).slice(0, 10);
@@ -55,7 +60,7 @@ describe("TalkRecServing", () => {
     await model.fit(domain, { seed: 2 });
     const serving = model.toServing();
     model.dispose();
-    expect(() => serving.query(new Float32Array(5))).toThrow(/talkrec: request vector has 5 values, the model expects 32/);
+    expect(() => serving.query(new Float32Array(5), "jazz")).toThrow(/talkrec: request vector has 5 values, the model expects 32/);
     const dir = await mkdtemp(path.join(os.tmpdir(), "talkrec-serving-"));
     try {
       await serving.save(dir);

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { matrix, vecMat } from "../../core/matrix.js";
 import { DataError, InputError } from "../../errors.js";
 import { DenseIndex } from "../../store/memory/dense-index.js";
+import { PAIR_FEATURES } from "../pair-features.js";
+import { priorParts, priorScores, tablesFromArrays, tablesToArrays, type PairPrior } from "../pair-prior.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 
 const FORMAT = "askmusic/talkrec-serving@1";
@@ -36,6 +38,15 @@ export interface TalkRecServingData {
   readonly layers: readonly DenseLayer[];
   /** What training reported, for display. */
   readonly training: Readonly<Record<string, unknown>>;
+  /** The pair prior (train co-occurrence of the request's words), when the model was trained with one. */
+  readonly pair?: PairPrior;
+}
+
+/** A request ready to score: the tower's output, and the pair prior's score per item it counts (absent without one). */
+export interface TalkRecQuery {
+  readonly vector: Float32Array;
+  readonly text: string;
+  readonly prior?: ReadonlyMap<number, number>;
 }
 
 const MetaSchema = z.object({
@@ -47,13 +58,15 @@ const MetaSchema = z.object({
   requestScale: z.number().positive(),
   layerSizes: z.array(z.number().int().min(1)).min(1),
   training: z.record(z.unknown()),
+  pair: z.object({ features: z.array(z.enum(PAIR_FEATURES)).min(1), phrases: z.array(z.string()) }).optional(),
 });
 
 /**
- * TalkRec ready to answer requests: score(request, item) = tower(request / requestScale) · item.
+ * TalkRec ready to answer requests: score(request, item) = tower(request / requestScale) · item, plus the pair
+ * prior's co-occurrence term when trained with one.
  * @example
  * const m = await TalkRecServing.load(dir);
- * m.top(m.query(vector), 10).rows // [812, 40, ...]
+ * m.top(m.query(vector, "calm piano"), 10).rows // [812, 40, ...]
  */
 export class TalkRecServing {
   private index: DenseIndex | undefined;
@@ -70,8 +83,13 @@ export class TalkRecServing {
     if (inputs !== dims) throw new RangeError(`the request tower ends in ${inputs} values, the item vectors have ${dims}`);
   }
 
-  /** The request tower's output for a raw request vector (d values). */
-  query(raw: Float32Array): Float32Array {
+  /** The request tower's output for a raw request vector (d values), and the prior's terms for its words. */
+  query(raw: Float32Array, text: string): TalkRecQuery {
+    const vector = this.tower(raw);
+    return this.data.pair !== undefined ? { vector, text, prior: priorScores(this.data.pair, { text }) } : { vector, text };
+  }
+
+  private tower(raw: Float32Array): Float32Array {
     const d = this.data;
     if (raw.length !== d.requestDims) throw new InputError(`talkrec: request vector has ${raw.length} values, the model expects ${d.requestDims}`, { field: "vector" });
     let h: Float32Array = Float32Array.from(raw, (v) => v / d.requestScale);
@@ -84,26 +102,38 @@ export class TalkRecServing {
     return h;
   }
 
-  /** Exact scores (query · item) of the given rows. */
-  score(query: Float32Array, rows: ArrayLike<number>): Float32Array {
+  /** Exact scores (query · item + prior) of the given rows. */
+  score(query: TalkRecQuery, rows: ArrayLike<number>): Float32Array {
     const { itemVectors, dims } = this.data;
+    const q = query.vector;
     return Float32Array.from({ length: rows.length }, (_, i) => {
       const base = rows[i] * dims;
-      let s = 0;
-      for (let j = 0; j < dims; j++) s += query[j] * itemVectors[base + j];
+      let s = query.prior?.get(rows[i]) ?? 0;
+      for (let j = 0; j < dims; j++) s += q[j] * itemVectors[base + j];
       return s;
     });
+  }
+
+  /** One row's score as parts: `request` (the towers' inner product) and the prior's terms. */
+  explain(query: TalkRecQuery, row: number): Record<string, number> {
+    const terms = this.data.pair !== undefined ? priorParts(this.data.pair, { text: query.text }, row) : {};
+    const prior = Object.values(terms).reduce((a, b) => a + b, 0);
+    return { request: this.score(query, [row])[0] - prior, ...terms };
   }
 
   /**
    * The `k` best rows passing `accept`, best first (ties by row), with exact scores: the inner-product index's top k
    * (its int8 scan is wide enough that only rows within float rounding of the k-th can swap), rescored here exactly.
-   * Items with an all-zero embedding (score 0 for every request) are never returned.
+   * Items with an all-zero embedding and no prior term are never returned. With a prior, its rows join the search's,
+   * which reads k + (rows with a prior) rows: a prior term may be negative, and at least k rows without one must be
+   * among those read for every unread row to be provably outside the top k.
    */
-  top(query: Float32Array, k: number, accept: (row: number) => boolean = () => true): { rows: number[]; scores: number[] } {
-    const hits = this.lists().search(query, k, accept).map((h) => h.row);
+  top(query: TalkRecQuery, k: number, accept: (row: number) => boolean = () => true): { rows: number[]; scores: number[] } {
+    const prior = query.prior ?? new Map<number, number>();
+    const found = this.lists().search(query.vector, k + prior.size, accept).map((h) => h.row);
+    const hits = [...new Set([...found, ...[...prior.keys()].filter((r) => accept(r))])];
     const scores = this.score(query, hits);
-    const order = Array.from(hits.keys()).sort((a, b) => scores[b] - scores[a] || hits[a] - hits[b]);
+    const order = Array.from(hits.keys()).sort((a, b) => scores[b] - scores[a] || hits[a] - hits[b]).slice(0, k);
     return { rows: order.map((i) => hits[i]), scores: order.map((i) => scores[i]) };
   }
 
@@ -122,6 +152,8 @@ export class TalkRecServing {
       arrays.push({ name: `request/w${i}`, shape: [inputs, l.b.length], data: l.w }, { name: `request/b${i}`, shape: [l.b.length], data: l.b });
       inputs = l.b.length;
     });
+    const pair = d.pair !== undefined ? tablesToArrays(d.pair, 0) : undefined;
+    if (pair !== undefined) arrays.push(...pair.arrays);
     const meta: z.input<typeof MetaSchema> = {
       format: FORMAT,
       itemIds: [...d.itemIds],
@@ -131,13 +163,14 @@ export class TalkRecServing {
       requestScale: d.requestScale,
       layerSizes: d.layers.map((l) => l.b.length),
       training: { ...d.training },
+      ...(d.pair !== undefined && pair !== undefined ? { pair: { features: [...d.pair.features], phrases: pair.phrases } } : {}),
     };
     await saveArrays(dir, meta, arrays);
   }
 
   /** Reads what {@link TalkRecServing.save} wrote; a missing or inconsistent file is a DataError naming it. */
   static async load(dir: string): Promise<TalkRecServing> {
-    const { meta, file, need } = await loadModelArrays(dir, MetaSchema, FORMAT);
+    const { meta, file, need, arrays } = await loadModelArrays(dir, MetaSchema, FORMAT);
     let inputs = meta.requestDims;
     const layers = meta.layerSizes.map((outputs, i) => {
       const layer = { w: need(`request/w${i}`, [inputs, outputs]), b: need(`request/b${i}`, [outputs]) };
@@ -154,6 +187,7 @@ export class TalkRecServing {
       requestScale: meta.requestScale,
       layers,
       training: meta.training,
+      ...(meta.pair !== undefined ? { pair: tablesFromArrays(meta.pair.features, meta.pair.phrases, meta.itemIds.length, 0, arrays, file) } : {}),
     });
   }
 }

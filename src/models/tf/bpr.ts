@@ -75,10 +75,23 @@ export function* bprBatches(
  * Written with softplus because the gradient of tf.logSigmoid throws in TF.js 4.22. Call inside tf.tidy.
  * @param left rows = B, the left embeddings; @param posItems rows = B; @param poolItems rows = P;
  * @param negWeights B x P counts (see {@link BprBatch.negWeights}).
+ * @param offsets score terms outside the embeddings (e.g. a pair prior), per positive [B] and per (positive, pool
+ * entry) [B, P], added before the comparison.
  */
-export function bprLoss(left: tf.Tensor2D, posItems: tf.Tensor2D, poolItems: tf.Tensor2D, negWeights: tf.Tensor2D, negatives: number): tf.Scalar {
-  const sPos = tf.sum(tf.mul(left, posItems), 1); // [B]
-  const sAll = matMulTransposeB(left, poolItems); // [B, P]
+export function bprLoss(
+  left: tf.Tensor2D,
+  posItems: tf.Tensor2D,
+  poolItems: tf.Tensor2D,
+  negWeights: tf.Tensor2D,
+  negatives: number,
+  offsets?: { readonly pos: tf.Tensor1D; readonly pool: tf.Tensor2D },
+): tf.Scalar {
+  let sPos: tf.Tensor1D = tf.sum(tf.mul(left, posItems), 1); // [B]
+  let sAll = matMulTransposeB(left, poolItems); // [B, P]
+  if (offsets !== undefined) {
+    sPos = tf.add(sPos, offsets.pos);
+    sAll = tf.add(sAll, offsets.pool);
+  }
   const pairLoss = tf.softplus(tf.sub(sAll, tf.expandDims(sPos, 1))); // [B, P]
   return tf.div(tf.sum(tf.mul(pairLoss, negWeights)), left.shape[0] * negatives);
 }

@@ -10,8 +10,11 @@ import { DataError, InputError, ModelFitError } from "../../errors.js";
 import type { ContextUse, FitOptions, FitReport, RankedList, RankOptions, Recommender, RequestContext, ScoreComponents, ScoreRequest } from "../recommender.js";
 import { rankByScoring } from "../rank.js";
 import { meanNdcgAt10 } from "../validation.js";
+import { PAIR_FEATURES, pairTables, type PairFeature, type PairTables } from "../pair-features.js";
+import { addPrior, pairFeaturesWithData, priorParts, type PairPrior } from "../pair-prior.js";
+import { pairTraining, type PairTraining } from "../pair-training.js";
 import { tf, tfReady } from "./backend.js";
-import { bprBatches, bprLoss } from "./bpr.js";
+import { bprBatches, bprLoss, type BprBatch } from "./bpr.js";
 import { Tower } from "./tower.js";
 import { BPR_TRAINING_SHAPE, fitReport, runEpochs } from "./training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "./weights-io.js";
@@ -25,6 +28,13 @@ export const TowerOptionsSchema = z
     itemLayers: z.array(z.number().int().positive()).min(1),
     /** Item feature matrices concatenated as item-tower input; undefined = those of ["cf", "tagtext"] present. */
     itemFeatures: z.array(z.string()).min(1).optional(),
+    /**
+     * Count features of the (left, item) pair added to the score with learned weights (pair-prior.ts); those the
+     * domain has no data for are dropped at fit time. Defaults per model; saved models from before load without.
+     */
+    pairFeatures: z.array(z.enum(PAIR_FEATURES)).default([]),
+    /** Share of each positive's negatives drawn from its left row's support (see JAM's option of that name). [0.5] */
+    pairNegatives: z.number().min(0).max(1).default(0.5),
   })
   .strict();
 export type TowerOptions = z.output<typeof TowerOptionsSchema>;
@@ -48,8 +58,71 @@ const MetaSchema = z.object({
   itemScales: z.array(z.number()),
   leftDims: z.number().int(),
   leftScale: z.number(),
+  /** The pair prior's features (its weights are the array "pair/w"); absent = no prior. */
+  pairFeatures: z.array(z.enum(PAIR_FEATURES)).optional(),
 });
 
+/** A tower's pair prior while fitted: features, count tables and the trainable weights (rank 1: never decayed). */
+interface TowerPrior {
+  readonly features: readonly PairFeature[];
+  readonly tables: PairTables;
+  readonly w: tf.Variable<tf.Rank.R1>;
+}
+
+
+/** A BPR batch with the pair prior's part: feature rows of the positives [B x F] and of every (positive, pool entry) [B*P x F]. */
+interface PriorBatch {
+  readonly left: Int32Array;
+  readonly pos: Int32Array;
+  readonly pool: Int32Array;
+  readonly negWeights: Float32Array;
+  readonly posF: Float32Array | undefined;
+  readonly poolF: Float32Array | undefined;
+}
+
+/**
+ * Adds the prior's part to a batch: the pool grows by one support item per positive (the item tower embeds 3B rows
+ * instead of 2B), a share of each positive's K negatives moves to it, and the features of every pair with a
+ * non-zero negative weight are computed (the others weigh nothing in the loss).
+ */
+function withPrior(batch: BprBatch, pair: PairTraining, K: number, rng: () => number): PriorBatch {
+  const B = batch.pos.length;
+  const P0 = batch.pool.length;
+  const P = P0 + B;
+  const pool = new Int32Array(P);
+  pool.set(batch.pool);
+  const negWeights = new Float32Array(B * P);
+  for (let b = 0; b < B; b++) {
+    negWeights.set(batch.negWeights.subarray(b * P0, (b + 1) * P0), b * P);
+    const s = pair.support(batch.left[b]);
+    pool[P0 + b] = s.length > 0 ? s[Math.floor(rng() * s.length)] : batch.pool[0];
+    let moved = pair.informativeCount(batch.left[b], K, rng);
+    for (let p = 0; p < P0 && moved > 0; p++) {
+      while (negWeights[b * P + p] > 0 && moved > 0) {
+        negWeights[b * P + p]--;
+        negWeights[b * P + P0 + b]++;
+        moved--;
+      }
+    }
+  }
+  const F = pair.width;
+  const posF = pair.features(batch.left, batch.pos);
+  const at: number[] = [];
+  const rows: number[] = [];
+  const items: number[] = [];
+  for (let b = 0; b < B; b++) {
+    for (let p = 0; p < P; p++) {
+      if (negWeights[b * P + p] === 0) continue;
+      at.push(b * P + p);
+      rows.push(batch.left[b]);
+      items.push(pool[p]);
+    }
+  }
+  const some = pair.features(rows, items);
+  const poolF = new Float32Array(B * P * F);
+  at.forEach((cell, i) => poolF.set(some.subarray(i * F, (i + 1) * F), cell * F));
+  return { left: batch.left, pos: batch.pos, pool, negWeights, posF, poolF };
+}
 
 /**
  * Base class: score(request, item) = <left(x_request) , item(x_item)>, trained with BPR (softplus(s_neg − s_pos),
@@ -71,6 +144,7 @@ export abstract class TowerRecommender implements Recommender {
   private itemFeatures: string[] = [];
   private itemScales: number[] = [];
   private leftScale = 1;
+  private prior: TowerPrior | undefined;
 
   protected constructor(defaults: TowerOptions, options: Partial<TowerOptions>) {
     const parsed = TowerOptionsSchema.safeParse({ ...defaults, ...options });
@@ -85,8 +159,11 @@ export abstract class TowerRecommender implements Recommender {
 
   /** Checks the domain can feed the left tower (throws ModelFitError otherwise); returns the left input size. */
   protected abstract leftDims(domain: Domain): number;
-  /** Left inputs for training (rows = left entities) and, per `domain.train` query, its row (-1 = unusable). */
-  protected abstract trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array }>;
+  /**
+   * Left inputs for training (rows = left entities), per `domain.train` query its row (-1 = unusable), and each
+   * row as a request (its text or its user), which the pair prior's counts are read for.
+   */
+  protected abstract trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array; rowRequests: RequestContext[] }>;
   /** Left inputs (unscaled) for requests: rows = requests. */
   protected abstract requestLeft(requests: readonly ScoreRequest[]): Promise<Matrix>;
 
@@ -110,7 +187,7 @@ export abstract class TowerRecommender implements Recommender {
     const o = this.options;
     const leftDims = this.leftDims(domain);
     this.bindItems(domain, this.resolveItemFeatures(domain), undefined);
-    const { inputs, rowOfQuery } = await this.trainingLeft(domain);
+    const { inputs, rowOfQuery, rowRequests } = await this.trainingLeft(domain);
     if (inputs.cols !== leftDims) throw new ModelFitError(`${this.name}: left inputs have ${inputs.cols} dims, expected ${leftDims}`);
     this.leftScale = meanRowNorm(inputs);
 
@@ -134,7 +211,10 @@ export abstract class TowerRecommender implements Recommender {
 
     this.leftTower = new Tower(`${this.name}/left`, leftDims, o.leftLayers, fitOptions.seed + 1);
     this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], o.itemLayers, fitOptions.seed + 2);
-    const variables = [...this.leftTower.variables, ...this.itemTower.variables];
+    const priorFeatures = pairFeaturesWithData(domain, o.pairFeatures);
+    this.prior = priorFeatures.length > 0 ? { features: priorFeatures, tables: pairTables(domain), w: tf.tidy(() => tf.variable(tf.zeros([priorFeatures.length]) as tf.Tensor1D, true)) } : undefined;
+    const pair = this.prior !== undefined ? pairTraining(this.prior.tables, this.prior.features, rowRequests.map((r, row) => ({ ...r, relevant: [...positivesOf[row]] })), o.pairNegatives) : undefined;
+    const variables = [...this.leftTower.variables, ...this.itemTower.variables, ...(this.prior !== undefined ? [this.prior.w] : [])];
     const decayed = variables.filter((v) => v.rank === 2);
     const leftT = tf.tidy(() => tf.mul(tf.tensor2d(inputs.data, [inputs.rows, inputs.cols]), 1 / this.leftScale) as tf.Tensor2D);
     const optimizer = tf.train.adam(o.learningRate);
@@ -150,18 +230,26 @@ export abstract class TowerRecommender implements Recommender {
           positivesPerQuery: cap,
           rng,
           batches: (p) => ({ count: Math.ceil(p.left.length / o.batchSize), batches: bprBatches(p, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng) }),
-          step: (batch) => {
+          step: (raw) => {
+            const batch = pair !== undefined ? withPrior(raw, pair, o.negatives, rng) : { ...raw, posF: undefined, poolF: undefined };
+            const prior = this.prior;
             const cost = tf.tidy(() => {
               const leftIdx = tf.tensor1d(batch.left, "int32");
               const itemIdx = tf.tensor1d(Int32Array.from([...batch.pos, ...batch.pool]), "int32");
-              const negWeights = tf.tensor2d(batch.negWeights, [batch.pos.length, batch.pool.length]);
               const B = batch.pos.length;
+              const P = batch.pool.length;
+              const negWeights = tf.tensor2d(batch.negWeights, [B, P]);
+              const posF = batch.posF !== undefined ? tf.tensor2d(batch.posF, [B, pair!.width]) : undefined;
+              const poolF = batch.poolF !== undefined ? tf.tensor2d(batch.poolF, [B * P, pair!.width]) : undefined;
               return optimizer.minimize(() => {
                 const L = this.leftTower!.apply(tf.gather(leftT, leftIdx));
                 const I = this.itemTower!.apply(tf.gather(this.itemInputs!, itemIdx));
                 const pos = tf.slice(I, [0, 0], [B, -1]);
                 const pool = tf.slice(I, [B, 0], [-1, -1]);
-                return bprLoss(L, pos, pool, negWeights, o.negatives);
+                if (prior === undefined || posF === undefined || poolF === undefined) return bprLoss(L, pos, pool, negWeights, o.negatives);
+                const w = tf.reshape(prior.w, [-1, 1]) as tf.Tensor2D;
+                const offsets = { pos: tf.reshape(tf.matMul(posF, w), [B]) as tf.Tensor1D, pool: tf.reshape(tf.matMul(poolF, w), [B, P]) as tf.Tensor2D };
+                return bprLoss(L, pos, pool, negWeights, o.negatives, offsets);
               }, true, variables)!;
             });
             const loss = cost.dataSync()[0];
@@ -200,12 +288,25 @@ export abstract class TowerRecommender implements Recommender {
     });
     const data = new Float32Array(out.dataSync());
     out.dispose();
+    const prior = this.pairPrior();
+    if (prior !== undefined) requests.forEach((r, i) => addPrior(prior, r, data.subarray(i * nItems, (i + 1) * nItems)));
     return matrix(requests.length, nItems, data);
   }
 
+  /** Parts: the towers' inner product under the model's part name, then the pair prior's terms (when it has one). */
   async explain(request: ScoreRequest, item: number): Promise<ScoreComponents> {
     const s = await this.score([request]);
-    return { parts: { [this.partName]: s.data[item] } };
+    const prior = this.pairPrior();
+    if (prior === undefined) return { parts: { [this.partName]: s.data[item] } };
+    const terms = priorParts(prior, request, item);
+    const tower = s.data[item] - Object.values(terms).reduce((a, b) => a + b, 0);
+    return { parts: { [this.partName]: tower, ...terms } };
+  }
+
+  /** The pair prior with its current weights, or undefined when the model has none. */
+  protected pairPrior(): PairPrior | undefined {
+    const p = this.prior;
+    return p !== undefined ? { features: p.features, tables: p.tables, weights: Float32Array.from(p.w.dataSync()) } : undefined;
   }
 
   /**
@@ -226,6 +327,7 @@ export abstract class TowerRecommender implements Recommender {
     const arrays: NamedArray[] = [this.leftTower!, this.itemTower!].flatMap((t) =>
       t.variables.map((v, k) => ({ name: t.keys[k], shape: v.shape, data: v.dataSync() as Float32Array })),
     );
+    if (this.prior !== undefined) arrays.push({ name: "pair/w", shape: [this.prior.features.length], data: this.prior.w.dataSync() as Float32Array });
     const meta: z.input<typeof MetaSchema> = {
       format: this.format,
       options: this.options,
@@ -235,6 +337,7 @@ export abstract class TowerRecommender implements Recommender {
       itemScales: this.itemScales,
       leftDims: this.leftTower!.inputDims,
       leftScale: this.leftScale,
+      ...(this.prior !== undefined ? { pairFeatures: [...this.prior.features] } : {}),
     };
     await saveArrays(dir, meta, arrays);
   }
@@ -267,11 +370,23 @@ export abstract class TowerRecommender implements Recommender {
       }
       tf.tidy(() => v.assign(tf.tensor(a.data, v.shape)));
     }
+    const features = meta.pairFeatures ?? [];
+    if (features.length > 0) {
+      const w = arrays.get("pair/w");
+      if (w === undefined || w.data.length !== features.length) {
+        this.dispose();
+        throw new DataError(`${file}: weight pair/w is ${w === undefined ? "missing" : `${w.data.length} values`}, expected ${features.length} (${features.join(", ")})`, { path: file });
+      }
+      // The count tables are statistics of the domain's training data: recomputed, not stored.
+      this.prior = { features, tables: pairTables(domain), w: tf.tidy(() => tf.variable(tf.tensor1d(w.data), true)) };
+    }
   }
 
   dispose(): void {
     this.leftTower?.dispose();
     this.itemTower?.dispose();
+    this.prior?.w.dispose();
+    this.prior = undefined;
     this.itemInputs?.dispose();
     this.invalidateItemEmbeddings();
     this.leftTower = this.itemTower = this.itemInputs = undefined;

@@ -29,7 +29,12 @@ describe("twotower", () => {
     await m.fit(domain, { seed: 3 });
     const s = await m.score([{ text: "rock", user: 1 }, { text: "folk", user: 1 }, { text: "x" }]);
     expect(Array.from(s.data.subarray(0, 40))).toEqual(Array.from(s.data.subarray(40, 80)));
-    expect((await m.explain({ text: "", user: 1 }, 4)).parts.user).toBeCloseTo(s.data[4], 5);
+    const parts = (await m.explain({ text: "", user: 1 }, 4)).parts;
+    expect(Object.keys(parts)).toEqual(["user", "history", "tagged"]);
+    expect(parts.user + parts.history + parts.tagged).toBeCloseTo(s.data[4], 5);
+    // Items the user played are the ones they ask for here: the prior learns to count plays up, not down.
+    const played = domain.interactions!.indices[domain.interactions!.indptr[1]];
+    expect((await m.explain({ text: "", user: 1 }, played)).parts.history).toBeGreaterThan(0);
     expect(s.data.subarray(80).every(Number.isFinite)).toBe(true); // no user: the mean user's profile
     await expect(m.score([{ text: "x", user: 99 }])).rejects.toThrow(/user index 99/);
     m.dispose();

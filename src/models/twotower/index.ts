@@ -4,15 +4,22 @@
 import { matrix, row, type Matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
 import { InputError, ModelFitError } from "../../errors.js";
-import type { ContextUse, ScoreRequest } from "../recommender.js";
+import type { ContextUse, RequestContext, ScoreRequest } from "../recommender.js";
+import type { PairFeature } from "../pair-features.js";
 import { TOWER_TRAINING_DEFAULTS, TowerRecommender, type TowerOptions } from "../tf/tower-recommender.js";
 
-/** Defaults: 2-layer towers to 64-d (JAM's official code uses 512-128-64 MLPs; the user input here is 64-d cf). */
+/**
+ * Defaults: 2-layer towers to 64-d (JAM's official code uses 512-128-64 MLPs; the user input here is 64-d cf), and
+ * the pair prior's listening history and earlier choices of the user: the signal a user-only model is for, which the
+ * towers over cf factors alone do not learn (BENCHMARKS.md, "Why the towers lose to counting").
+ */
 export const TWOTOWER_DEFAULTS: TowerOptions = Object.freeze({
   ...TOWER_TRAINING_DEFAULTS,
   leftLayers: [128, 64],
   itemLayers: [128, 64],
   itemFeatures: undefined,
+  pairFeatures: ["history", "tagged"] as PairFeature[],
+  pairNegatives: 0.5,
 });
 
 /**
@@ -23,8 +30,13 @@ export const TWOTOWER_DEFAULTS: TowerOptions = Object.freeze({
  */
 export class TwoTowerRecommender extends TowerRecommender {
   readonly name = "twotower";
-  /** The user only (a user-only baseline): the words and everything else are ignored. */
-  readonly context: ContextUse = { uses: ["user"], needs: ["user"] };
+  /**
+   * The user only (a user-only baseline) and, once fit with the pair prior's `history` feature, a listening history
+   * the request carries; the words and everything else are ignored.
+   */
+  get context(): ContextUse {
+    return { uses: this.pairPrior()?.features.includes("history") === true ? ["user", "history"] : ["user"], needs: ["user"] };
+  }
   protected readonly partName = "user";
   private meanUser: Float32Array | undefined;
 
@@ -43,10 +55,11 @@ export class TwoTowerRecommender extends TowerRecommender {
     return cf.cols;
   }
 
-  protected async trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array }> {
+  protected async trainingLeft(domain: Domain): Promise<{ inputs: Matrix; rowOfQuery: Int32Array; rowRequests: RequestContext[] }> {
     const nUsers = domain.users.ids.length;
     const rowOfQuery = Int32Array.from(domain.train, (q) => (q.user !== undefined && q.user >= 0 && q.user < nUsers ? q.user : -1));
-    return { inputs: domain.users.features.cf, rowOfQuery };
+    // The words play no part in a user-only model: each row is its user.
+    return { inputs: domain.users.features.cf, rowOfQuery, rowRequests: Array.from({ length: nUsers }, (_, user) => ({ text: "", user })) };
   }
 
   protected async requestLeft(requests: readonly ScoreRequest[]): Promise<Matrix> {

@@ -27,7 +27,9 @@ describe("JAM through the serving port", () => {
           for (const item of [3, 22]) {
             const want = await jam.explain({ text, user }, item);
             const e = prepared.explain(item);
-            expect(Object.keys(e.parts)).toEqual(user !== undefined ? ["request", "user", "prior"] : ["request", "prior"]);
+            const prior = ["history", "cooccurrence", "tagged"];
+            expect(Object.keys(e.parts)).toEqual(user !== undefined ? ["request", "user", "prior", ...prior] : ["request", "prior", ...prior]);
+            for (const k of prior) expect(e.parts[k]).toBeCloseTo(want.parts[k], 4);
             expect(e.parts.request).toBeCloseTo(want.parts.request, 4);
             if (user !== undefined) expect(e.parts.user).toBeCloseTo(want.parts.user, 4);
             expect(e.parts.prior).toBeCloseTo(want.parts.bias, 5);

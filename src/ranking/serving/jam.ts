@@ -21,9 +21,11 @@ export function jamShortlist(k: number, use: CandidateUse): number {
 }
 
 /**
- * A trained JAM model as a {@link ServingModel}. It reads the words and, when it was trained with users (lastfm-2k),
- * a user it knows; everything else a request carries is reported unused. Parts: `request`, `user` (a known user),
- * `prior` (the item bias), with the modality weights of each (request, item) pair.
+ * A trained JAM model as a {@link ServingModel}. It reads the words, a user it knows when it was trained with users
+ * (lastfm-2k) and, with a pair prior over listening history, the listener's history (their plays, or an askmusic
+ * user's likes); everything else a request carries is reported unused. Parts: `request`, `user` (a known user),
+ * `prior` (the item bias) and the pair prior's `history`, `cooccurrence`, `tagged` terms, with the modality
+ * weights of each (request, item) pair.
  */
 export class JamServingModel implements ServingModel {
   readonly name: string;
@@ -34,7 +36,8 @@ export class JamServingModel implements ServingModel {
 
   constructor(readonly form: JamServing) {
     ({ model: this.name, itemIds: this.itemIds, encoderId: this.encoderId, training: this.training } = form.data);
-    this.context = form.data.userIds !== undefined ? { uses: ["text", "user"], needs: ["text"] } : { uses: ["text"], needs: ["text"] };
+    const history = form.data.pair?.features.includes("history") === true;
+    this.context = { uses: [...(["text"] as const), ...(form.data.userIds !== undefined ? (["user"] as const) : []), ...(history ? (["history"] as const) : [])], needs: ["text"] };
   }
 
   warm(): void {
@@ -46,7 +49,7 @@ export class JamServingModel implements ServingModel {
     // A user the model was not trained with is not an error here: the ranker personalizes them another way.
     const known = request.user !== undefined && form.hasUser(request.user);
     const user = known ? request.user : undefined;
-    const query: JamQuery = form.query(request.vector, user);
+    const query: JamQuery = form.query(request.vector, user, { text: request.text, ...(request.history !== undefined ? { history: request.history } : {}) });
     return {
       used: usedParts(this.context, request, known ? [] : ["user"]),
       candidates: ({ k, accept, use }) => {
@@ -56,7 +59,7 @@ export class JamServingModel implements ServingModel {
       score: (rows) => form.score(query, rows),
       explain: (row): ScoreComponents => {
         const e = form.explain(query, row);
-        return { parts: { request: e.request, ...(user !== undefined ? { user: e.user } : {}), prior: e.bias }, modalityWeights: e.modalityWeights };
+        return { parts: { request: e.request, ...(user !== undefined ? { user: e.user } : {}), prior: e.bias, ...e.prior }, modalityWeights: e.modalityWeights };
       },
     };
   }

@@ -6,7 +6,10 @@ import type { ContextUse } from "../../models/recommender.js";
 import { TalkRecServing } from "../../models/talkrec/serving.js";
 import { fitForServing, usedParts, type PreparedRequest, type ServingForm, type ServingModel, type ServingRequest } from "../serving-model.js";
 
-/** A trained TalkRec as a {@link ServingModel}: one part, `request` (the whole score). */
+/**
+ * A trained TalkRec as a {@link ServingModel}: parts `request` (the towers' inner product) and, when trained with the
+ * pair prior, `cooccurrence` (how often train requests with these words listed the item, weighted).
+ */
 export class TalkRecServingModel implements ServingModel {
   readonly name = "talkrec";
   /** The words only: no user tower, no history, turns, profile or adapter. */
@@ -24,13 +27,13 @@ export class TalkRecServingModel implements ServingModel {
   }
 
   prepare(request: ServingRequest): PreparedRequest {
-    const query = this.form.query(request.vector);
+    const query = this.form.query(request.vector, request.text);
     return {
       used: usedParts(this.context, request),
       // One exact search serves both uses: it costs about the same for 10 rows as for 100.
       candidates: ({ k, accept }) => this.form.top(query, k, accept),
       score: (rows) => this.form.score(query, rows),
-      explain: (row) => ({ parts: { request: this.form.score(query, [row])[0] } }),
+      explain: (row) => ({ parts: this.form.explain(query, row) }),
     };
   }
 
