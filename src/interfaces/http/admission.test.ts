@@ -1,6 +1,7 @@
 /**
- * @file Admission control: cost estimates, the pending-work bound (503 + retry-after), expensive asks shed first and
- * queued behind cheap ones; and the server answering 503 instead of queueing without bound (issue 15, finding 4).
+ * @file Admission control: cost estimates, the bound on predicted delay (503 + retry-after), expensive asks shed first
+ * and queued behind cheap ones, the rate measured from finished work; and the server answering 503 instead of
+ * queueing without bound (issue 15, finding 4).
  */
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
@@ -26,7 +27,7 @@ describe("estimateAskCostMs", () => {
 
 describe("Admission", () => {
   it("runs at most maxConcurrent, refuses past the pending bound with 503 + retry-after, and frees its budget", async () => {
-    const a = new Admission({ maxConcurrent: 1, maxPendingMs: 100 });
+    const a = new Admission({ maxConcurrent: 1, maxDelayMs: 100, rateWindowMs: 60_000 });
     const g = gate();
     const log: string[] = [];
     const first = a.run(40, g.task(log, "a"));
@@ -43,7 +44,7 @@ describe("Admission", () => {
   });
 
   it("sheds expensive asks at half the bound and lets cheap ones jump the queue", async () => {
-    const a = new Admission({ maxConcurrent: 1, maxPendingMs: 1000, expensiveMs: 100 });
+    const a = new Admission({ maxConcurrent: 1, maxDelayMs: 1000, expensiveMs: 100, rateWindowMs: 60_000 });
     const g = gate();
     const log: string[] = [];
     const running = a.run(40, g.task(log, "running"));
@@ -58,6 +59,29 @@ describe("Admission", () => {
   });
 });
 
+describe("Admission's measured rate", () => {
+  it("learns how fast work finishes while busy", async () => {
+    const a = new Admission({ maxConcurrent: 4, maxDelayMs: 100, rateWindowMs: 50, initialRate: 100 });
+    // Tasks estimated at 40 ms that take at least 40 ms each, one at a time: at most ~1 estimated ms per ms.
+    for (let i = 0; i < 16; i++) await a.run(40, () => new Promise((r) => setTimeout(r, 40)));
+    expect(a.rate).toBeLessThan(10); // down from 100
+  });
+
+  it("bounds the delay predicted at that rate: the same pending work is refused on a slower server", async () => {
+    const pendingThenOneMore = async (initialRate: number) => {
+      const a = new Admission({ maxConcurrent: 4, maxDelayMs: 1000, rateWindowMs: 60_000, initialRate });
+      const g = gate();
+      const held = [a.run(40, g.task([], "x")), a.run(40, g.task([], "y"))];
+      const verdict = await a.run(40, async () => "admitted").catch((e: { status?: number }) => e.status);
+      g.open();
+      await Promise.all(held);
+      return verdict;
+    };
+    expect(await pendingThenOneMore(1)).toBe("admitted"); // 120 ms of work at 1 ms/ms: 120 ms ahead
+    expect(await pendingThenOneMore(0.1)).toBe(503); // the same at 0.1 ms/ms: 1200 ms ahead
+  });
+});
+
 describe("the server under saturation", () => {
   const apps: FastifyInstance[] = [];
   afterEach(async () => {
@@ -69,7 +93,7 @@ describe("the server under saturation", () => {
     const g = gate();
     const encode = encoder.encode;
     encoder.encode = async (texts) => (await g.task([], "")(), encode(texts));
-    const app = await buildServer({ catalogs: [testCatalog()], queryEncoder: encoder, state: new MemoryStateRepository(), rateLimit: false, maxConcurrentAsks: 2, maxPendingAskMs: 200, answerCacheSize: 0 });
+    const app = await buildServer({ catalogs: [testCatalog()], queryEncoder: encoder, state: new MemoryStateRepository(), rateLimit: false, maxConcurrentAsks: 2, maxAskDelayMs: 200, answerCacheSize: 0 });
     apps.push(app);
     const asks = Array.from({ length: 12 }, (_, i) => app.inject({ method: "POST", url: "/v1/ask", payload: { request: `calm piano ${i}` } }));
     // The refused ones are answered while the admitted ones still wait on the encoder.

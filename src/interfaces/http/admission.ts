@@ -1,8 +1,9 @@
 /**
- * @file Admission control for asks: each request's cost is estimated from its text before any work starts; work
- * waiting or running is bounded in estimated milliseconds, so a burst is answered 503 + retry-after instead of
- * queueing without bound; expensive requests are shed first and cheap ones jump the queue, so short asks keep
- * their latency while long ones are shed or slowed.
+ * @file Admission control for asks: each request's cost is estimated from its text before any work starts; the
+ * work admitted and not finished is bounded by how long the server, at the rate it is measured to get through
+ * work, would take to finish it, so a burst (or a machine slowed by other load) is answered 503 + retry-after
+ * instead of queueing without bound; expensive requests are shed first and cheap ones jump the queue, so short
+ * asks keep their latency while long ones are shed or slowed.
  */
 import underPressure from "@fastify/under-pressure";
 import type { FastifyInstance } from "fastify";
@@ -24,13 +25,19 @@ export interface AdmissionOptions {
   /** Asks running at once (encoding + ranking). [maxConcurrent=32] */
   readonly maxConcurrent: number;
   /**
-   * Estimated ms of work admitted and not finished (running + waiting) beyond which asks are refused with 503.
-   * On 2 cores, 4000 ms of queued work is ~2 s of wall time: past that a listener is better told to retry.
-   * [maxPendingMs=4000]
+   * The longest the work already admitted may be predicted to take before a new ask starts (pending estimated ms
+   * / measured rate); past it, 503 + retry-after. [maxDelayMs=1000]
    */
-  readonly maxPendingMs?: number;
-  /** An ask estimated above this is expensive: it is admitted only while pending work is under half the bound, and waits behind cheap asks. [expensiveMs=100] */
+  readonly maxDelayMs?: number;
+  /** An ask estimated above this is expensive: admitted only under half the delay bound, and waits behind cheap asks. [expensiveMs=100] */
   readonly expensiveMs?: number;
+  /**
+   * Estimated ms of work finished per ms of busy wall time, before it is measured. 1 is one request at a time at
+   * the estimate's speed; the measured rate replaces it after the first busy window. [initialRate=1]
+   */
+  readonly initialRate?: number;
+  /** How often the rate is re-measured, in ms of wall time (an exponential average of busy windows). [rateWindowMs=1000] */
+  readonly rateWindowMs?: number;
 }
 
 /** Answered when the server is saturated: problem+json 503 with retry-after. */
@@ -48,13 +55,22 @@ export class Admission {
   private pendingMs = 0;
   private readonly cheap: (() => void)[] = [];
   private readonly expensive: (() => void)[] = [];
-  private readonly maxPendingMs: number;
+  private readonly maxDelayMs: number;
   private readonly expensiveMs: number;
+  private readonly windowMs: number;
+  /** Estimated ms finished per busy wall ms (measured). */
+  private rateValue: number;
+  private windowStart = performance.now();
+  private windowDone = 0;
+  private busyMs = 0;
+  private busySince = 0;
 
   constructor(private readonly options: AdmissionOptions) {
     if (!Number.isInteger(options.maxConcurrent) || options.maxConcurrent < 1) throw new RangeError(`maxConcurrent must be an integer >= 1, got ${options.maxConcurrent}`);
-    this.maxPendingMs = options.maxPendingMs ?? 4000;
+    this.maxDelayMs = options.maxDelayMs ?? 1000;
     this.expensiveMs = options.expensiveMs ?? 100;
+    this.windowMs = options.rateWindowMs ?? 1000;
+    this.rateValue = options.initialRate ?? 1;
   }
 
   /** Estimated ms of work admitted and not finished. */
@@ -67,28 +83,49 @@ export class Admission {
     return this.cheap.length + this.expensive.length;
   }
 
+  /** Estimated ms of work the server finishes per ms while busy (as last measured). */
+  get rate(): number {
+    return this.rateValue;
+  }
+
   async run<T>(costMs: number, task: () => Promise<T>): Promise<T> {
     const isExpensive = costMs > this.expensiveMs;
     // An idle server admits anything, so a single large request is never refused for its size alone.
-    const bound = isExpensive ? this.maxPendingMs / 2 : this.maxPendingMs;
-    if (this.pendingMs > 0 && this.pendingMs + costMs > bound) {
-      const retry = Math.max(1, Math.ceil(this.pendingMs / 1000 / 2));
-      throw overloaded(retry, `the server is busy (${Math.round(this.pendingMs)} ms of work queued${isExpensive ? "; long requests are shed first" : ""}); retry in ${retry} s`);
+    const bound = isExpensive ? this.maxDelayMs / 2 : this.maxDelayMs;
+    const delay = (this.pendingMs + costMs) / this.rateValue;
+    if (this.pendingMs > 0 && delay > bound) {
+      const retry = Math.max(1, Math.ceil(this.pendingMs / this.rateValue / 1000));
+      throw overloaded(retry, `the server is busy (about ${Math.round(this.pendingMs / this.rateValue)} ms of work ahead${isExpensive ? "; long requests are shed first" : ""}); retry in ${retry} s`);
     }
     this.pendingMs += costMs;
     try {
       if (this.running >= this.options.maxConcurrent) await new Promise<void>((resolve) => (isExpensive ? this.expensive : this.cheap).push(resolve));
-      this.running++;
+      if (this.running++ === 0) this.busySince = performance.now();
       try {
         return await task();
       } finally {
-        this.running--;
+        this.finished(costMs);
         // Cheap asks first: a long one waits, it does not make every short one behind it wait.
         (this.cheap.shift() ?? this.expensive.shift())?.();
       }
     } finally {
       this.pendingMs -= costMs;
     }
+  }
+
+  /** Books a finished task and, once per window, re-measures the rate over the time the server was busy. */
+  private finished(costMs: number): void {
+    const now = performance.now();
+    this.windowDone += costMs;
+    if (--this.running === 0) this.busyMs += now - this.busySince;
+    if (now - this.windowStart < this.windowMs) return;
+    const busy = this.busyMs + (this.running > 0 ? now - this.busySince : 0);
+    // A window with next to no busy time says nothing about speed: keep the last rate.
+    if (busy > this.windowMs / 10) this.rateValue = 0.5 * this.rateValue + 0.5 * Math.max(0.01, this.windowDone / busy);
+    this.windowStart = now;
+    this.windowDone = 0;
+    this.busyMs = 0;
+    if (this.running > 0) this.busySince = now;
   }
 }
 

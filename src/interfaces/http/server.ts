@@ -64,10 +64,10 @@ export interface ServerOptions {
    */
   readonly maxConcurrentAsks?: number;
   /**
-   * Estimated ms of ask work (running + waiting) beyond which asks get 503 + retry-after; long asks are shed at half
-   * of it (see admission.ts). [maxPendingAskMs=4000]
+   * The longest the asks already admitted may be predicted to take (at the measured rate) before a new one is
+   * refused with 503 + retry-after; long asks are refused at half of it (see admission.ts). [maxAskDelayMs=1000]
    */
-  readonly maxPendingAskMs?: number;
+  readonly maxAskDelayMs?: number;
   /**
    * Per-client budget of ask work, in short-ask units (a ~40 ms ask costs 1, a 2,000-character one ~4): past it,
    * 429 + retry-after. [askBudget=the rate limit's rate and burst; off when the rate limit is off]
@@ -173,7 +173,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
 
   const web = options.webDir === false ? undefined : loadWebAssets(options.webDir ?? WEB_DIR);
-  const admission = new Admission({ maxConcurrent: options.maxConcurrentAsks ?? 32, maxPendingMs: options.maxPendingAskMs ?? 4000 });
+  const admission = new Admission({ maxConcurrent: options.maxConcurrentAsks ?? 32, maxDelayMs: options.maxAskDelayMs ?? 1000 });
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const budgetOptions = options.askBudget ?? (rate ? { capacity: rate.max, refillPerSecond: rate.max / rate.windowSeconds } : false);
   const budget = budgetOptions === false ? undefined : new TokenBuckets(budgetOptions);
