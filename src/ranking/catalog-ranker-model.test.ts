@@ -3,6 +3,8 @@ import type { TextEncoder } from "../representations/text-encoder.js";
 import { MemoryCatalog } from "../store/memory/index.js";
 import { FAKE_DIMS, fakeEncode, syntheticItems } from "../store/testing.js";
 import { CatalogRanker } from "./catalog-ranker.js";
+import { csrFromEntries } from "../core/sparse.js";
+import { pairTablesFrom } from "../models/pair-features.js";
 import { handJamModel } from "./testing.js";
 
 const encoder: TextEncoder = { id: "trigram-8", dims: FAKE_DIMS, encode: async (texts) => fakeEncode(texts) };
@@ -59,6 +61,30 @@ describe("CatalogRanker with a trained model", () => {
     expect(personal.results.every((r) => typeof r.components.user === "number")).toBe(true);
     const plain = await ranker.ask("songs", { k: 5 });
     expect(personal.results.map((r) => r.item.id)).not.toEqual(plain.results.map((r) => r.item.id));
+  });
+
+  it("adds the pair prior: a known user's plays and an askmusic user's likes as `history`, the words' train co-occurrence", async () => {
+    // u7 played item 5 twenty times; train requests "sad songs" listed item 9 three times. Weights large enough
+    // for both to reach the top 10 of this hand model, whose other parts are large.
+    const tables = pairTablesFrom({
+      items: items.length,
+      plays: csrFromEntries(1, items.length, [{ row: 0, col: 5, value: 20 }]),
+      cooccurrence: new Map([["sad songs", new Map([[9, 3]])]]),
+      tagged: new Map(),
+    });
+    const model = handJamModel(items, { id: encoder.id, dims: FAKE_DIMS, encode: fakeEncode }, { users: [["u7", 77]], pair: { features: ["history", "cooccurrence"], weights: Float32Array.of(100, 100), tables } });
+    expect(model.context.uses).toEqual(["text", "user", "history"]);
+    const ranker = await CatalogRanker.open(catalog, encoder, { model });
+    const known = await ranker.ask("sad songs", { k: 10, user: "u7" });
+    const played = known.results.find((r) => r.item.id === items[5].id)!;
+    expect(played.components.history).toBeCloseTo(100 * Math.log(21), 3);
+    const counted = known.results.find((r) => r.item.id === items[9].id)!;
+    expect(counted.components.cooccurrence).toBeCloseTo(100 * Math.log(4), 3);
+    for (const r of known.results) expect(r.score).toBeCloseTo(Object.values(r.components).reduce((a, b) => a + b, 0), 4);
+    // Not a user of the model: their likes are the history the prior reads, and the answer says it used them.
+    const likes = await ranker.ask("songs", { k: 10, history: { items: [items[40].id] } });
+    expect(likes.results.find((r) => r.item.id === items[40].id)?.components.history).toBeCloseTo(100 * Math.log(2), 3);
+    expect(likes.context.used).toContain("history");
   });
 
   it("refuses a model trained on another build of the catalog, saying how to fix it", async () => {

@@ -3,6 +3,7 @@
  * one where a test is about ranking, not training; a small APRON recipe and domain for profile tests.
  */
 import type { Matrix } from "../core/matrix.js";
+import type { PairPrior } from "../models/pair-prior.js";
 import { JamServing } from "../models/jam/serving.js";
 import type { CatalogItem } from "../store/catalog.js";
 import { JamServingModel } from "./serving/jam.js";
@@ -16,7 +17,7 @@ import { makeSyntheticDomain } from "../models/testing/synthetic-domain.js";
 export function handJamModel(
   items: readonly CatalogItem[],
   encoder: { id: string; dims: number; encode: (texts: readonly string[]) => Matrix },
-  options: { users?: readonly (readonly [string, number])[]; ids?: readonly string[] } = {},
+  options: { users?: readonly (readonly [string, number])[]; ids?: readonly string[]; pair?: PairPrior } = {},
 ): JamServingModel {
   const d = encoder.dims;
   const identity = new Float32Array(d * d);
@@ -41,6 +42,7 @@ export function handJamModel(
     requestB: new Float32Array(d),
     ...(users.length > 0 ? { userIds: users.map(([id]) => id), userVectors } : {}),
     training: {},
+    ...(options.pair !== undefined ? { pair: options.pair } : {}),
   }));
 }
 

@@ -96,6 +96,8 @@ describe("GET/PUT /v1/users/me/profile", () => {
     const noLikes = await app.inject({ method: "GET", url: "/v1/users/me/profile", headers: auth(bob) });
     expect(noLikes.statusCode).toBe(409);
     expect(noLikes.json().detail).toMatch(/has no likes in catalog "jamendo"/);
+    expect((await app.inject({ method: "GET", url: "/v1/catalogs" })).json().catalogs[0].profiles).toBe(true);
+    expect((await plain.inject({ method: "GET", url: "/v1/catalogs" })).json().catalogs[0].profiles).toBe(false);
     const none = await plain.inject({ method: "GET", url: "/v1/users/me/profile", headers: auth(alice) });
     expect(none.statusCode).toBe(404);
     expect(none.json().detail).toMatch(/has no profile model/);

@@ -237,7 +237,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         default: ctx.defaultCatalog,
         catalogs: [...ctx.served.values()].map(({ catalog, ranker, models }) => {
           const info = catalog.info();
-          return { name: info.name, count: info.count, version: info.version, builtAt: info.builtAt, encoderId: info.encoderId, ranker: ranker.model?.name ?? "text-match", models };
+          return { name: info.name, count: info.count, version: info.version, builtAt: info.builtAt, encoderId: info.encoderId, ranker: ranker.model?.name ?? "text-match", models, profiles: ctx.profiles.has(info.name) && ctx.profileView !== undefined };
         }),
       }),
     },

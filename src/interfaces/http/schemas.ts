@@ -180,9 +180,10 @@ export const catalogsResponse: JsonSchema = {
       type: "array",
       items: {
         type: "object",
-        required: ["name", "count", "version", "builtAt", "encoderId", "ranker", "models"],
+        required: ["name", "count", "version", "builtAt", "encoderId", "ranker", "models", "profiles"],
         properties: {
           name: { type: "string" },
+          profiles: { type: "boolean", description: "Whether the catalog has a profile model (GET/PUT /v1/users/me/profile)" },
           ranker: { type: "string", description: 'The trained model ranking this catalog, or "text-match"' },
           models: { type: "array", items: { type: "string" }, description: "The models trained for this catalog, best first (the order of --model auto)" },
           count: { type: "integer" },

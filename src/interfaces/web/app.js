@@ -1,6 +1,6 @@
 /**
  * @file The askmusic web app: ask box, ranked results with their score components, like/dislike with the
- * user's token. Plain ES module over the HTTP API; every server string is inserted as text, never as HTML.
+ * user's token, and the user's editable profile (tag prototypes as draggable bars) with its recommendations. Plain ES module over the HTTP API; every server string is inserted as text, never as HTML.
  */
 
 const TOKEN_KEY = "askmusic.token";
@@ -35,6 +35,11 @@ const state = {
   /** Ids of the previous answer, to show how a new answer moved. */
   previousIds: /** @type {string[]} */ ([]),
   busy: false,
+  /** The profile shown in the panel (GET/PUT /v1/users/me/profile), when there is one. */
+  profile: null,
+  /** Catalogs that have a profile model, and the server's default catalog (from GET /v1/catalogs). */
+  profileCatalogs: /** @type {Set<string>} */ (new Set()),
+  defaultCatalog: "",
 };
 
 /** Calls the API; throws an Error whose message is the problem's detail. */
@@ -99,6 +104,8 @@ async function refreshAccount() {
 async function loadCatalogs() {
   try {
     const { default: def, catalogs } = await api("GET", "/v1/catalogs");
+    state.defaultCatalog = def;
+    state.profileCatalogs = new Set(catalogs.filter((c) => c.profiles).map((c) => c.name));
     const select = /** @type {HTMLSelectElement} */ ($("catalog-select"));
     for (const c of catalogs) select.append(el("option", { value: c.name, selected: c.name === def, text: `${c.name} (${c.count.toLocaleString()} tracks)` }));
     const several = catalogs.length > 1;
@@ -262,12 +269,83 @@ async function sendFeedback(itemId, value) {
     return;
   }
   void refreshAccount();
+  // A like changes the history the profile is read from.
+  void loadProfile();
   // Ask again at once: the next answer is the visible effect of the feedback.
   if (state.last) await ask(state.last, { keepMovement: true });
   // Keep keyboard users where they were: on the same track's button when it is still listed.
   const again = document.querySelector(`.result[data-id="${CSS.escape(itemId)}"] .${value === "dislike" ? "dislike" : "like"}`);
   if (again instanceof HTMLElement) again.focus();
   else $("ask-input").focus();
+}
+
+/** Prototypes the panel shows (strongest first); the others keep their weights. */
+const PROFILE_BARS = 12;
+
+/** The catalog the profile belongs to: the one the ask box searches. */
+function profileCatalog() {
+  const select = /** @type {HTMLSelectElement} */ ($("catalog-select"));
+  return select.hidden || !select.value ? undefined : select.value;
+}
+
+/** One draggable bar per prototype, with a zero button and its exemplar's link. */
+function profileBar(p, catalog) {
+  const id = `w-${p.tag.replace(/[^A-Za-z0-9]+/g, "-")}`;
+  const value = Math.round(p.weight * 1000);
+  const slider = el("input", { type: "range", min: 0, max: 1000, step: 1, value, id, "aria-label": `Weight of ${p.tag}`, "data-tag": p.tag });
+  const shown = el("output", { for: id, class: "weight", text: p.weight.toFixed(3) });
+  slider.addEventListener("input", () => (shown.textContent = (Number(slider.value) / 1000).toFixed(3)));
+  slider.addEventListener("change", () => void editProfile(catalog, { [p.tag]: Number(slider.value) / 1000 }));
+  const zero = el("button", { type: "button", class: "secondary zero", "aria-label": `Set ${p.tag} to 0`, text: "0" });
+  zero.addEventListener("click", () => void editProfile(catalog, { [p.tag]: 0 }));
+  const example = el("a", { href: p.exemplar.link, class: "exemplar", target: "_blank", rel: "noopener", text: `e.g. ${p.exemplar.name}` });
+  return el("li", { class: `profile-bar${p.edited ? " edited" : ""}`, "data-tag": p.tag }, el("label", { for: id, class: "tag-name", text: p.tag }), slider, shown, zero, example);
+}
+
+function renderProfile(view) {
+  state.profile = view;
+  const catalog = profileCatalog();
+  const set = Object.keys(view.edits).length;
+  $("profile-status").textContent = `${view.catalog}: read from ${view.historyUsed} like${view.historyUsed === 1 ? "" : "s"}${set > 0 ? `, ${set} weight${set === 1 ? "" : "s"} set by you` : ""}.`;
+  $("profile-bars").replaceChildren(...view.prototypes.slice(0, PROFILE_BARS).map((p) => profileBar(p, catalog)));
+  $("profile-recs").replaceChildren(...view.recommendations.map((r) => el("li", { "data-id": r.id }, el("a", { href: r.link, target: "_blank", rel: "noopener", text: r.name }))));
+}
+
+/** Shows the signed-in user's profile in the current catalog, or why there is none. */
+async function loadProfile() {
+  const panel = $("profile");
+  if (!state.token) {
+    panel.hidden = true;
+    return;
+  }
+  const catalog = profileCatalog();
+  // Only catalogs with a profile model are asked (GET /v1/catalogs says which).
+  if (!state.profileCatalogs.has(catalog ?? state.defaultCatalog)) {
+    panel.hidden = true;
+    return;
+  }
+  try {
+    renderProfile(await api("GET", `/v1/users/me/profile?k=10${catalog ? `&catalog=${encodeURIComponent(catalog)}` : ""}`));
+    panel.hidden = false;
+  } catch (err) {
+    // 404: this catalog has no profile model (nothing to show); 409: no likes yet (say how to get a profile).
+    state.profile = null;
+    panel.hidden = err.status !== 409;
+    $("profile-bars").replaceChildren();
+    $("profile-recs").replaceChildren();
+    $("profile-status").textContent = err.status === 409 ? err.message : "";
+  }
+}
+
+/** Stores edits (merged with the stored ones; null = reset) and shows the profile that follows. */
+async function editProfile(catalog, change) {
+  const edits = change === null ? {} : { ...(state.profile?.edits ?? {}), ...change };
+  try {
+    renderProfile(await api("PUT", "/v1/users/me/profile", { weights: edits, k: 10, ...(catalog ? { catalog } : {}) }));
+  } catch (err) {
+    showError(err.message);
+    await loadProfile();
+  }
 }
 
 function init() {
@@ -279,6 +357,7 @@ function init() {
     if (state.token) localStorage.setItem(TOKEN_KEY, state.token);
     else localStorage.removeItem(TOKEN_KEY);
     void refreshAccount();
+    void loadProfile();
     if (state.last) void ask(state.last);
   });
   $("token-forget").addEventListener("click", () => {
@@ -286,7 +365,10 @@ function init() {
     tokenInput.value = "";
     localStorage.removeItem(TOKEN_KEY);
     void refreshAccount();
+    void loadProfile();
   });
+  $("profile-reset").addEventListener("click", () => void editProfile(profileCatalog(), null));
+  $("catalog-select").addEventListener("change", () => void loadProfile());
   $("ask-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const request = /** @type {HTMLInputElement} */ ($("ask-input")).value.trim();
@@ -298,7 +380,7 @@ function init() {
     const catalogSelect = /** @type {HTMLSelectElement} */ ($("catalog-select"));
     void ask({ request, k, ...(catalogSelect.hidden || !catalogSelect.value ? {} : { catalog: catalogSelect.value }) });
   });
-  void loadCatalogs();
+  void loadCatalogs().then(loadProfile);
   void refreshAccount();
 }
 
