@@ -20,6 +20,22 @@ export const askBody: JsonSchema = {
     request: { type: "string", minLength: 1, maxLength: MAX_REQUEST_CHARS, description: "What to listen to, in your own words" },
     catalog: { ...catalogName, description: "Catalog to search (default: the server's default catalog)" },
     k: { type: "integer", minimum: 1, maximum: 100, default: 10, description: "Number of results" },
+    diversity: {
+      description: "How diverse the top list must be: false for the ranked order as it is; an object changes the defaults (2 per album, 3 per artist, near-duplicate titles folded, no MMR)",
+      oneOf: [
+        { type: "boolean", const: false },
+        {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            maxPerAlbum: { type: "integer", minimum: 0, maximum: 100, description: "At most this many results of one album (0: no limit)" },
+            maxPerArtist: { type: "integer", minimum: 0, maximum: 100, description: "At most this many results of one artist (0: no limit)" },
+            foldTitles: { type: "boolean", description: "Keep only the first of results whose titles differ only by a version note" },
+            mmr: { type: "number", minimum: 0, maximum: 1, description: "Maximal marginal relevance trade-off λ over the items' text vectors (0 or 1: off)" },
+          },
+        },
+      ],
+    },
   },
 };
 
@@ -87,6 +103,11 @@ export const askResponse: JsonSchema = {
       type: "array",
       description: "Artists the request names, matched in the catalog exactly (similarity 1) or fuzzily",
       items: { type: "object", required: ["artist", "similarity"], properties: { artist: { type: "string" }, similarity: { type: "number" } } },
+    },
+    diversity: {
+      type: ["object", "null"],
+      description: "The diversity rules the top list was built with; null when diversity was off",
+      properties: { maxPerAlbum: { type: "integer" }, maxPerArtist: { type: "integer" }, foldTitles: { type: "boolean" }, mmr: { type: "number" } },
     },
     request: {
       type: "object",

@@ -41,6 +41,8 @@ export interface ServerOptions {
   readonly webDir?: string | false;
   /** The model ranking each catalog, by catalog name (see ranking/catalog-models.ts); a catalog without one is ranked by text match. */
   readonly models?: Readonly<Record<string, ServingModel>>;
+  /** Album and artist by item id per catalog, for diverse top lists (see ranking/albums.ts). */
+  readonly groups?: Readonly<Record<string, ReadonlyMap<string, { album?: string; artist?: string }>>>;
   /**
    * Profile models (APRON) by catalog name, with the function that reads a profile (ranking/profiles.ts
    * `profileView`: passed in so the server loads TF.js-backed model code only when profiles are served).
@@ -116,6 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       weights: options.weights,
       model,
       onModelRejected: options.onModelRejected && ((reason) => options.onModelRejected!(catalog.name, reason)),
+      ...(options.groups?.[catalog.name] !== undefined ? { groups: options.groups[catalog.name] } : {}),
     });
     return { catalog, ranker, models: models ?? (model ? [model.name] : []) };
   };
