@@ -5,6 +5,8 @@
  */
 import type { Config } from "../config.js";
 import { loadJamendo } from "../datasets/jamendo/index.js";
+import { loadLastfm } from "../datasets/lastfm/index.js";
+import { ArtistDescriptions } from "./understanding/references.js";
 import type { DiversityItem } from "./diversity.js";
 
 /** Album and artist by item id, or undefined for a catalog whose source has none. */
@@ -12,4 +14,13 @@ export async function catalogGroups(config: Config, catalog: string): Promise<Re
   if (catalog !== "jamendo") return undefined;
   const tracks = await loadJamendo(config);
   return new Map(tracks.map((t) => [t.id, { album: t.albumId, artist: t.artistId }]));
+}
+
+/**
+ * Descriptions of artists outside a catalog, from Last.fm-2k's tags: for every catalog but lastfm-2k itself (whose
+ * items are those artists, matched by entity awareness).
+ */
+export async function catalogDescriptions(config: Config, catalog: string): Promise<ArtistDescriptions | undefined> {
+  if (catalog === "lastfm-2k") return undefined;
+  return ArtistDescriptions.fromLastfm(await loadLastfm(config));
 }

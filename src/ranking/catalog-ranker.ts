@@ -17,7 +17,8 @@ import { DenseIndex } from "../store/memory/dense-index.js";
 import { MemoryCatalog } from "../store/memory/index.js";
 import { bindModel, servingRequest, type BoundModel, type ListenerRows } from "./bound-model.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
-import type { ParsedRequest } from "./constraints.js";
+import { normalizeTerm, type ParsedRequest } from "./constraints.js";
+import type { ArtistDescriptions } from "./understanding/references.js";
 import { diversify, diversityOptions, type DiversityInput, type DiversityItem, type DiversityOptions } from "./diversity.js";
 import { candidatePool, understoodCandidates, understoodComponents, UNDERSTOOD_WEIGHT } from "./understanding/ranking.js";
 import { TagScorer } from "./understanding/tag-scores.js";
@@ -78,6 +79,8 @@ export interface UnderstoodRequest {
   readonly wanted: readonly WantedTag[];
   /** What follows "like", "similar to", ...: artists or songs to sound like. */
   readonly references: readonly string[];
+  /** Referenced artists the catalog lacks, described by their Last.fm-2k tags (the wanted tags they added). */
+  readonly outside: readonly { readonly name: string; readonly tags: readonly string[] }[];
 }
 
 /** The answer to a request. */
@@ -198,6 +201,8 @@ export class CatalogRanker {
        * another encoder): the ranker then ranks by text match. Without it such a model is an InputError.
        */
       onModelRejected?: (reason: string) => void;
+      /** Descriptions of artists outside the catalog (Last.fm-2k tags), for "like X" when X is not one of its artists. */
+      describe?: ArtistDescriptions;
       /** Album and artist by item id for diversity (catalogGroups in albums.ts); without them only `artist` is read. */
       groups?: ReadonlyMap<string, Pick<DiversityItem, "album" | "artist">>;
     } = {},
@@ -214,6 +219,7 @@ export class CatalogRanker {
       if (item.artist) artists.add(item.artist);
       maxPop = Math.max(maxPop, item.popularity);
     }
+    const artistKeys = new Set([...artists].map(normalizeTerm));
     const { ids, matrix } = await catalog.vectors(column);
     const byId = new Map(all.map((it) => [it.id, it]));
     // Rows follow the vector matrix, whatever order allItems() used.
@@ -235,7 +241,11 @@ export class CatalogRanker {
       encoder,
       new RequestUnderstanding(
         items.map((it) => it.tags),
-        { artists: [...artists] },
+        {
+          artists: [...artists],
+          ...(options.describe !== undefined ? { describe: options.describe } : {}),
+          catalogArtist: (name) => artistKeys.has(normalizeTerm(name)),
+        },
       ),
       new TagScorer(items.map((it) => it.tags)),
       items,
@@ -323,7 +333,7 @@ export class CatalogRanker {
     const shown = diversity !== undefined ? this.diverse(ranked, k, diversity, namedRows) : ranked;
     const used: ContextPart[] = ["text", ...byModel, ...(tasteOfUser ? ["user" as const] : []), ...(tasteOfHistory ? ["history" as const] : [])];
     return {
-      request: { ...parsed, understood: { wanted: understood.wanted, references: understood.references } },
+      request: { ...parsed, understood: { wanted: understood.wanted, references: understood.references, outside: understood.outside } },
       candidates: scored.length,
       ranker: this.bound?.model.name ?? "text-match",
       entities: named.map((m) => ({ artist: m.artist, similarity: m.similarity })),

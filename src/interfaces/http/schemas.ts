@@ -120,7 +120,7 @@ export const askResponse: JsonSchema = {
         understood: {
           type: "object",
           description: "What the request was understood to ask for in the catalog's tags; results carrying them get the `understood` score component",
-          required: ["wanted", "references"],
+          required: ["wanted", "references", "outside"],
           properties: {
             wanted: {
               type: "array",
@@ -132,11 +132,16 @@ export const askResponse: JsonSchema = {
                   tag: { type: "string" },
                   weight: { type: "number", description: "1 for a tag named literally; at most 0.5 for one implied by a synonym, activity or tempo word; less for tags learned to go with a wanted one" },
                   from: { type: "string", description: "The words it came from (for source related: the tag it goes with)" },
-                  source: { type: "string", enum: ["literal", "synonym", "activity", "tempo", "decade", "related"] },
+                  source: { type: "string", enum: ["literal", "synonym", "activity", "tempo", "decade", "related", "reference"] },
                 },
               },
             },
             references: { type: "array", items: { type: "string" }, description: "What follows like, similar to, in the style of: artists or songs to sound like" },
+            outside: {
+              type: "array",
+              description: "Referenced artists this catalog does not have, described by their Last.fm-2k tags (ranked by those tags the catalog has)",
+              items: { type: "object", required: ["name", "tags"], properties: { name: { type: "string" }, tags: { type: "array", items: { type: "string" } } } },
+            },
           },
         },
       },

@@ -42,6 +42,7 @@ export function formatAnswer(answer: Answer): string {
     lines.push(`understood: ${request.understood.wanted.map((t) => (t.source === "literal" ? t.tag : `${t.tag} (${t.from === t.tag ? t.source : `"${t.from}"`}) ${t.weight.toFixed(2)}`)).join(", ")}`);
   }
   if (request.understood.references.length > 0) lines.push(`like: ${request.understood.references.join(", ")}`);
+  for (const o of request.understood.outside) lines.push(`${o.name} is not in this catalog; ranked by its Last.fm tags: ${o.tags.join(", ")}`);
   if (request.unmatched.length > 0) lines.push(`note: could not match "${request.unmatched.join('", "')}" to a tag or artist; kept it as text`);
   lines.push(`ranked by ${answer.ranker}${answer.entities.length > 0 ? `; names ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (~${e.similarity.toFixed(2)})` : e.artist)).join(", ")}` : ""}`);
   const { used, ignored } = answer.context;
@@ -114,11 +115,14 @@ export function registerAskCommand(program: Command, config: Config): void {
       try {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
         const listener = opts.user !== undefined ? await listenerOf(config, catalog, opts.user) : { ask: {} };
-        const { catalogGroups } = await import("../../../ranking/albums.js");
+        const { catalogGroups, catalogDescriptions } = await import("../../../ranking/albums.js");
+        // Last.fm-2k descriptions are only read when the request refers to something ("like X", "similar to X").
+        const describe = /\b(?:like|similar\s+to|style\s+of|vein\s+of|reminiscent\s+of|inspired\s+by)\b/i.test(request) ? await catalogDescriptions(config, opts.catalog) : undefined;
         const groups = opts.diversity !== false ? await catalogGroups(config, opts.catalog) : undefined;
         const ranker = await CatalogRanker.open(catalog, encoder, {
           ...(listener.taste !== undefined ? { taste: listener.taste } : {}),
           ...(groups !== undefined ? { groups } : {}),
+          ...(describe !== undefined ? { describe } : {}),
           model,
           // --model auto: a stale model must not make `ask` unusable; a model asked for by name must fit.
           ...(opts.model === "auto" ? { onModelRejected: (reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking by text match meanwhile\n`) } : {}),

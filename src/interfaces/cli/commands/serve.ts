@@ -68,7 +68,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const models: Record<string, ServingModel> = {};
     const trained: Record<string, readonly string[]> = {};
     const groups: Record<string, ReadonlyMap<string, { album?: string; artist?: string }>> = {};
-    const { catalogGroups } = await import("../../../ranking/albums.js");
+    const { catalogGroups, catalogDescriptions } = await import("../../../ranking/albums.js");
+    const describe: Record<string, import("../../../ranking/understanding/references.js").ArtistDescriptions> = {};
     const open = async (name: string) => {
       const catalog = await openBuiltCatalog(config, name);
       try {
@@ -85,6 +86,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       trained[name] = opened.models;
       const g = await catalogGroups(config, name);
       if (g !== undefined) groups[name] = g;
+      const d = await catalogDescriptions(config, name);
+      if (d !== undefined) describe[name] = d;
     }
     // Profiles (APRON) for the catalogs that have a trained profile model; the others answer 404 on /v1/users/me/profile.
     const { PROFILE_CATALOGS, profileModelDir } = await import("../../../ranking/profile-catalogs.js");
@@ -103,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       models,
       trainedModels: trained,
       groups,
+      describe,
       ...(profiles !== undefined ? { profiles: { models: profileModels, view: profiles.profileView } } : {}),
       // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
       ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
