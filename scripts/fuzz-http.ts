@@ -63,7 +63,14 @@ const base = server.url;
 const { hostname, port } = new URL(base);
 
 // Every documented endpoint has fuzz cases (src/interfaces/http/fuzz.ts); one without them stops the run.
-const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+// Retried: right after start, a loaded machine can make the server shed (503) for a few seconds.
+let openapiResponse = await fetch(`${base}/openapi.json`);
+for (let i = 0; i < 60 && openapiResponse.status !== 200; i++) {
+  await new Promise((r) => setTimeout(r, 1000));
+  openapiResponse = await fetch(`${base}/openapi.json`);
+}
+if (openapiResponse.status !== 200) throw new Error(`GET /openapi.json answered ${openapiResponse.status} for a minute`);
+const openapi = (await openapiResponse.json()) as { paths: Record<string, Record<string, unknown>> };
 const missing = missingFuzzCases(openapi);
 if (missing.length > 0) {
   console.error(`fuzz-http: no fuzz case for ${missing.join(", ")}: add them to FUZZ_CASES in src/interfaces/http/fuzz.ts`);
