@@ -15,6 +15,7 @@ import type { TextEncoder } from "../representations/text-encoder.js";
 import { checkFeatures, getBenchmark, type BenchmarkSpec, type EvalSet } from "./benchmarks/index.js";
 import { HALVES, halfOf, type Half } from "./benchmarks/halves.js";
 import { overlapOf } from "./benchmarks/identity.js";
+import { catalogGroups } from "../ranking/albums.js";
 import { modelDir, trainedModels } from "../ranking/catalog-models.js";
 import { DEFAULT_TRAINED_MODEL, SERVING_FORMS } from "../ranking/serving-forms.js";
 import { SERVED_BENCHMARKS, ServedRecommender } from "./served.js";
@@ -60,9 +61,9 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   const spec = options.spec ?? getBenchmark(options.benchmark);
   const features = checkFeatures(spec, options.features);
   const seed = options.seed ?? 42;
-  const create = options.createModel ?? ((name: string) => (name === "served" ? servedFor(config, spec.name) : createRecommender(name)));
-  if (options.models.includes("served") && !SERVED_BENCHMARKS.includes(spec.name)) {
-    throw new InputError(`served ranks the way ask does over a catalog's tagged items: it is measured on ${SERVED_BENCHMARKS.join(" and ")}, not ${spec.name}`, { field: "models" });
+  const create = options.createModel ?? ((name: string) => (name === "served" || name === "served-diverse" ? servedFor(config, spec.name, name === "served-diverse") : createRecommender(name)));
+  if (options.models.some((m) => m === "served" || m === "served-diverse") && !SERVED_BENCHMARKS.includes(spec.name)) {
+    throw new InputError(`served and served-diverse rank the way ask does over a catalog's tagged items: they are measured on ${SERVED_BENCHMARKS.join(" and ")}, not ${spec.name}`, { field: "models" });
   }
   if (options.models.length === 0) throw new InputError("no models to evaluate: pass --models a,b,...", { field: "models" });
   // Fail fast on an unknown model or one that cannot rank this benchmark's requests, before minutes of features.
@@ -152,9 +153,11 @@ function withHalf(set: EvalSet, half: Half | undefined, benchmark: string): Eval
  * (its training domain is this benchmark's domain); on lfm2k-tagq never (the lastfm-2k catalog's model is trained on
  * every tag assignment, the benchmark's answers included), so it is trained on the benchmark's train split.
  */
-function servedFor(config: Config, benchmark: string): ServedRecommender {
-  if (benchmark !== "jamendo-captions") return new ServedRecommender();
+function servedFor(config: Config, benchmark: string, diverse: boolean): ServedRecommender {
+  const diversity = diverse ? { diverse: { groups: () => catalogGroups(config, benchmark === "jamendo-captions" ? "jamendo" : benchmark) } } : {};
+  if (benchmark !== "jamendo-captions") return new ServedRecommender(diversity);
   return new ServedRecommender({
+    ...diversity,
     trained: async () => {
       const dir = modelDir(config, "jamendo", DEFAULT_TRAINED_MODEL);
       if (!(await trainedModels(config, "jamendo")).includes(DEFAULT_TRAINED_MODEL)) return undefined;

@@ -31,3 +31,25 @@ describe("served", () => {
     expect(domainItemTags({ ...domain, items: { ...domain.items, texts: { tags: ["pop, rock; guitar", ""] }, ids: ["a", "b"] } })).toEqual([["pop", "rock", "guitar"], []]);
   });
 });
+
+describe("served-diverse", () => {
+  it("is served with the default diversity: at most 2 per album and 3 per artist in the top k", async () => {
+    const domain = makeSyntheticDomain({ withUsers: false });
+    const groups = new Map(domain.items.ids.map((id, i) => [id, { album: `album${i % 4}`, artist: `artist${i % 2}` }]));
+    const served = new ServedRecommender({ modelOptions: small, diverse: { groups: async () => groups } });
+    expect(served.name).toBe("served-diverse");
+    await served.fit(domain, { seed: 1 });
+    try {
+      const [list] = await served.rank([{ text: "riffs please" }], { k: 6 });
+      const ids = Array.from(list.items, (i) => domain.items.ids[i]);
+      expect(ids).toHaveLength(6);
+      for (const key of ["album", "artist"] as const) {
+        const counts = new Map<string, number>();
+        for (const id of ids) counts.set(groups.get(id)![key], (counts.get(groups.get(id)![key]) ?? 0) + 1);
+        expect(Math.max(...counts.values())).toBeLessThanOrEqual(key === "album" ? 2 : 3);
+      }
+    } finally {
+      served.dispose();
+    }
+  }, 60000);
+});

@@ -15,6 +15,7 @@ import type { ContextUse, FitOptions, FitReport, RankedList, RankOptions, Recomm
 import { normalizeTerm } from "../ranking/constraints.js";
 import { DEFAULT_TRAINED_MODEL, SERVING_FORMS } from "../ranking/serving-forms.js";
 import type { ServingModel } from "../ranking/serving-model.js";
+import { DEFAULT_DIVERSITY, diversify, type DiversityItem } from "../ranking/diversity.js";
 import { candidatePool, understoodCandidates, understoodComponents } from "../ranking/understanding/ranking.js";
 import { TagScorer } from "../ranking/understanding/tag-scores.js";
 import { RequestUnderstanding, type Understood } from "../ranking/understanding/understand.js";
@@ -30,7 +31,7 @@ export function domainItemTags(domain: Domain): string[][] {
 
 /** The served request path as a Recommender (see the file comment). */
 export class ServedRecommender implements Recommender {
-  readonly name = "served";
+  readonly name: string;
   /** Whatever the trained model reads (JAM with users reads the user); the words always. */
   readonly context: ContextUse = { uses: ["text", "user"], needs: ["text"] };
   /**
@@ -43,8 +44,14 @@ export class ServedRecommender implements Recommender {
     private readonly options: {
       readonly modelOptions?: Readonly<Record<string, unknown>>;
       readonly trained?: () => Promise<{ model: ServingModel; dir: string } | undefined>;
+      /** `served-diverse`: the default diversity rules over each ranking, with albums and artists by item id. */
+      readonly diverse?: { readonly groups: () => Promise<ReadonlyMap<string, Pick<DiversityItem, "album" | "artist">> | undefined> };
     } = {},
-  ) {}
+  ) {
+    this.name = options.diverse !== undefined ? "served-diverse" : "served";
+  }
+
+  private groups: ReadonlyMap<string, Pick<DiversityItem, "album" | "artist">> | undefined;
 
   private fitted: { model: ServingModel; domain: Domain; understanding: RequestUnderstanding; tags: TagScorer; keys: readonly ReadonlySet<string>[] } | undefined;
 
@@ -69,6 +76,7 @@ export class ServedRecommender implements Recommender {
       keys: itemTags.map((tags) => new Set(tags.map(normalizeTerm))),
     };
     model.warm();
+    this.groups = await this.options.diverse?.groups();
     return { trainSeconds: (performance.now() - t0) / 1000, notes: { ranker: reused !== undefined ? `${reused.model.name} (trained by askmusic train, ${reused.dir})` : DEFAULT_TRAINED_MODEL } };
   }
 
@@ -105,14 +113,27 @@ export class ServedRecommender implements Recommender {
     const accept = (row: number) => !(exclude?.has(row) ?? false) && !rejected.some((t) => f.keys[row].has(t));
     const user = request.user !== undefined ? f.domain.users.ids[request.user] : undefined;
     const prepared = f.model.prepare({ text: understood.text, vector, ...(user !== undefined ? { user } : {}) });
-    if (understood.wanted.length === 0) {
+    const diverse = this.options.diverse !== undefined;
+    if (understood.wanted.length === 0 && !diverse) {
       const top = prepared.candidates({ k, use: "final", accept });
       return { items: Int32Array.from(top.rows), scores: Float32Array.from(top.scores) };
     }
-    const rows = understoodCandidates(prepared, f.tags, understood, candidatePool(k), accept);
+    const rows =
+      understood.wanted.length > 0
+        ? understoodCandidates(prepared, f.tags, understood, candidatePool(k), accept)
+        : [...prepared.candidates({ k: candidatePool(k), use: "reranked", accept }).rows];
     const model = Array.from(prepared.score(rows));
-    const parts = understoodComponents(rows.map((r) => f.tags.score(understood, r)), model);
-    const order = rows.map((row, j) => ({ row, score: model[j] + parts[j] })).sort((a, b) => b.score - a.score || a.row - b.row).slice(0, k);
+    const parts = understood.wanted.length > 0 ? understoodComponents(rows.map((r) => f.tags.score(understood, r)), model) : rows.map(() => 0);
+    let order = rows.map((row, j) => ({ row, score: model[j] + parts[j] })).sort((a, b) => b.score - a.score || a.row - b.row);
+    if (diverse) {
+      const ids = f.domain.items.ids;
+      const items = order.map((o): DiversityItem => {
+        const g = this.groups?.get(ids[o.row]);
+        return { ...(g?.album !== undefined ? { album: g.album } : {}), ...(g?.artist !== undefined ? { artist: g.artist } : {}) };
+      });
+      order = diversify(items, order.map((o) => o.score), k, DEFAULT_DIVERSITY).map((i) => order[i]);
+    }
+    order = order.slice(0, k);
     return { items: Int32Array.from(order, (o) => o.row), scores: Float32Array.from(order, (o) => o.score) };
   }
 
