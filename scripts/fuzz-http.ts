@@ -63,7 +63,14 @@ const base = server.url;
 const { hostname, port } = new URL(base);
 
 // Every documented endpoint has fuzz cases (src/interfaces/http/fuzz.ts); one without them stops the run.
-const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+// Retried: right after start, a loaded machine can make the server shed (503) for a few seconds.
+let openapiResponse = await fetch(`${base}/openapi.json`);
+for (let i = 0; i < 60 && openapiResponse.status !== 200; i++) {
+  await new Promise((r) => setTimeout(r, 1000));
+  openapiResponse = await fetch(`${base}/openapi.json`);
+}
+if (openapiResponse.status !== 200) throw new Error(`GET /openapi.json answered ${openapiResponse.status} for a minute`);
+const openapi = (await openapiResponse.json()) as { paths: Record<string, Record<string, unknown>> };
 const missing = missingFuzzCases(openapi);
 if (missing.length > 0) {
   console.error(`fuzz-http: no fuzz case for ${missing.join(", ")}: add them to FUZZ_CASES in src/interfaces/http/fuzz.ts`);
@@ -180,6 +187,7 @@ function sendRaw(payload: string): Promise<number> {
 process.on("exit", () => child.kill("SIGKILL"));
 const counts = new Map<number, number>();
 const fivexx: string[] = [];
+const unanswered: string[] = [];
 let sent = 0;
 const t0 = Date.now();
 async function worker(r: Rng) {
@@ -200,6 +208,7 @@ async function worker(r: Rng) {
     counts.set(status, (counts.get(status) ?? 0) + 1);
     // 501: a method no route implements; 503: shed by admission control. Both are answers, not failures.
     if (status >= 500 && status !== 501 && status !== 503) fivexx.push(`${status} ${label}`);
+    if (status === -1) unanswered.push(label);
   }
 }
 await Promise.all(Array.from({ length: Number(args.concurrency) }, (_, i) => worker(mulberry32(Number(args.seed) * 1000 + i))));
@@ -214,6 +223,7 @@ console.log(`fuzzed ${sent} requests in ${seconds.toFixed(1)} s against askmusic
 console.log(`status counts: ${[...counts].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s === -1 ? "no-response" : s}: ${n}`).join(", ")}`);
 console.log(`5xx responses other than 501/503: ${fivexx.length}; server crashed: ${healthy ? "no" : "YES"}${exitedDuringRun !== undefined ? ` (exit ${exitedDuringRun})` : ""}`);
 for (const f of fivexx.slice(0, 20)) console.log(`  ${f}`);
+if (unanswered.length > 0) console.log(`no response (closed or timed out), first ${Math.min(10, unanswered.length)}:\n${unanswered.slice(0, 10).map((u) => `  ${u}`).join("\n")}`);
 const stderr = server.stderr();
 if (/unhandled error/.test(stderr)) console.log(`server log:\n${stderr.slice(0, 4000)}`);
 process.exitCode = fivexx.length === 0 && healthy && sent >= Math.min(total, 1) ? 0 : 1;

@@ -114,3 +114,24 @@ describe("CatalogRanker entity awareness", () => {
     });
   }
 });
+
+describe("CatalogRanker diversity", () => {
+  it("keeps at most 2 per album and 3 per artist in the top k by default; false gives the ranked order; options change it", async () => {
+    // Six albums of one artist each, two artists: the plain order would repeat them freely.
+    const groups = new Map(items.map((it, i) => [it.id, { album: `album${i % 6}`, artist: `artist${i % 2}` }]));
+    for (const model of [undefined, handModel()]) {
+      const ranker = await CatalogRanker.open(catalog, encoder, { groups, ...(model ? { model } : {}) });
+      const count = (ids: string[], key: "album" | "artist") => Math.max(...[...new Set(ids.map((id) => groups.get(id)![key]))].map((g) => ids.filter((id) => groups.get(id)![key] === g).length));
+      const diverse = await ranker.ask("happy jazz piano", { k: 6 });
+      const ids = diverse.results.map((r) => r.item.id);
+      expect(diverse.diversity).toEqual({ maxPerAlbum: 2, maxPerArtist: 3, foldTitles: true, mmr: 0 });
+      expect(ids).toHaveLength(6);
+      expect(count(ids, "album")).toBeLessThanOrEqual(2);
+      expect(count(ids, "artist")).toBeLessThanOrEqual(3);
+      const plain = await ranker.ask("happy jazz piano", { k: 6, diversity: false });
+      expect(plain.diversity).toBeNull();
+      const one = await ranker.ask("happy jazz piano", { k: 6, diversity: { maxPerAlbum: 1, maxPerArtist: 0 } });
+      expect(count(one.results.map((r) => r.item.id), "album")).toBe(1);
+    }
+  });
+});

@@ -17,7 +17,9 @@ import { DenseIndex } from "../store/memory/dense-index.js";
 import { MemoryCatalog } from "../store/memory/index.js";
 import { bindModel, servingRequest, type BoundModel, type ListenerRows } from "./bound-model.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
-import type { ParsedRequest } from "./constraints.js";
+import { normalizeTerm, type ParsedRequest } from "./constraints.js";
+import type { ArtistDescriptions } from "./understanding/references.js";
+import { diversify, diversityOptions, type DiversityInput, type DiversityItem, type DiversityOptions } from "./diversity.js";
 import { candidatePool, understoodCandidates, understoodComponents, UNDERSTOOD_WEIGHT } from "./understanding/ranking.js";
 import { TagScorer } from "./understanding/tag-scores.js";
 import { RequestUnderstanding, type Understood, type WantedTag } from "./understanding/understand.js";
@@ -77,6 +79,8 @@ export interface UnderstoodRequest {
   readonly wanted: readonly WantedTag[];
   /** What follows "like", "similar to", ...: artists or songs to sound like. */
   readonly references: readonly string[];
+  /** Referenced artists the catalog lacks, described by their Last.fm-2k tags (the wanted tags they added). */
+  readonly outside: readonly { readonly name: string; readonly tags: readonly string[] }[];
 }
 
 /** The answer to a request. */
@@ -94,6 +98,8 @@ export interface Answer {
    * taste) and those nothing read, so e.g. a profile edit the model cannot apply is reported, never dropped silently.
    */
   readonly context: ContextReport;
+  /** The diversity rules the top list was built with, or null when diversity was off. */
+  readonly diversity: DiversityOptions | null;
 }
 
 /** Items a listener played or liked (a ListeningHistory), as catalog item ids; weights are e.g. play counts. */
@@ -124,6 +130,8 @@ export interface AskOptions {
   readonly adapter?: AdapterHandle;
   /** Extra hard constraints (e.g. items the user disliked). Merged with those read from the request. */
   readonly filter?: CatalogFilter;
+  /** [diversity.ts DEFAULT_DIVERSITY] How diverse the top k must be (any field over the defaults); `false` turns it off. */
+  readonly diversity?: import("zod").input<typeof DiversityInput>;
 }
 
 /** Checks a request: non-empty after trimming, at most {@link MAX_REQUEST_CHARS}. */
@@ -167,6 +175,8 @@ export class CatalogRanker {
     private readonly column: string,
     private readonly entities: CatalogEntities,
     private readonly bound: BoundModel | undefined,
+    /** Album and artist by item id where the catalog's source has them (see albums.ts). */
+    private readonly groups: ReadonlyMap<string, Pick<DiversityItem, "album" | "artist">> | undefined,
   ) {}
 
   /** Loads what ranking needs from the catalog once (vocabulary for constraints, normalised text vectors). */
@@ -191,6 +201,10 @@ export class CatalogRanker {
        * another encoder): the ranker then ranks by text match. Without it such a model is an InputError.
        */
       onModelRejected?: (reason: string) => void;
+      /** Descriptions of artists outside the catalog (Last.fm-2k tags), for "like X" when X is not one of its artists. */
+      describe?: ArtistDescriptions;
+      /** Album and artist by item id for diversity (catalogGroups in albums.ts); without them only `artist` is read. */
+      groups?: ReadonlyMap<string, Pick<DiversityItem, "album" | "artist">>;
     } = {},
   ): Promise<CatalogRanker> {
     const info = catalog.info();
@@ -205,6 +219,7 @@ export class CatalogRanker {
       if (item.artist) artists.add(item.artist);
       maxPop = Math.max(maxPop, item.popularity);
     }
+    const artistKeys = new Set([...artists].map(normalizeTerm));
     const { ids, matrix } = await catalog.vectors(column);
     const byId = new Map(all.map((it) => [it.id, it]));
     // Rows follow the vector matrix, whatever order allItems() used.
@@ -226,7 +241,11 @@ export class CatalogRanker {
       encoder,
       new RequestUnderstanding(
         items.map((it) => it.tags),
-        { artists: [...artists] },
+        {
+          artists: [...artists],
+          ...(options.describe !== undefined ? { describe: options.describe } : {}),
+          catalogArtist: (name) => artistKeys.has(normalizeTerm(name)),
+        },
       ),
       new TagScorer(items.map((it) => it.tags)),
       items,
@@ -238,6 +257,7 @@ export class CatalogRanker {
       column,
       new CatalogEntities(items),
       bound,
+      options.groups,
     );
   }
 
@@ -250,6 +270,7 @@ export class CatalogRanker {
   async ask(request: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new InputError(`k must be an integer from 1 to 100, got ${k}`, { field: "k" });
+    const diversity = diversityOptions(options.diversity);
     const understood = this.understanding.understand(checkRequest(request));
     const parsed: ParsedRequest = { text: understood.text, excludeTags: understood.rejectedTags, excludeArtists: understood.rejectedArtists, unmatched: understood.unmatched };
     const wants = understood.wanted.length > 0;
@@ -275,7 +296,7 @@ export class CatalogRanker {
     const named = this.weights.entity > 0 ? this.entities.find(parsed.text, parsed.excludeArtists) : [];
     // Taste, entity and understood components can lift any candidate: only then does the model need to hand over a
     // wide pool.
-    const reranked = tasteOfUser || tasteOfHistory || named.length > 0 || wants;
+    const reranked = tasteOfUser || tasteOfHistory || named.length > 0 || wants || diversity !== undefined;
     const scored =
       this.bound && prepared
         ? this.scoreWithModel(this.bound, prepared, reranked ? pool : k, reranked ? "reranked" : "final", accept, named, wants ? understood : undefined)
@@ -307,15 +328,32 @@ export class CatalogRanker {
     }
     const ranked = scored.map((c) => ({ ...c, score: Object.values(c.components).reduce((a, b) => a + b, 0) }));
     ranked.sort((a, b) => b.score - a.score || (this.items[a.row].id < this.items[b.row].id ? -1 : 1));
+    // An artist the request names is what the listener asked for: the artist limit does not apply to it.
+    const namedRows = new Set(named.flatMap((m) => m.rows));
+    const shown = diversity !== undefined ? this.diverse(ranked, k, diversity, namedRows) : ranked;
     const used: ContextPart[] = ["text", ...byModel, ...(tasteOfUser ? ["user" as const] : []), ...(tasteOfHistory ? ["history" as const] : [])];
     return {
-      request: { ...parsed, understood: { wanted: understood.wanted, references: understood.references } },
+      request: { ...parsed, understood: { wanted: understood.wanted, references: understood.references, outside: understood.outside } },
       candidates: scored.length,
       ranker: this.bound?.model.name ?? "text-match",
       entities: named.map((m) => ({ artist: m.artist, similarity: m.similarity })),
       context: contextReport({ uses: used, needs: [] }, presentParts(parsed.text, listener)),
-      results: ranked.slice(0, k).map((s, i) => ({ rank: i + 1, item: this.items[s.row], score: s.score, components: s.components, ...s.explained })),
+      diversity: diversity ?? null,
+      results: shown.slice(0, k).map((s, i) => ({ rank: i + 1, item: this.items[s.row], score: s.score, components: s.components, ...s.explained })),
     };
+  }
+
+  /** The ranked candidates in the order diversity shows them (see diversity.ts). */
+  private diverse<T extends { row: number; score: number }>(ranked: readonly T[], k: number, options: DiversityOptions, named: ReadonlySet<number>): T[] {
+    const { data, cols } = this.vectors;
+    const items = ranked.map((c): DiversityItem => {
+      const item = this.items[c.row];
+      const g = this.groups?.get(item.id);
+      const artist = named.has(c.row) ? undefined : (g?.artist ?? item.artist);
+      return { ...(g?.album !== undefined ? { album: g.album } : {}), ...(artist !== undefined ? { artist } : {}), ...(item.title !== undefined ? { title: item.title } : {}) };
+    });
+    const order = diversify(items, ranked.map((c) => c.score), k, options, (i) => data.subarray(ranked[i].row * cols, (ranked[i].row + 1) * cols));
+    return order.map((i) => ranked[i]);
   }
 
   /**

@@ -70,6 +70,7 @@ export interface AskAnswer {
   readonly ranker: string;
   readonly context: ContextReport;
   readonly entities: readonly unknown[];
+  readonly diversity: unknown;
   readonly request: unknown;
   readonly personalized: { user: string; likes: number; dislikes: number } | null;
   readonly results: readonly unknown[];
@@ -139,13 +140,13 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         body: askBody, success: { status: 200, schema: askResponse, description: "Ranked items with their score components" }, errors: [400, 401, 404, 413, 415],
       },
       handler: async (request) => {
-        const body = request.body as { request: string; catalog?: string; k?: number };
+        const body = request.body as { request: string; catalog?: string; k?: number; diversity?: false | Record<string, number | boolean> };
         const { catalog, ranker } = pick(body.catalog, "/body/catalog");
         const user = await ctx.authenticate(request, false);
         const t0 = performance.now();
         const k = body.k ?? 10;
         const records = user ? await ctx.state.listFeedback(user.id, catalog.name) : [];
-        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort()]);
+        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, body.diversity ?? null, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort()]);
         let answer = ctx.answers?.get(key);
         if (!answer) {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
@@ -162,6 +163,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
           const ranked = await ctx.admission.run(cost, () =>
             ranker.ask(body.request, {
               k,
+              ...(body.diversity !== undefined ? { diversity: body.diversity } : {}),
               // An askmusic user is not a user of the catalog: their likes are their listening history.
               ...(likes.length > 0 ? { history: { items: likes } } : {}),
               ...(dislikes.length > 0 ? { filter: { excludeIds: dislikes } } : {}),
@@ -172,6 +174,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
             ranker: ranked.ranker,
             context: ranked.context,
             entities: ranked.entities,
+            diversity: ranked.diversity,
             request: ranked.request,
             personalized: user ? { user: user.id, likes: likes.length, dislikes: dislikes.length } : null,
             results: ranked.results.map((r) => ({

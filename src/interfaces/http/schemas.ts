@@ -20,6 +20,22 @@ export const askBody: JsonSchema = {
     request: { type: "string", minLength: 1, maxLength: MAX_REQUEST_CHARS, description: "What to listen to, in your own words" },
     catalog: { ...catalogName, description: "Catalog to search (default: the server's default catalog)" },
     k: { type: "integer", minimum: 1, maximum: 100, default: 10, description: "Number of results" },
+    diversity: {
+      description: "How diverse the top list must be: false for the ranked order as it is; an object changes the defaults (2 per album, 3 per artist, near-duplicate titles folded, no MMR)",
+      oneOf: [
+        { type: "boolean", const: false },
+        {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            maxPerAlbum: { type: "integer", minimum: 0, maximum: 100, description: "At most this many results of one album (0: no limit)" },
+            maxPerArtist: { type: "integer", minimum: 0, maximum: 100, description: "At most this many results of one artist (0: no limit)" },
+            foldTitles: { type: "boolean", description: "Keep only the first of results whose titles differ only by a version note" },
+            mmr: { type: "number", minimum: 0, maximum: 1, description: "Maximal marginal relevance trade-off λ over the items' text vectors (0 or 1: off)" },
+          },
+        },
+      ],
+    },
   },
 };
 
@@ -88,6 +104,11 @@ export const askResponse: JsonSchema = {
       description: "Artists the request names, matched in the catalog exactly (similarity 1) or fuzzily",
       items: { type: "object", required: ["artist", "similarity"], properties: { artist: { type: "string" }, similarity: { type: "number" } } },
     },
+    diversity: {
+      type: ["object", "null"],
+      description: "The diversity rules the top list was built with; null when diversity was off",
+      properties: { maxPerAlbum: { type: "integer" }, maxPerArtist: { type: "integer" }, foldTitles: { type: "boolean" }, mmr: { type: "number" } },
+    },
     request: {
       type: "object",
       required: ["text", "excludeTags", "excludeArtists", "unmatched", "understood"],
@@ -99,7 +120,7 @@ export const askResponse: JsonSchema = {
         understood: {
           type: "object",
           description: "What the request was understood to ask for in the catalog's tags; results carrying them get the `understood` score component",
-          required: ["wanted", "references"],
+          required: ["wanted", "references", "outside"],
           properties: {
             wanted: {
               type: "array",
@@ -111,11 +132,16 @@ export const askResponse: JsonSchema = {
                   tag: { type: "string" },
                   weight: { type: "number", description: "1 for a tag named literally; at most 0.5 for one implied by a synonym, activity or tempo word; less for tags learned to go with a wanted one" },
                   from: { type: "string", description: "The words it came from (for source related: the tag it goes with)" },
-                  source: { type: "string", enum: ["literal", "synonym", "activity", "tempo", "decade", "related"] },
+                  source: { type: "string", enum: ["literal", "synonym", "activity", "tempo", "decade", "related", "reference"] },
                 },
               },
             },
             references: { type: "array", items: { type: "string" }, description: "What follows like, similar to, in the style of: artists or songs to sound like" },
+            outside: {
+              type: "array",
+              description: "Referenced artists this catalog does not have, described by their Last.fm-2k tags (ranked by those tags the catalog has)",
+              items: { type: "object", required: ["name", "tags"], properties: { name: { type: "string" }, tags: { type: "array", items: { type: "string" } } } },
+            },
           },
         },
       },

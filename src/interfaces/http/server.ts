@@ -2,6 +2,7 @@
  * @file The HTTP API and web app as one Fastify instance, built by a factory from already-open catalogs, a query
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
+import type { ArtistDescriptions } from "../../ranking/understanding/references.js";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
 import type { ProfileModel } from "../../ranking/profiles.js";
@@ -41,6 +42,10 @@ export interface ServerOptions {
   readonly webDir?: string | false;
   /** The model ranking each catalog, by catalog name (see ranking/catalog-models.ts); a catalog without one is ranked by text match. */
   readonly models?: Readonly<Record<string, ServingModel>>;
+  /** Descriptions of artists outside each catalog (Last.fm-2k tags), by catalog name (see ranking/albums.ts). */
+  readonly describe?: Readonly<Record<string, ArtistDescriptions>>;
+  /** Album and artist by item id per catalog, for diverse top lists (see ranking/albums.ts). */
+  readonly groups?: Readonly<Record<string, ReadonlyMap<string, { album?: string; artist?: string }>>>;
   /**
    * Profile models (APRON) by catalog name, with the function that reads a profile (ranking/profiles.ts
    * `profileView`: passed in so the server loads TF.js-backed model code only when profiles are served).
@@ -116,6 +121,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       weights: options.weights,
       model,
       onModelRejected: options.onModelRejected && ((reason) => options.onModelRejected!(catalog.name, reason)),
+      ...(options.groups?.[catalog.name] !== undefined ? { groups: options.groups[catalog.name] } : {}),
+      ...(options.describe?.[catalog.name] !== undefined ? { describe: options.describe[catalog.name] } : {}),
     });
     return { catalog, ranker, models: models ?? (model ? [model.name] : []) };
   };

@@ -224,6 +224,7 @@ function render(answer) {
     notes.push(`Understood: ${wanted.slice(0, 8).map((t) => (t.source === "literal" ? `“${t.tag}”` : `“${t.tag}” (from “${t.from}”)`)).join(", ")}.`);
   }
   if (references.length > 0) notes.push(`Like: ${references.map((r) => `“${r}”`).join(", ")}.`);
+  for (const o of request.understood.outside) notes.push(`${o.name} is not in this catalog; ranked by its Last.fm tags: ${o.tags.join(", ")}.`);
   if (request.unmatched.length > 0) notes.push(`Could not match “${request.unmatched.join("”, “")}” to a tag or artist; kept it as text.`);
   if (personalized) {
     notes.push(`Personalized for ${personalized.user}: ${personalized.likes} like${personalized.likes === 1 ? "" : "s"} shape the ranking, ${personalized.dislikes} dislike${personalized.dislikes === 1 ? "" : "s"} excluded.`);

@@ -9,10 +9,11 @@
 import { tagDisplay } from "../../representations/jamendo-text.js";
 import { ConstraintMatcher, normalizeTerm } from "../constraints.js";
 import { LEXICON, type LexiconEntry } from "./lexicon.js";
+import type { ArtistDescriptions } from "./references.js";
 import { relatedTags, type RelatedTags } from "./related-tags.js";
 
 /** How a wanted tag was understood. */
-export type TagSource = "literal" | LexiconEntry["kind"] | "related";
+export type TagSource = "literal" | LexiconEntry["kind"] | "related" | "reference";
 
 /** A catalog tag the request wants, with its weight (0, 1] and the words that implied it. */
 export interface WantedTag {
@@ -34,6 +35,11 @@ export interface Understood {
   readonly rejectedArtists: readonly string[];
   /** What follows "like", "similar to", "in the style of": artists or songs to sound like. */
   readonly references: readonly string[];
+  /**
+   * Referenced artists the catalog lacks but Last.fm-2k knows, with the tags they were described by (those the
+   * catalog has became wanted tags, source "reference").
+   */
+  readonly outside: readonly { readonly name: string; readonly tags: readonly string[] }[];
   /** Negated phrases that matched nothing in the catalog (reported so the listener can rephrase). */
   readonly unmatched: readonly string[];
   /** The request without its negated phrases: what a model embeds. */
@@ -55,6 +61,10 @@ export interface UnderstandingOptions {
    * 1 lost 0.04 NDCG@10 to literal matching alone, as descriptions mention many things; 0.5 kept the best).
    */
   readonly implied?: number;
+  /** Descriptions of artists outside the catalog (Last.fm-2k tags), for "like X" when X is not a catalog artist. */
+  readonly describe?: ArtistDescriptions;
+  /** Whether a referenced name is one of the catalog's artists (those are matched by entity awareness instead). */
+  readonly catalogArtist?: (name: string) => boolean;
 }
 
 /** Words of a text: lower case, accents dropped, runs of letters, digits and "&". */
@@ -86,7 +96,7 @@ function occurrences(ws: readonly string[], phrase: readonly string[]): number[]
   return out;
 }
 
-const REFERENCE = /\b(?:(?:sounds?|sounding)\s+like|songs?\s+like|music\s+like|stuff\s+like|similar\s+to|in\s+the\s+(?:style|vein)\s+of|reminiscent\s+of|inspired\s+by|like)\s+([^,.;!?]+?)(?=\s*(?:[,.;!?]|\bbut\b|\band\b|\bwith\b|\bfor\b|\bplease\b|$))/gi;
+const REFERENCE = /\b(?:(?:sounds?|sounding)\s+like|songs?\s+like|music\s+like|stuff\s+like|similar\s+to|in\s+the\s+(?:style|vein)\s+of|reminiscent\s+of|inspired\s+by|like)\s+([^,.;!?]+?)(?=\s*(?:[,.;!?]|\bbut\b|\bwith\b|\bfor\b|\bplease\b|$))/gi;
 /** Decades written in digits: 80s, '80s, 1980s, 1987. */
 const DECADE = /(?:^|[^\p{L}\p{N}])(?:'|’)?((?:19|20)?\d0)['’]?s\b|\b((?:19[5-9]|20[0-2])\d)\b/gu;
 
@@ -107,6 +117,8 @@ export class RequestUnderstanding {
   private readonly relatedWeight: number;
   private readonly constraints: ConstraintMatcher;
   private readonly implied: number;
+  private readonly describe: ArtistDescriptions | undefined;
+  private readonly catalogArtist: (name: string) => boolean;
 
   /** @param itemTags each item's tags as the catalog spells them (the vocabulary and the co-occurrence counts). */
   constructor(itemTags: readonly (readonly string[])[], options: UnderstandingOptions = {}) {
@@ -131,6 +143,8 @@ export class RequestUnderstanding {
     this.related = relatedTags(itemTags.map((tags) => tags.map(normalizeTerm)));
     this.relatedWeight = options.related ?? 0.1;
     this.implied = options.implied ?? 0.5;
+    this.describe = options.describe;
+    this.catalogArtist = options.catalogArtist ?? (() => false);
     this.constraints = new ConstraintMatcher({ tags: [...spellings], artists: options.artists ?? [] });
   }
 
@@ -167,6 +181,19 @@ export class RequestUnderstanding {
       // Catalogs write decades either way: "80s" (Last.fm, Jamendo) or "1980s".
       for (const key of [`${decade % 100 === 0 ? "00" : String(decade % 100).padStart(2, "0")}s`, `${decade}s`]) want(key, 1, m[0].trim(), "decade");
     }
+    const references = [...parsed.text.matchAll(REFERENCE)]
+      .flatMap((m) => m[1].split(/\s*(?:&|\/|\band\b|\bor\b)\s*/i))
+      .map((r) => r.trim())
+      .filter((r) => r !== "" && this.tagOf.get(normalizeTerm(r)) === undefined);
+    const outside: { name: string; tags: string[] }[] = [];
+    for (const ref of references) {
+      if (this.describe === undefined || this.catalogArtist(ref)) continue;
+      const d = this.describe.find(ref);
+      if (d === undefined || d.tags.length === 0) continue;
+      outside.push({ name: d.name, tags: d.tags.map((t) => t.tag) });
+      const top = d.tags[0].share;
+      for (const t of d.tags) want(normalizeTerm(t.tag), this.implied * (t.share / top), d.name, "reference");
+    }
     if (this.relatedWeight > 0) {
       for (const w of [...wanted.values()]) {
         for (const [key, strength] of this.related.of(normalizeTerm(w.tag))) {
@@ -174,12 +201,12 @@ export class RequestUnderstanding {
         }
       }
     }
-    const references = [...parsed.text.matchAll(REFERENCE)].map((m) => m[1].trim()).filter((r) => r !== "" && this.tagOf.get(normalizeTerm(r)) === undefined);
     return {
       wanted: [...wanted.values()].sort((a, b) => b.weight - a.weight || a.tag.localeCompare(b.tag)),
       rejectedTags: parsed.excludeTags,
       rejectedArtists: parsed.excludeArtists,
       references,
+      outside,
       unmatched: parsed.unmatched,
       text: parsed.text,
     };

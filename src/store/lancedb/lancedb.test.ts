@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -123,6 +123,20 @@ describe("lancedb catalog lifecycle", () => {
     // Released: the next build removes it.
     const third = await buildCatalog(home, "leased", { encoderId: "fake-8", batches: syntheticBatches(items) });
     expect(await versionDirs("leased")).toEqual([third.version]);
+  });
+
+  it("reads a catalog whose directory it may not write, without a lease", async () => {
+    await buildCatalog(home, "readonly", { encoderId: "fake-8", batches: syntheticBatches(items.slice(0, 5)) });
+    // What a read-only mount answers (tests run as root here, so file modes cannot produce it).
+    const denied = vi.spyOn(fs, "writeFile").mockRejectedValueOnce(Object.assign(new Error("read-only file system"), { code: "EROFS" }));
+    try {
+      const c = await LanceCatalog.open(home, "readonly");
+      expect(await c.count()).toBe(5);
+      expect(await leasedVersions(catalogDir(home, "readonly"))).toEqual(new Set());
+      c.close();
+    } finally {
+      denied.mockRestore();
+    }
   });
 
   it("refuses a concurrent build of the same catalog and rejects bad input", async () => {

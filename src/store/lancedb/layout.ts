@@ -125,8 +125,15 @@ export async function leaseCurrentVersion(homeDir: string, name: string): Promis
   for (let attempt = 0; attempt < 5; attempt++) {
     const { version } = await currentVersionDir(homeDir, name);
     const file = path.join(dir, LEASES_DIR, `${version}.${process.pid}.${randomBytes(4).toString("hex")}`);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, "");
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, "");
+    } catch (e) {
+      // A home this process may not write (read-only mount, another user's) is read without a lease: whoever can
+      // rebuild it is not protected from deleting this version, but reading it must not fail for that.
+      if (!["EACCES", "EPERM", "EROFS"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
+      return { ...(await currentVersionDir(homeDir, name)), release: () => {} };
+    }
     const release = () => rmSync(file, { force: true });
     if ((await readCurrent(dir)) === version) return { ...(await currentVersionDir(homeDir, name)), release };
     release();

@@ -23,6 +23,13 @@ export async function openBuiltCatalog(config: Config, name: string): Promise<La
   return LanceCatalog.open(config.homeDir, name);
 }
 
+/** Parses --mmr: a number in [0, 1]. */
+function parseMmr(value: string): number {
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1) throw new InputError(`--mmr must be a number from 0 to 1, got "${value}"`, { field: "mmr" });
+  return x;
+}
+
 /** Renders an answer for a terminal: rank, score, name, tags, then the score components. */
 export function formatAnswer(answer: Answer): string {
   const lines: string[] = [];
@@ -35,6 +42,7 @@ export function formatAnswer(answer: Answer): string {
     lines.push(`understood: ${request.understood.wanted.map((t) => (t.source === "literal" ? t.tag : `${t.tag} (${t.from === t.tag ? t.source : `"${t.from}"`}) ${t.weight.toFixed(2)}`)).join(", ")}`);
   }
   if (request.understood.references.length > 0) lines.push(`like: ${request.understood.references.join(", ")}`);
+  for (const o of request.understood.outside) lines.push(`${o.name} is not in this catalog; ranked by its Last.fm tags: ${o.tags.join(", ")}`);
   if (request.unmatched.length > 0) lines.push(`note: could not match "${request.unmatched.join('", "')}" to a tag or artist; kept it as text`);
   lines.push(`ranked by ${answer.ranker}${answer.entities.length > 0 ? `; names ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (~${e.similarity.toFixed(2)})` : e.artist)).join(", ")}` : ""}`);
   const { used, ignored } = answer.context;
@@ -89,8 +97,12 @@ export function registerAskCommand(program: Command, config: Config): void {
     .option("--user <id>", "personalize for this user: on lastfm-2k a Last.fm user id; elsewhere an askmusic user (askmusic users add), whose likes and dislikes count")
     .option("--model <name>", `ranker: auto (the best trained model, in the order ${SERVABLE_MODELS.join(" > ")}; text match when none is) | none (text match) | a model by name`, "auto")
     .option("-k, --k <n>", "number of results (1-100)", "10")
+    .option("--max-per-album <n>", "at most n results of one album (0: no limit; default 2)")
+    .option("--max-per-artist <n>", "at most n results of one artist (0: no limit; default 3)")
+    .option("--mmr <lambda>", "re-rank by maximal marginal relevance over the items' text vectors, 0 < lambda < 1 (1 - lambda: how much novelty counts)")
+    .option("--no-diversity", "the ranked order as it is: no album/artist limits, no folding of near-duplicate titles")
     .option("--json", "print the answer as JSON")
-    .action(async (request: string, opts: { catalog: string; user?: string; model: string; k: string; json?: boolean }) => {
+    .action(async (request: string, opts: { catalog: string; user?: string; model: string; k: string; json?: boolean; diversity: boolean; maxPerAlbum?: string; maxPerArtist?: string; mmr?: string }) => {
       // Heavy modules load only when the command runs, so --help and input errors stay instant.
       const { CatalogRanker, checkRequest } = await import("../../../ranking/catalog-ranker.js");
       const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
@@ -103,13 +115,27 @@ export function registerAskCommand(program: Command, config: Config): void {
       try {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
         const listener = opts.user !== undefined ? await listenerOf(config, catalog, opts.user) : { ask: {} };
+        const { catalogGroups, catalogDescriptions } = await import("../../../ranking/albums.js");
+        // Last.fm-2k descriptions are only read when the request refers to something ("like X", "similar to X").
+        const describe = /\b(?:like|similar\s+to|style\s+of|vein\s+of|reminiscent\s+of|inspired\s+by)\b/i.test(request) ? await catalogDescriptions(config, opts.catalog) : undefined;
+        const groups = opts.diversity !== false ? await catalogGroups(config, opts.catalog) : undefined;
         const ranker = await CatalogRanker.open(catalog, encoder, {
           ...(listener.taste !== undefined ? { taste: listener.taste } : {}),
+          ...(groups !== undefined ? { groups } : {}),
+          ...(describe !== undefined ? { describe } : {}),
           model,
           // --model auto: a stale model must not make `ask` unusable; a model asked for by name must fit.
           ...(opts.model === "auto" ? { onModelRejected: (reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking by text match meanwhile\n`) } : {}),
         });
-        const answer = await ranker.ask(request, { k, ...listener.ask });
+        const diversity =
+          opts.diversity === false
+            ? (false as const)
+            : {
+                ...(opts.maxPerAlbum !== undefined ? { maxPerAlbum: parseIntFlag("--max-per-album", opts.maxPerAlbum, 0, 100) } : {}),
+                ...(opts.maxPerArtist !== undefined ? { maxPerArtist: parseIntFlag("--max-per-artist", opts.maxPerArtist, 0, 100) } : {}),
+                ...(opts.mmr !== undefined ? { mmr: parseMmr(opts.mmr) } : {}),
+              };
+        const answer = await ranker.ask(request, { k, ...listener.ask, diversity });
         process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
       } finally {
         encoder.dispose?.();

@@ -67,6 +67,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
   try {
     const models: Record<string, ServingModel> = {};
     const trained: Record<string, readonly string[]> = {};
+    const groups: Record<string, ReadonlyMap<string, { album?: string; artist?: string }>> = {};
+    const { catalogGroups, catalogDescriptions } = await import("../../../ranking/albums.js");
+    const describe: Record<string, import("../../../ranking/understanding/references.js").ArtistDescriptions> = {};
     const open = async (name: string) => {
       const catalog = await openBuiltCatalog(config, name);
       try {
@@ -81,6 +84,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
       catalogs.push(opened.catalog);
       if (opened.model) models[name] = opened.model;
       trained[name] = opened.models;
+      const g = await catalogGroups(config, name);
+      if (g !== undefined) groups[name] = g;
+      const d = await catalogDescriptions(config, name);
+      if (d !== undefined) describe[name] = d;
     }
     // Profiles (APRON) for the catalogs that have a trained profile model; the others answer 404 on /v1/users/me/profile.
     const { PROFILE_CATALOGS, profileModelDir } = await import("../../../ranking/profile-catalogs.js");
@@ -98,6 +105,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       queryEncoder: encoders,
       models,
       trainedModels: trained,
+      groups,
+      describe,
       ...(profiles !== undefined ? { profiles: { models: profileModels, view: profiles.profileView } } : {}),
       // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
       ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
