@@ -83,21 +83,43 @@ export function trainedPhrases(t: PairTables, text: string): string[] {
   return out;
 }
 
+/** A request's raw counts per item, one sparse map per {@link PAIR_FEATURES} entry (items without a count absent). */
+export type PairCounts = readonly [history: ReadonlyMap<number, number>, cooccurrence: ReadonlyMap<number, number>, tagged: ReadonlyMap<number, number>];
+
+const NONE: ReadonlyMap<number, number> = new Map();
+
+/**
+ * The counts every feature, the prior's terms and the support are read from: the listener's plays (a history's
+ * repeated items summed), the train requests with these words listing each item (summed over the trained phrases
+ * found), the user's own earlier choices. Tables are shared, not copied, where one row is the answer.
+ * @example pairCounts(t, { text: "indie rock", user: 0 })[1].get(3) // 2
+ */
+export function pairCounts(t: PairTables, request: RequestContext): PairCounts {
+  const plays = new Map<number, number>();
+  const h = historyOf(request, t.plays);
+  for (let k = 0; k < h.items.length; k++) plays.set(h.items[k], (plays.get(h.items[k]) ?? 0) + Math.max(0, h.weights[k]));
+  const phrases = trainedPhrases(t, request.text);
+  let cooc: ReadonlyMap<number, number> = NONE;
+  if (phrases.length === 1) cooc = t.cooccurrence.get(phrases[0])!;
+  else if (phrases.length > 1) {
+    const sum = new Map<number, number>();
+    for (const p of phrases) for (const [it, n] of t.cooccurrence.get(p)!) sum.set(it, (sum.get(it) ?? 0) + n);
+    cooc = sum;
+  }
+  const tagged = request.user !== undefined ? (t.tagged.get(request.user) ?? NONE) : NONE;
+  return [plays, cooc, tagged];
+}
+
 /**
  * The three features of every item for one request: one dense array per {@link PAIR_FEATURES} entry (length =
- * items). Features without data (no history, no trained words, no user) are all zeros.
+ * items), each log(1 + count). Features without data (no history, no trained words, no user) are all zeros.
  */
 export function pairFeatures(t: PairTables, request: RequestContext): Float32Array[] {
-  const history = new Float32Array(t.items);
-  const cooc = new Float32Array(t.items);
-  const tagged = new Float32Array(t.items);
-  const h = historyOf(request, t.plays);
-  for (let k = 0; k < h.items.length; k++) history[h.items[k]] += Math.log1p(Math.max(0, h.weights[k]));
-  const counts = new Map<number, number>();
-  for (const phrase of trainedPhrases(t, request.text)) for (const [it, n] of t.cooccurrence.get(phrase)!) counts.set(it, (counts.get(it) ?? 0) + n);
-  for (const [it, n] of counts) cooc[it] = Math.log1p(n);
-  if (request.user !== undefined) for (const [it, n] of t.tagged.get(request.user) ?? []) tagged[it] = Math.log1p(n);
-  return [history, cooc, tagged];
+  return pairCounts(t, request).map((counts) => {
+    const dense = new Float32Array(t.items);
+    for (const [it, n] of counts) dense[it] = Math.log1p(n);
+    return dense;
+  });
 }
 
 /**
@@ -119,24 +141,13 @@ export function pairFeatureRows(
   const F = PAIR_FEATURES.length;
   const out = new Float32Array(requestOf.length * F);
   // Per distinct request: its sparse maps (cheap lookups; requests repeat within a batch).
-  const cache = new Map<number, { plays: Map<number, number>; cooc: ReadonlyMap<number, number>; tagged: ReadonlyMap<number, number> | undefined; own: ReadonlySet<number> }>();
+  // Per distinct request: its counts (requests repeat within a batch).
+  const cache = new Map<number, { counts: PairCounts; own: ReadonlySet<number> }>();
   const mapsOf = (r: number) => {
     let m = cache.get(r);
     if (m === undefined) {
       const req = requests[r];
-      const plays = new Map<number, number>();
-      const h = historyOf(req, t.plays);
-      for (let k = 0; k < h.items.length; k++) plays.set(h.items[k], (plays.get(h.items[k]) ?? 0) + Math.max(0, h.weights[k]));
-      const phrases = trainedPhrases(t, req.text);
-      let cooc: ReadonlyMap<number, number>;
-      if (phrases.length === 1) cooc = t.cooccurrence.get(phrases[0])!;
-      else {
-        const sum = new Map<number, number>();
-        for (const p of phrases) for (const [it, n] of t.cooccurrence.get(p)!) sum.set(it, (sum.get(it) ?? 0) + n);
-        cooc = sum;
-      }
-      const own = options.countsThemselves === true ? new Set(req.relevant ?? []) : new Set<number>();
-      m = { plays, cooc, tagged: req.user !== undefined ? t.tagged.get(req.user) : undefined, own };
+      m = { counts: pairCounts(t, req), own: options.countsThemselves === true ? new Set(req.relevant ?? []) : new Set<number>() };
       cache.set(r, m);
     }
     return m;
@@ -144,10 +155,11 @@ export function pairFeatureRows(
   for (let p = 0; p < requestOf.length; p++) {
     const m = mapsOf(requestOf[p]);
     const it = itemOf[p];
-    out[p * F] = Math.log1p(m.plays.get(it) ?? 0);
+    const [plays, cooc, tagged] = m.counts;
+    out[p * F] = Math.log1p(plays.get(it) ?? 0);
     const self = m.own.has(it) ? 1 : 0;
-    out[p * F + 1] = Math.log1p(Math.max(0, (m.cooc.get(it) ?? 0) - self));
-    out[p * F + 2] = Math.log1p(Math.max(0, (m.tagged?.get(it) ?? 0) - self));
+    out[p * F + 1] = Math.log1p(Math.max(0, (cooc.get(it) ?? 0) - self));
+    out[p * F + 2] = Math.log1p(Math.max(0, (tagged.get(it) ?? 0) - self));
   }
   return out;
 }
@@ -160,9 +172,6 @@ export function pairFeatureRows(
  */
 export function pairSupport(t: PairTables, request: RequestContext): Int32Array {
   const items = new Set<number>();
-  const h = historyOf(request, t.plays);
-  for (let k = 0; k < h.items.length; k++) items.add(h.items[k]);
-  for (const phrase of trainedPhrases(t, request.text)) for (const it of t.cooccurrence.get(phrase)!.keys()) items.add(it);
-  if (request.user !== undefined) for (const it of t.tagged.get(request.user)?.keys() ?? []) items.add(it);
+  for (const counts of pairCounts(t, request)) for (const it of counts.keys()) items.add(it);
   return Int32Array.from(items).sort();
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { makeSyntheticDomain } from "./testing/synthetic-domain.js";
 import { tinyPairDomain } from "./testing/pair-domain.js";
-import { pairTables } from "./pair-features.js";
-import { addPrior, pairFeaturesWithData, priorParts, priorScores, priorSupport, tablesFromArrays, tablesToArrays, type PairPrior } from "./pair-prior.js";
+import { pairSupport, pairTables } from "./pair-features.js";
+import { addPrior, pairFeaturesWithData, priorParts, priorScores, tablesFromArrays, tablesToArrays, type PairPrior } from "./pair-prior.js";
 
 // tinyPairDomain: user 0 played item 1 nine times and item 2 once; train "indie rock" lists 2, 3 (user 0) and 3 (user 1).
 const prior: PairPrior = { features: ["history", "cooccurrence", "tagged"], weights: Float32Array.of(0.5, 2, -1), tables: pairTables(tinyPairDomain()) };
@@ -24,7 +24,7 @@ describe("pair prior", () => {
     addPrior(prior, request, dense);
     expect(dense[0]).toBe(1);
     expect(dense[3]).toBeCloseTo(1 + 2 * Math.log(3) - Math.log(2), 5);
-    expect(Array.from(priorSupport(prior, request))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(pairSupport(prior.tables, request))).toEqual([1, 2, 3, 4]);
   });
 
   it("reads a request's own history instead of the user's plays", () => {

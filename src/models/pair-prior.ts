@@ -9,8 +9,7 @@ import { csrFromEntries, csrRow, type CsrMatrix, type SparseEntry } from "../cor
 import type { Domain } from "../domains/types.js";
 import { DataError } from "../errors.js";
 import type { NamedArray } from "./tf/weights-io.js";
-import { historyOf } from "./counting.js";
-import { PAIR_FEATURES, pairSupport, pairTablesFrom, trainedPhrases, type PairFeature, type PairTables } from "./pair-features.js";
+import { PAIR_FEATURES, pairCounts, pairTablesFrom, type PairFeature, type PairTables } from "./pair-features.js";
 import type { RequestContext } from "./recommender.js";
 
 /** A trained prior: which features it reads (in {@link PAIR_FEATURES} order), their weights, and the tables. */
@@ -47,25 +46,30 @@ export function featureColumns(features: readonly PairFeature[]): Int32Array {
  */
 export function priorTerms(prior: PairPrior, request: RequestContext): Map<number, Float32Array> {
   const F = prior.features.length;
+  const all = pairCounts(prior.tables, request);
   const out = new Map<number, Float32Array>();
-  const at = (it: number) => {
-    let row = out.get(it);
-    if (row === undefined) out.set(it, (row = new Float32Array(F)));
-    return row;
-  };
   prior.features.forEach((feature, f) => {
     const w = prior.weights[f];
-    const counts = featureCounts(prior.tables, feature, request);
-    for (const [it, n] of counts) if (n > 0) at(it)[f] = w * Math.log1p(n);
+    for (const [it, n] of all[PAIR_FEATURES.indexOf(feature)]) {
+      if (n <= 0) continue;
+      let row = out.get(it);
+      if (row === undefined) out.set(it, (row = new Float32Array(F)));
+      row[f] = w * Math.log1p(n);
+    }
   });
+  return out;
+}
+
+/** Σ_f of each item's {@link priorTerms}: item → prior score. */
+export function sumTerms(terms: ReadonlyMap<number, Float32Array>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [it, row] of terms) out.set(it, row.reduce((a, b) => a + b, 0));
   return out;
 }
 
 /** Σ_f of {@link priorTerms}: item → prior score. */
 export function priorScores(prior: PairPrior, request: RequestContext): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const [it, terms] of priorTerms(prior, request)) out.set(it, terms.reduce((a, b) => a + b, 0));
-  return out;
+  return sumTerms(priorTerms(prior, request));
 }
 
 /** Adds the prior of `request` to a dense row of scores (one entry per item). */
@@ -73,33 +77,16 @@ export function addPrior(prior: PairPrior, request: RequestContext, scores: Floa
   for (const [it, s] of priorScores(prior, request)) scores[it] += s;
 }
 
-/** The prior's named parts of one item's score: one entry per feature (0 when the pair has no count). */
-export function priorParts(prior: PairPrior, request: RequestContext, item: number): Record<string, number> {
+/** One item's terms (a row of {@link priorTerms}, or none) as named parts: one entry per feature, 0 without a count. */
+export function termParts(features: readonly PairFeature[], row: Float32Array | undefined): Record<string, number> {
   const parts: Record<string, number> = {};
-  prior.features.forEach((feature, f) => {
-    const n = featureCounts(prior.tables, feature, request).get(item) ?? 0;
-    parts[feature] = n > 0 ? prior.weights[f] * Math.log1p(n) : 0;
-  });
+  features.forEach((feature, f) => (parts[feature] = row?.[f] ?? 0));
   return parts;
 }
 
-/** The items a request has any count for (see pair-features.ts): where a served shortlist must look beyond its lists. */
-export function priorSupport(prior: PairPrior, request: RequestContext): Int32Array {
-  return pairSupport(prior.tables, request);
-}
-
-/** Raw counts of one feature for a request: item → count (plays, co-occurring train requests, earlier choices). */
-function featureCounts(t: PairTables, feature: PairFeature, request: RequestContext): Map<number, number> {
-  const out = new Map<number, number>();
-  if (feature === "history") {
-    const h = historyOf(request, t.plays);
-    for (let k = 0; k < h.items.length; k++) out.set(h.items[k], (out.get(h.items[k]) ?? 0) + Math.max(0, h.weights[k]));
-  } else if (feature === "cooccurrence") {
-    for (const phrase of trainedPhrases(t, request.text)) for (const [it, n] of t.cooccurrence.get(phrase)!) out.set(it, (out.get(it) ?? 0) + n);
-  } else if (request.user !== undefined) {
-    for (const [it, n] of t.tagged.get(request.user) ?? []) out.set(it, n);
-  }
-  return out;
+/** The prior's named parts of one item's score: one entry per feature (0 when the pair has no count). */
+export function priorParts(prior: PairPrior, request: RequestContext, item: number): Record<string, number> {
+  return termParts(prior.features, priorTerms(prior, request).get(item));
 }
 
 /**

@@ -12,7 +12,7 @@ import { DenseIndex } from "../../store/memory/dense-index.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { fusePair, fuseScores, fusionScratch, type Fusion, type FusionScratch, type PairDots } from "./fusion.js";
 import { PAIR_FEATURES } from "../pair-features.js";
-import { priorParts, priorScores, tablesFromArrays, tablesToArrays, type PairPrior } from "../pair-prior.js";
+import { priorTerms, sumTerms, tablesFromArrays, tablesToArrays, termParts, type PairPrior } from "../pair-prior.js";
 import type { ListeningHistory } from "../recommender.js";
 import type { InputTransform } from "./inputs.js";
 import { MIXINGS, type Mixing } from "./options.js";
@@ -100,8 +100,8 @@ export interface JamQuery {
   readonly user: Float32Array | undefined;
   /** MoE only: G·q (d). */
   readonly gated: Float32Array | undefined;
-  /** The pair prior's request (user as the model's row) and its score per item with a count; absent without one. */
-  readonly prior?: { readonly request: PriorContext & { readonly user?: number }; readonly scores: ReadonlyMap<number, number> };
+  /** The pair prior's terms and score per item with a count (computed once per request); absent without a prior. */
+  readonly prior?: { readonly terms: ReadonlyMap<number, Float32Array>; readonly scores: ReadonlyMap<number, number> };
 }
 
 /** A JAM model ready to answer requests. Build with {@link JamServing.load} or `new JamServing(data)`. */
@@ -163,7 +163,8 @@ export class JamServing {
     if (d.pair === undefined || context === undefined) return { request: q, user, gated };
     // A history the request carries (an askmusic user's likes) stands in for the user's plays, as in evaluation.
     const request = { text: context.text, ...(context.history !== undefined ? { history: context.history } : {}), ...(userRow !== undefined ? { user: userRow } : {}) };
-    return { request: q, user, gated, prior: { request, scores: priorScores(d.pair, request) } };
+    const terms = priorTerms(d.pair, request);
+    return { request: q, user, gated, prior: { terms, scores: sumTerms(terms) } };
   }
 
   /**
@@ -289,7 +290,7 @@ export class JamServing {
     const { request, user } = fusePair(this.fusion, dots, 0, scratch);
     const modalityWeights: Record<string, number> = {};
     this.data.modalities.forEach((name, m) => (modalityWeights[name] = scratch.w[m]));
-    const prior = this.data.pair !== undefined && query.prior !== undefined ? priorParts(this.data.pair, query.prior.request, row) : {};
+    const prior = this.data.pair !== undefined && query.prior !== undefined ? termParts(this.data.pair.features, query.prior.terms.get(row)) : {};
     return { request, user, bias: this.data.bias[row], prior, modalityWeights };
   }
 

@@ -8,7 +8,7 @@ import { matrix, vecMat } from "../../core/matrix.js";
 import { DataError, InputError } from "../../errors.js";
 import { DenseIndex } from "../../store/memory/dense-index.js";
 import { PAIR_FEATURES } from "../pair-features.js";
-import { priorParts, priorScores, tablesFromArrays, tablesToArrays, type PairPrior } from "../pair-prior.js";
+import { priorTerms, sumTerms, tablesFromArrays, tablesToArrays, termParts, type PairPrior } from "../pair-prior.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 
 const FORMAT = "askmusic/talkrec-serving@1";
@@ -42,11 +42,11 @@ export interface TalkRecServingData {
   readonly pair?: PairPrior;
 }
 
-/** A request ready to score: the tower's output, and the pair prior's score per item it counts (absent without one). */
+/** A request ready to score: the tower's output, and the pair prior's terms and score per item it counts (absent without one). */
 export interface TalkRecQuery {
   readonly vector: Float32Array;
-  readonly text: string;
   readonly prior?: ReadonlyMap<number, number>;
+  readonly terms?: ReadonlyMap<number, Float32Array>;
 }
 
 const MetaSchema = z.object({
@@ -86,7 +86,9 @@ export class TalkRecServing {
   /** The request tower's output for a raw request vector (d values), and the prior's terms for its words. */
   query(raw: Float32Array, text: string): TalkRecQuery {
     const vector = this.tower(raw);
-    return this.data.pair !== undefined ? { vector, text, prior: priorScores(this.data.pair, { text }) } : { vector, text };
+    if (this.data.pair === undefined) return { vector };
+    const terms = priorTerms(this.data.pair, { text });
+    return { vector, prior: sumTerms(terms), terms };
   }
 
   private tower(raw: Float32Array): Float32Array {
@@ -116,7 +118,7 @@ export class TalkRecServing {
 
   /** One row's score as parts: `request` (the towers' inner product) and the prior's terms. */
   explain(query: TalkRecQuery, row: number): Record<string, number> {
-    const terms = this.data.pair !== undefined ? priorParts(this.data.pair, { text: query.text }, row) : {};
+    const terms = this.data.pair !== undefined ? termParts(this.data.pair.features, query.terms?.get(row)) : {};
     const prior = Object.values(terms).reduce((a, b) => a + b, 0);
     return { request: this.score(query, [row])[0] - prior, ...terms };
   }

@@ -303,6 +303,11 @@ export abstract class TowerRecommender implements Recommender {
     return { parts: { [this.partName]: tower, ...terms } };
   }
 
+  /** The features of the fitted pair prior (none before fit or without one). */
+  protected get priorFeatures(): readonly PairFeature[] {
+    return this.prior?.features ?? [];
+  }
+
   /** The pair prior with its current weights, or undefined when the model has none. */
   protected pairPrior(): PairPrior | undefined {
     const p = this.prior;

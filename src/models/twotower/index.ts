@@ -35,7 +35,7 @@ export class TwoTowerRecommender extends TowerRecommender {
    * the request carries; the words and everything else are ignored.
    */
   get context(): ContextUse {
-    return { uses: this.pairPrior()?.features.includes("history") === true ? ["user", "history"] : ["user"], needs: ["user"] };
+    return { uses: this.priorFeatures.includes("history") ? ["user", "history"] : ["user"], needs: ["user"] };
   }
   protected readonly partName = "user";
   private meanUser: Float32Array | undefined;
