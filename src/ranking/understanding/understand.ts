@@ -6,6 +6,7 @@
  * together with those (learned co-occurrence, a weak weight). Artists named after "like" are kept as references.
  * The result is data a person can read (`request.understood`) and the ranker scores with.
  */
+import { words } from "../../models/tagmatch/vocabulary.js";
 import { tagDisplay } from "../../representations/jamendo-text.js";
 import { ConstraintMatcher, normalizeTerm } from "../constraints.js";
 import { LEXICON, type LexiconEntry } from "./lexicon.js";
@@ -65,17 +66,6 @@ export interface UnderstandingOptions {
   readonly describe?: ArtistDescriptions;
   /** Whether a referenced name is one of the catalog's artists (those are matched by entity awareness instead). */
   readonly catalogArtist?: (name: string) => boolean;
-}
-
-/** Words of a text: lower case, accents dropped, runs of letters, digits and "&". */
-function words(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .match(/[\p{L}\p{N}&]+/gu) ?? []
-  );
 }
 
 /** Whether word `w` reads as `p`: itself or its plural. */
