@@ -20,7 +20,7 @@ function catalog(items: number, seed: number) {
 
 describe("constrained beam search", () => {
   const { trie, sequences, vocab } = catalog(1500, 3);
-  const decoder = new GruDecoder(randomDecoderWeights({ requestDims: 8, hidden: 16, embed: 8, vocab }, mulberry32(9)));
+  const decoder = new GruDecoder(randomDecoderWeights({ requestDims: 8, hidden: 16, embed: 8, vocab, words: 0 }, mulberry32(9)));
   const rng = mulberry32(11);
   const request = () => Float32Array.from({ length: 8 }, () => 3 * randNormal(rng));
 
@@ -29,7 +29,7 @@ describe("constrained beam search", () => {
     let invalid = 0;
     let short = 0;
     for (let r = 0; r < 3000; r++) {
-      const root = decoder.root(request());
+      const root = decoder.root(request(), "");
       const k = 1 + Math.floor(rng() * 20);
       const beam = 1 + Math.floor(rng() * 30);
       // Random items, plus (for half the requests) the request's own unrestricted best: the exclusions that matter.
@@ -50,7 +50,7 @@ describe("constrained beam search", () => {
 
   it("with a beam as wide as the catalog, finds the exact top k (every item scored along its path)", () => {
     for (let r = 0; r < 5; r++) {
-      const root = decoder.root(request());
+      const root = decoder.root(request(), "");
       const all = Array.from({ length: trie.items }, (_, i) => ({ i, s: sequenceScore(trie, decoder, root, i).reduce((a, b) => a + b, 0) }));
       all.sort((a, b) => b.s - a.s || a.i - b.i);
       const out = beamSearch(trie, decoder, root, { k: 10, beam: trie.items });
@@ -62,19 +62,19 @@ describe("constrained beam search", () => {
   it("returns only the allowed items when fewer than k are left", () => {
     const keep = [7, 300, 301, 999, 1400];
     const exclude = new Set(Array.from({ length: trie.items }, (_, i) => i).filter((i) => !keep.includes(i)));
-    const out = beamSearch(trie, decoder, decoder.root(request()), { k: 10, beam: 4, exclude });
+    const out = beamSearch(trie, decoder, decoder.root(request(), ""), { k: 10, beam: 4, exclude });
     expect([...out.items].sort((a, b) => a - b)).toEqual(keep);
   });
 
   it("honours an accept predicate, widening the beam until k accepted items are found", () => {
-    const root = decoder.root(request());
+    const root = decoder.root(request(), "");
     const out = beamSearch(trie, decoder, root, { k: 10, beam: 10, accept: (i) => i % 97 === 0 });
     expect(out.items.length).toBe(10);
     for (const it of out.items) expect(it % 97).toBe(0);
   });
 
   it("excluding items does not change the scores of the others", () => {
-    const root = decoder.root(request());
+    const root = decoder.root(request(), "");
     const a = beamSearch(trie, decoder, root, { k: 10, beam: 50 });
     const b = beamSearch(trie, decoder, root, { k: 9, beam: 50, exclude: [a.items[0]] });
     expect(Array.from(b.items)).toEqual(Array.from(a.items.subarray(1)));

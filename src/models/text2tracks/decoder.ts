@@ -5,6 +5,7 @@
  */
 import { vecMat } from "../../core/matrix.js";
 import { randNormal, type Rng } from "../../core/random.js";
+import { words } from "../tagmatch/vocabulary.js";
 import type { StepModel } from "./beam-search.js";
 
 /** Sizes of a decoder. */
@@ -17,14 +18,24 @@ export interface DecoderDims {
   readonly embed: number;
   /** Tokens V of the ID scheme; the start token is V (the embedding table has V + 1 rows). */
   readonly vocab: number;
+  /** Request words W with an embedding of their own (the words of the training requests); 0 = the vector only. */
+  readonly words: number;
 }
 
 /**
- * A decoder's weights, row-major (inputs x outputs). Gates in the order z (update), r (reset), n (candidate):
- * z = σ(x·Wx_z + bx_z + h·Wh_z + bh_z), r likewise, n = tanh(x·Wx_n + bx_n + r ⊙ (h·Wh_n + bh_n)),
- * h' = (1 − z) ⊙ n + z ⊙ h; h0 = tanh((q / requestScale)·wq + bq); logit(token) = h·out[token] + outB[token].
+ * A decoder's weights, row-major (inputs x outputs). The request is its vector q and the mean m of its known words'
+ * embeddings (ww, H + 3H per word: a term of h0 and one of the gates). It enters twice: as the initial state and,
+ * through c, in every step's gates (so later tokens need not carry it through the state). h0 = tanh((q /
+ * requestScale)·wq + m_h + bq), c = (q / requestScale)·wc + m_c, and gates in the order z (update), r (reset),
+ * n (candidate):
+ * z = σ(x·Wx_z + bx_z + c_z + h·Wh_z + bh_z), r likewise, n = tanh(x·Wx_n + bx_n + c_n + r ⊙ (h·Wh_n + bh_n)),
+ * h' = (1 − z) ⊙ n + z ⊙ h; logit(token) = h·out[token] + outB[token].
  */
 export interface DecoderWeights extends DecoderDims {
+  /** The request words with an embedding, index = row of ww (length = `words`). */
+  readonly vocabulary: readonly string[];
+  /** (W + 1) x 4H: per word its h0 term (first H) and gate term (3H); the last row (no word) is never read. */
+  readonly ww: Float32Array;
   /** Raw request vectors are divided by this (the training requests' mean norm). */
   readonly requestScale: number;
   /** requestDims x H, and H. */
@@ -32,6 +43,8 @@ export interface DecoderWeights extends DecoderDims {
   readonly bq: Float32Array;
   /** (V + 1) x E. */
   readonly emb: Float32Array;
+  /** requestDims x 3H: the request's term in every step's gates. */
+  readonly wc: Float32Array;
   /** E x 3H, and 3H. */
   readonly wx: Float32Array;
   readonly bx: Float32Array;
@@ -44,18 +57,24 @@ export interface DecoderWeights extends DecoderDims {
 }
 
 /** The weight arrays of a decoder and their shapes, in a fixed order (for saving and for TF.js variables). */
-export function decoderShapes(d: DecoderDims): Record<"wq" | "bq" | "emb" | "wx" | "bx" | "wh" | "bh" | "out" | "outB", number[]> {
-  const { requestDims: q, hidden: h, embed: e, vocab: v } = d;
-  return { wq: [q, h], bq: [h], emb: [v + 1, e], wx: [e, 3 * h], bx: [3 * h], wh: [h, 3 * h], bh: [3 * h], out: [v, h], outB: [v] };
+export function decoderShapes(d: DecoderDims): Record<(typeof DECODER_ARRAYS)[number], number[]> {
+  const { requestDims: q, hidden: h, embed: e, vocab: v, words } = d;
+  return { ww: [words + 1, 4 * h], wq: [q, h], bq: [h], wc: [q, 3 * h], emb: [v + 1, e], wx: [e, 3 * h], bx: [3 * h], wh: [h, 3 * h], bh: [3 * h], out: [v, h], outB: [v] };
 }
 
-export const DECODER_ARRAYS = ["wq", "bq", "emb", "wx", "bx", "wh", "bh", "out", "outB"] as const;
+export const DECODER_ARRAYS = ["ww", "wq", "bq", "wc", "emb", "wx", "bx", "wh", "bh", "out", "outB"] as const;
+
+/** A decoding state: the GRU's hidden vector, and the request's gate term (the same for every step of a request). */
+export interface DecoderState {
+  readonly h: Float32Array;
+  readonly c: Float32Array;
+}
 
 /**
  * Glorot-scaled normal weights, zero biases: the starting point of training (and a decoder for search tests).
  * @example randomDecoderWeights({ requestDims: 8, hidden: 4, embed: 3, vocab: 10 }, mulberry32(1)).out.length // 40
  */
-export function randomDecoderWeights(d: DecoderDims, rng: Rng, requestScale = 1): DecoderWeights {
+export function randomDecoderWeights(d: DecoderDims, rng: Rng, requestScale = 1, vocabulary: readonly string[] = Array.from({ length: d.words }, (_, i) => `w${i}`)): DecoderWeights {
   const shapes = decoderShapes(d);
   const make = (shape: number[]) => {
     if (shape.length === 1) return new Float32Array(shape[0]);
@@ -63,7 +82,20 @@ export function randomDecoderWeights(d: DecoderDims, rng: Rng, requestScale = 1)
     return Float32Array.from({ length: shape[0] * shape[1] }, () => randNormal(rng) * std);
   };
   const w = Object.fromEntries(DECODER_ARRAYS.map((k) => [k, make(shapes[k])])) as Record<(typeof DECODER_ARRAYS)[number], Float32Array>;
-  return { ...d, requestScale, ...w };
+  return { ...d, requestScale, vocabulary, ...w };
+}
+
+/**
+ * The ids of a request's known words (distinct, in order of first use): what its word embeddings are averaged over.
+ * @example requestWords("Female Vocalists", new Map([["female", 0], ["vocalists", 1]])) // [0, 1]
+ */
+export function requestWords(text: string, index: ReadonlyMap<string, number>): number[] {
+  const out: number[] = [];
+  for (const w of words(text)) {
+    const i = index.get(w);
+    if (i !== undefined && !out.includes(i)) out.push(i);
+  }
+  return out;
 }
 
 function sigmoid(x: number): number {
@@ -71,12 +103,13 @@ function sigmoid(x: number): number {
 }
 
 /**
- * A request's decoder: states are GRU hidden vectors (H floats).
+ * A request's decoder: states are GRU hidden vectors (H floats) with the request's gate term.
  * @example const dec = new GruDecoder(weights); beamSearch(trie, dec, dec.root(vector), { k: 10, beam: 20 })
  */
-export class GruDecoder implements StepModel<Float32Array> {
+export class GruDecoder implements StepModel<DecoderState> {
   /** Per token, x·Wx + bx (the input half of the gates), computed on first use: a step then costs one h·Wh. */
   private readonly inputGates = new Map<number, Float32Array>();
+  private readonly wordIndex: ReadonlyMap<string, number>;
 
   constructor(readonly w: DecoderWeights) {
     const shapes = decoderShapes(w);
@@ -84,18 +117,29 @@ export class GruDecoder implements StepModel<Float32Array> {
       const want = shapes[k].reduce((a, b) => a * b, 1);
       if (w[k].length !== want) throw new RangeError(`decoder weight ${k} has ${w[k].length} values, expected [${shapes[k]}] = ${want}`);
     }
+    if (w.vocabulary.length !== w.words) throw new RangeError(`decoder has ${w.words} word rows and ${w.vocabulary.length} words`);
+    this.wordIndex = new Map(w.vocabulary.map((x, i) => [x, i]));
   }
 
-  /** The state before the first token: h0 from the request, then the start token read. */
-  root(vector: Float32Array): Float32Array {
+  /** The state before the first token: h0 from the request (its vector and words), then the start token read. */
+  root(vector: Float32Array, text: string): DecoderState {
     const { w } = this;
+    const H = w.hidden;
     if (vector.length !== w.requestDims) throw new RangeError(`request vector has ${vector.length} values, the decoder expects ${w.requestDims}`);
-    const h0 = vecMat(Float32Array.from(vector, (v) => v / w.requestScale), w.wq, w.hidden);
-    for (let j = 0; j < h0.length; j++) h0[j] = Math.tanh(h0[j] + w.bq[j]);
-    return this.next(h0, w.vocab);
+    const q = Float32Array.from(vector, (v) => v / w.requestScale);
+    const h0 = vecMat(q, w.wq, H);
+    const c = vecMat(q, w.wc, 3 * H);
+    const known = requestWords(text, this.wordIndex);
+    for (const i of known) {
+      const base = i * 4 * H;
+      for (let j = 0; j < H; j++) h0[j] += w.ww[base + j] / known.length;
+      for (let j = 0; j < 3 * H; j++) c[j] += w.ww[base + H + j] / known.length;
+    }
+    for (let j = 0; j < H; j++) h0[j] = Math.tanh(h0[j] + w.bq[j]);
+    return this.next({ h: h0, c }, w.vocab);
   }
 
-  logits(h: Float32Array, tokens: Int32Array, out: Float32Array): void {
+  logits({ h }: DecoderState, tokens: Int32Array, out: Float32Array): void {
     const { out: o, outB, hidden: H } = this.w;
     for (let j = 0; j < tokens.length; j++) {
       const t = tokens[j];
@@ -106,18 +150,18 @@ export class GruDecoder implements StepModel<Float32Array> {
     }
   }
 
-  next(h: Float32Array, token: number): Float32Array {
+  next({ h, c }: DecoderState, token: number): DecoderState {
     const { hidden: H, wh, bh } = this.w;
     const gx = this.gatesOf(token);
     const gh = vecMat(h, wh, 3 * H);
     const out = new Float32Array(H);
     for (let i = 0; i < H; i++) {
-      const z = sigmoid(gx[i] + gh[i] + bh[i]);
-      const r = sigmoid(gx[H + i] + gh[H + i] + bh[H + i]);
-      const n = Math.tanh(gx[2 * H + i] + r * (gh[2 * H + i] + bh[2 * H + i]));
+      const z = sigmoid(gx[i] + c[i] + gh[i] + bh[i]);
+      const r = sigmoid(gx[H + i] + c[H + i] + gh[H + i] + bh[H + i]);
+      const n = Math.tanh(gx[2 * H + i] + c[2 * H + i] + r * (gh[2 * H + i] + bh[2 * H + i]));
       out[i] = (1 - z) * n + z * h[i];
     }
-    return out;
+    return { h: out, c };
   }
 
   private gatesOf(token: number): Float32Array {

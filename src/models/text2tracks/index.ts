@@ -7,7 +7,7 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { meanRowNorm, row } from "../../core/matrix.js";
+import { matrix, meanRowNorm, row, type Matrix } from "../../core/matrix.js";
 import { mulberry32, shuffleInPlace } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
@@ -17,6 +17,8 @@ import { requestVectors } from "../request-vectors.js";
 import { tf, tfReady } from "../tf/backend.js";
 import { fitReport, runEpochs } from "../tf/training-loop.js";
 import { meanNdcgAt10 } from "../validation.js";
+import { words } from "../tagmatch/vocabulary.js";
+import { requestWords } from "./decoder.js";
 import { cachedIds } from "./ids/cache.js";
 import { meanLength, type IdSchemeName } from "./ids/index.js";
 import { ID_SCHEMES } from "./ids/schemes.js";
@@ -43,6 +45,11 @@ export const Text2TracksOptionsSchema = z
     batchSize: z.number().int().min(1).default(512),
     /** Adam step size. [3e-3] */
     learningRate: z.number().positive().default(3e-3),
+    /**
+     * Request words with a learned embedding (the most frequent words of the training requests); 0 = the request's
+     * vector only. A word embedding lets the decoder tell apart requests whose USE vectors are close. [20000]
+     */
+    words: z.number().int().min(0).default(20000),
     /** Prefixes kept per decoding step (raised to k when k is larger): wider finds more, costs linearly. [20] */
     beam: z.number().int().min(1).default(20),
     /**
@@ -96,17 +103,28 @@ export class Text2TracksRecommender implements Recommender {
     const x = await requestVectors(texts.map((text) => ({ text })), domain);
     const scale = meanRowNorm(x);
     const nItems = domain.items.ids.length;
-    const queries = domain.train.flatMap((q) => {
+    // Pairs grouped per text: a (text, item) pair listed by n train queries is trained once per epoch with weight n
+    // (the same expected gradient as n copies, at the cost of one; lfm2k-tagq: 62k distinct pairs of 125k).
+    const counts = new Map<number, Map<number, number>>();
+    for (const q of domain.train) {
+      if (q.text.trim() === "") continue;
+      const r = rowOf.get(q.text)!;
+      const m = counts.get(r) ?? new Map<number, number>();
       for (const it of q.relevant) {
         if (!Number.isInteger(it) || it < 0 || it >= nItems) throw new ModelFitError(`${this.name}: train query ${q.qid} lists item ${it}, outside 0..${nItems - 1} of domain ${domain.name}`);
+        m.set(it, (m.get(it) ?? 0) + 1);
       }
-      return q.relevant.length > 0 && q.text.trim() !== "" ? [{ row: rowOf.get(q.text)!, relevant: q.relevant }] : [];
-    });
+      counts.set(r, m);
+    }
+    const queries = [...counts].flatMap(([r, m]) => (m.size > 0 ? [{ row: r, relevant: [...m.keys()] }] : []));
     if (queries.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has no training pairs with words (train queries: ${domain.train.length})`);
 
-    const dims = { requestDims: x.cols, hidden: o.hidden, embed: o.embed, vocab: ids.tokens.length };
-    const trainer = new DecoderTrainer(dims, trie, ids.sequences, fitOptions.seed + 1);
+    const vocabulary = requestVocabulary(texts, o.words);
+    const dims = { requestDims: x.cols, hidden: o.hidden, embed: o.embed, vocab: ids.tokens.length, words: vocabulary.length };
+    const trainer = new DecoderTrainer(dims, trie, ids.sequences, vocabulary, fitOptions.seed + 1);
     const requestsT = tf.tidy(() => tf.mul(tf.tensor2d(x.data, [x.rows, x.cols]), 1 / scale) as tf.Tensor2D);
+    const bags = wordBags(texts, vocabulary);
+    const bagsT = tf.tensor2d(bags.data, [bags.rows, bags.cols]);
     const optimizer = tf.train.adam(o.learningRate);
     const rng = mulberry32(fitOptions.seed);
     const bind = (training: Record<string, unknown>) => {
@@ -129,11 +147,13 @@ export class Text2TracksRecommender implements Recommender {
             const count = Math.ceil(order.length / o.batchSize);
             const batches = Array.from({ length: count }, (_, b) => {
               const idx = order.subarray(b * o.batchSize, (b + 1) * o.batchSize);
-              return { left: Int32Array.from(idx, (i) => pairs.left[i]), item: Int32Array.from(idx, (i) => pairs.item[i]) };
+              const left = Int32Array.from(idx, (i) => pairs.left[i]);
+              const item = Int32Array.from(idx, (i) => pairs.item[i]);
+              return { left, item, weight: Float32Array.from(idx, (_, j) => counts.get(left[j])!.get(item[j])!) };
             });
             return { count, batches };
           },
-          step: (batch) => trainer.step(batch, requestsT, optimizer),
+          step: (batch) => trainer.step(batch, requestsT, bagsT, optimizer),
           afterEpoch: () => bind({}),
           select: hasVal ? () => meanNdcgAt10(this, domain.val, domain) : undefined,
           snapshot: () => trainer.snapshot(),
@@ -158,6 +178,7 @@ export class Text2TracksRecommender implements Recommender {
     } finally {
       optimizer.dispose();
       requestsT.dispose();
+      bagsT.dispose();
       trainer.dispose();
     }
   }
@@ -167,15 +188,15 @@ export class Text2TracksRecommender implements Recommender {
     const serving = this.requireFitted();
     if (requests.length === 0) return [];
     const x = await requestVectors(requests, this.domain!);
-    // The decoder reads the vector only: identical unrestricted requests (the same tag asked by many users) decode once.
+    // The decoder reads the vector and the words only: identical unrestricted requests (the same tag asked by many users) decode once.
     const memo = new Map<string, RankedList>();
     return requests.map((_, i) => {
       const v = row(x, i);
       const exclude = options.exclude?.[i];
-      const key = exclude === undefined || exclude.size === 0 ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64") : undefined;
+      const key = exclude === undefined || exclude.size === 0 ? `${requests[i].text}\u0000${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64")}` : undefined;
       const known = key !== undefined ? memo.get(key) : undefined;
       if (known !== undefined) return known;
-      const r = serving.top(v, { k: options.k, exclude });
+      const r = serving.top(v, requests[i].text, { k: options.k, exclude });
       const list = { items: r.items, scores: r.scores };
       if (key !== undefined) memo.set(key, list);
       return list;
@@ -186,7 +207,7 @@ export class Text2TracksRecommender implements Recommender {
   async explain(request: RequestContext, item: number): Promise<ScoreComponents> {
     const serving = this.requireFitted();
     const x = await requestVectors([request], this.domain!);
-    return { parts: serving.explain(row(x, 0), item) };
+    return { parts: serving.explain(serving.root(row(x, 0), request.text), item) };
   }
 
   /** The fitted model's serving form (the same object rank() decodes with). */
@@ -218,4 +239,25 @@ export class Text2TracksRecommender implements Recommender {
     if (this.serving === undefined || this.domain === undefined) throw new ModelFitError(`${this.name} model used before fit() or load()`);
     return this.serving;
   }
+}
+
+/**
+ * The words of the training requests, most frequent first (ties alphabetical), at most `max`.
+ * @example requestVocabulary(["rock", "hard rock", "jazz"], 10) // ["rock", "hard", "jazz"]
+ */
+export function requestVocabulary(texts: readonly string[], max: number): string[] {
+  const freq = new Map<string, number>();
+  for (const t of texts) for (const w of new Set(words(t))) freq.set(w, (freq.get(w) ?? 0) + 1);
+  return [...freq.keys()].sort((a, b) => freq.get(b)! - freq.get(a)! || (a < b ? -1 : a > b ? 1 : 0)).slice(0, max);
+}
+
+/** rows = texts, cols = vocabulary + 1 (the last, "no word", stays 0): 1/n on each of a text's n known words. */
+function wordBags(texts: readonly string[], vocabulary: readonly string[]): Matrix {
+  const index = new Map(vocabulary.map((w, i) => [w, i]));
+  const out = matrix(texts.length, vocabulary.length + 1);
+  texts.forEach((t, r) => {
+    const known = requestWords(t, index);
+    for (const i of known) out.data[r * out.cols + i] = 1 / known.length;
+  });
+  return out;
 }

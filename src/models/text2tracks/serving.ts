@@ -7,7 +7,7 @@ import { z } from "zod";
 import { DataError, InputError } from "../../errors.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { beamSearch, sequenceScore, type BeamResult } from "./beam-search.js";
-import { DECODER_ARRAYS, decoderShapes, GruDecoder, type DecoderWeights } from "./decoder.js";
+import { DECODER_ARRAYS, decoderShapes, GruDecoder, type DecoderState, type DecoderWeights } from "./decoder.js";
 import { ID_SCHEME_NAMES, type ItemIds } from "./ids/index.js";
 import { PrefixTrie } from "./trie.js";
 
@@ -48,6 +48,7 @@ const MetaSchema = z.object({
   requestDims: z.number().int().min(1),
   hidden: z.number().int().min(1),
   embed: z.number().int().min(1),
+  words: z.array(z.string()),
   requestScale: z.number().positive(),
   beam: z.number().int().min(1),
   training: z.record(z.unknown()),
@@ -57,7 +58,7 @@ const MetaSchema = z.object({
  * Text2Tracks ready to answer: `top` decodes the best k existing items; `score` gives an item's log-probability.
  * @example
  * const m = await Text2TracksServing.load(dir);
- * m.top(vector, { k: 10, exclude: [4051] }).items // Int32Array [812, 40, ...]
+ * m.top(vector, "80s", { k: 10, exclude: [4051] }).items // Int32Array [812, 40, ...]
  */
 export class Text2TracksServing {
   readonly trie: PrefixTrie;
@@ -70,21 +71,25 @@ export class Text2TracksServing {
     this.decoder = new GruDecoder(data.weights);
   }
 
-  /** The decoder's state for a raw request vector; throws InputError for one of the wrong size. */
-  private root(vector: Float32Array): Float32Array {
+  /** The decoder's state for a request (its raw vector and words); throws InputError for a vector of the wrong size. */
+  root(vector: Float32Array, text: string): DecoderState {
     const want = this.data.weights.requestDims;
     if (vector.length !== want) throw new InputError(`text2tracks: request vector has ${vector.length} values, the model expects ${want}`, { field: "vector" });
-    return this.decoder.root(vector);
+    return this.decoder.root(vector, text);
   }
 
   /** The best `k` allowed items, best first, with their log-probabilities (constrained beam search). */
-  top(vector: Float32Array, options: TopOptions): BeamResult {
-    return beamSearch(this.trie, this.decoder, this.root(vector), { k: options.k, beam: options.beam ?? this.data.beam, exclude: options.exclude, accept: options.accept });
+  top(vector: Float32Array, text: string, options: TopOptions): BeamResult {
+    return this.search(this.root(vector, text), options);
+  }
+
+  /** {@link Text2TracksServing.top} from a request's decoder state (computed once per request). */
+  search(root: DecoderState, options: TopOptions): BeamResult {
+    return beamSearch(this.trie, this.decoder, root, { k: options.k, beam: options.beam ?? this.data.beam, exclude: options.exclude, accept: options.accept });
   }
 
   /** Exact scores (log-probabilities of their identifiers) of the given items. */
-  score(vector: Float32Array, items: ArrayLike<number>): Float32Array {
-    const root = this.root(vector);
+  score(root: DecoderState, items: ArrayLike<number>): Float32Array {
     return Float32Array.from({ length: items.length }, (_, i) => sequenceScore(this.trie, this.decoder, root, items[i]).reduce((a, b) => a + b, 0));
   }
 
@@ -92,8 +97,8 @@ export class Text2TracksServing {
    * One item's score as parts: the log-probability of each token of its identifier, named by position and token
    * (e.g. { "1 1:17": -0.9, "2 2:3": -0.4, "3 3:60": -0.2 }); they sum to its score.
    */
-  explain(vector: Float32Array, item: number): Record<string, number> {
-    const steps = sequenceScore(this.trie, this.decoder, this.root(vector), item);
+  explain(root: DecoderState, item: number): Record<string, number> {
+    const steps = sequenceScore(this.trie, this.decoder, root, item);
     const tokens = this.data.ids.sequences[item];
     return Object.fromEntries(Array.from(steps, (s, t) => [`${t + 1} ${this.data.ids.tokens[tokens[t]]}`, s]));
   }
@@ -125,6 +130,7 @@ export class Text2TracksServing {
       requestDims: w.requestDims,
       hidden: w.hidden,
       embed: w.embed,
+      words: [...w.vocabulary],
       requestScale: w.requestScale,
       beam: data.beam,
       training: { ...data.training },
@@ -135,7 +141,7 @@ export class Text2TracksServing {
   /** Reads what {@link Text2TracksServing.save} wrote; a missing or inconsistent file is a DataError naming it. */
   static async load(dir: string): Promise<Text2TracksServing> {
     const { meta, file, need } = await loadModelArrays(dir, MetaSchema, FORMAT);
-    const dims = { requestDims: meta.requestDims, hidden: meta.hidden, embed: meta.embed, vocab: meta.tokens.length };
+    const dims = { requestDims: meta.requestDims, hidden: meta.hidden, embed: meta.embed, vocab: meta.tokens.length, words: meta.words.length };
     const shapes = decoderShapes(dims);
     const w = Object.fromEntries(DECODER_ARRAYS.map((k) => [k, need(`decoder/${k}`, shapes[k])])) as Record<(typeof DECODER_ARRAYS)[number], Float32Array>;
     const n = meta.itemIds.length;
@@ -153,7 +159,7 @@ export class Text2TracksServing {
         itemIds: meta.itemIds,
         encoderId: meta.encoderId,
         ids: { scheme: meta.scheme, source: meta.source, tokens: meta.tokens, sequences },
-        weights: { ...dims, requestScale: meta.requestScale, ...w },
+        weights: { ...dims, requestScale: meta.requestScale, vocabulary: meta.words, ...w },
         beam: meta.beam,
         training: meta.training,
       });

@@ -29,17 +29,16 @@ export class Text2TracksServingModel implements ServingModel {
   warm(): void {}
 
   prepare(request: ServingRequest): PreparedRequest {
-    const vector = request.vector;
-    // Checked now, so a wrong-size vector fails here as on the other models, not at the first search.
-    this.form.score(vector, []);
+    // The decoder's state is computed once (a wrong-size vector fails here, as on the other models).
+    const root = this.form.root(request.vector, request.text);
     return {
       used: usedParts(this.context, request),
       candidates: ({ k, accept }) => {
-        const r = this.form.top(vector, { k, accept });
+        const r = this.form.search(root, { k, accept });
         return { rows: Array.from(r.items), scores: Array.from(r.scores) };
       },
-      score: (rows) => this.form.score(vector, rows),
-      explain: (row) => ({ parts: this.form.explain(vector, row) }),
+      score: (rows) => this.form.score(root, rows),
+      explain: (row) => ({ parts: this.form.explain(root, row) }),
     };
   }
 

@@ -17,6 +17,8 @@ describe("item ids", () => {
     expect(d.sequences.map((s) => Array.from(s))).toEqual([[0, 1, 2], [0, 1, 3], [1, 0]]);
     expect(d.tokens).toEqual(["a", "b", "#0", "#1"]);
     expect(disambiguate([[0], [1]], ["a", "b"]).tokens).toEqual(["a", "b"]);
+    // Ordered by priority within the group: the more popular item gets #0.
+    expect(disambiguate([[0], [0], [1]], ["a", "b"], [1, 5, 0]).sequences.map((s) => Array.from(s))).toEqual([[0, 3], [0, 2], [1]]);
   });
 
   it.each(["semantic", "content", "int", "title"] as IdSchemeName[])("%s ids name every item of the synthetic catalog uniquely and decodably", (name) => {

@@ -44,12 +44,14 @@ export interface IdScheme {
 }
 
 /**
- * Makes the identifiers unique: items sharing a sequence each get one more token, `#0`, `#1`, ... in item order
- * (appended after the shared tokens), and items with a sequence of their own keep it as it is. Returns the token
- * vocabulary grown by the disambiguation tokens needed (as many as the largest group).
+ * Makes the identifiers unique: items sharing a sequence each get one more token, `#0`, `#1`, ... (appended after
+ * the shared tokens), and items with a sequence of their own keep it as it is. Within a group the order is by
+ * `priority` descending (then item index): with train popularity, `#0` means "the group's most played item" in
+ * every group, which a decoder can learn once instead of per group. Returns the token vocabulary grown by the
+ * disambiguation tokens needed (as many as the largest group).
  * @example disambiguate([[0, 1], [0, 1], [1, 0]], ["a", "b"]) // { sequences: [[0, 1, 2], [0, 1, 3], [1, 0]], tokens: ["a", "b", "#0", "#1"] }
  */
-export function disambiguate(raw: readonly (readonly number[])[], tokens: readonly string[]): { sequences: Int32Array[]; tokens: string[] } {
+export function disambiguate(raw: readonly (readonly number[])[], tokens: readonly string[], priority?: ArrayLike<number>): { sequences: Int32Array[]; tokens: string[] } {
   const groups = new Map<string, number[]>();
   raw.forEach((s, i) => {
     const key = s.join(",");
@@ -63,6 +65,7 @@ export function disambiguate(raw: readonly (readonly number[])[], tokens: readon
   const sequences = raw.map((s) => Int32Array.from(s));
   for (const g of groups.values()) {
     if (g.length === 1) continue;
+    if (priority !== undefined) g.sort((a, b) => priority[b] - priority[a] || a - b);
     g.forEach((item, d) => (sequences[item] = Int32Array.from([...raw[item], base + d])));
   }
   const extra = largest > 1 ? Array.from({ length: largest }, (_, d) => `#${d}`) : [];

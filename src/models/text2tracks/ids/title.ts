@@ -21,7 +21,7 @@ export function nameWords(name: string): string[] {
 /** @example TITLE_IDS.build(domain, p).tokens.slice(0, 3) // ["</s>", "the", "of"] (then by frequency) */
 export const TITLE_IDS: IdScheme = {
   name: "title",
-  key: (domain) => digest(["title", domain.items.names.join("\u0000")]),
+  key: (domain) => digest(["title", domain.items.names.join("\u0000"), { rows: 1, cols: domain.items.popularity.length, data: domain.items.popularity }]),
   build(domain) {
     const { ids, names } = domain.items;
     // Domains name an item by its id when nothing better is known: such items have no title to decode.
@@ -35,7 +35,7 @@ export const TITLE_IDS: IdScheme = {
     const vocab = [END, ...[...freq.keys()].sort((a, b) => freq.get(b)! - freq.get(a)! || (a < b ? -1 : a > b ? 1 : 0))];
     const index = new Map(vocab.map((w, i) => [w, i]));
     const raw = words.map((ws) => [...ws.map((w) => index.get(w)!), 0]);
-    const { sequences, tokens } = disambiguate(raw, vocab);
+    const { sequences, tokens } = disambiguate(raw, vocab, domain.items.popularity);
     return { scheme: "title", source: `item names as word tokens (${vocab.length - 1} words) + end token`, tokens, sequences };
   },
 };
