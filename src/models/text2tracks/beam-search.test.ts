@@ -20,7 +20,7 @@ function catalog(items: number, seed: number) {
 
 describe("constrained beam search", () => {
   const { trie, sequences, vocab } = catalog(1500, 3);
-  const decoder = new GruDecoder(randomDecoderWeights({ requestDims: 8, hidden: 16, embed: 8, vocab, words: 0 }, mulberry32(9)));
+  const decoder = new GruDecoder(randomDecoderWeights({ requestDims: 8, hidden: 16, embed: 8, vocab, words: 0, depth: 4 }, mulberry32(9)));
   const rng = mulberry32(11);
   const request = () => Float32Array.from({ length: 8 }, () => 3 * randNormal(rng));
 

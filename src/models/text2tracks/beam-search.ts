@@ -26,6 +26,8 @@ export interface BeamOptions {
    * many that fewer than k remain, the search reruns with a wider beam until k are found or every item was seen.
    */
   readonly accept?: (item: number) => boolean;
+  /** An additive term of the logit of entering `node` (the count prior), before the softmax over siblings. */
+  readonly bias?: (node: number) => number;
 }
 
 /** The search's answer: items best first (ties by lower index) with their log-probabilities, and its cost. */
@@ -65,7 +67,7 @@ export function beamSearch<S>(trie: PrefixTrie, model: StepModel<S>, root: S, op
   let width = Math.max(options.beam, options.k);
   let expansions = 0;
   for (;;) {
-    const run = searchOnce(trie, model, root, options.k, width, dead, options.accept);
+    const run = searchOnce(trie, model, root, options.k, width, dead, options.accept, options.bias);
     expansions += run.expansions;
     if (run.items.length >= options.k || !run.rejected || width >= trie.items) return { ...run, expansions };
     width = Math.min(trie.items, width * 4);
@@ -80,6 +82,7 @@ function searchOnce<S>(
   width: number,
   dead: (node: number) => boolean,
   accept: ((item: number) => boolean) | undefined,
+  bias: ((node: number) => number) | undefined,
 ): BeamResult & { rejected: boolean } {
   const { childStart, childCount, childToken, childNode, leafItem } = trie;
   const logits = new Float32Array(trie.maxChildren);
@@ -95,6 +98,7 @@ function searchOnce<S>(
       const n = childCount[beam.node];
       const tokens = childToken.subarray(start, start + n);
       model.logits(beam.state, tokens, logits);
+      if (bias !== undefined) for (let j = 0; j < n; j++) logits[j] += bias(childNode[start + j]);
       // Normalised over all the node's children, excluded or not: an item's score does not depend on exclusions.
       logSoftmaxInPlace(logits, n);
       for (let j = 0; j < n; j++) {
@@ -124,7 +128,7 @@ function searchOnce<S>(
  * score {@link beamSearch} gives it), walking its path from `root`.
  * @example sequenceScore(trie, decoder, decoder.root(vector), 42) // Float32Array [-0.4, -1.2, -0.1]
  */
-export function sequenceScore<S>(trie: PrefixTrie, model: StepModel<S>, root: S, item: number): Float32Array {
+export function sequenceScore<S>(trie: PrefixTrie, model: StepModel<S>, root: S, item: number, bias?: (node: number) => number): Float32Array {
   const tokens = trie.tokensOf(item);
   const out = new Float32Array(tokens.length);
   let node = 0;
@@ -135,6 +139,7 @@ export function sequenceScore<S>(trie: PrefixTrie, model: StepModel<S>, root: S,
     const kids = trie.childToken.subarray(start, start + n);
     const logits = new Float32Array(n);
     model.logits(state, kids, logits);
+    if (bias !== undefined) for (let c = 0; c < n; c++) logits[c] += bias(trie.childNode[start + c]);
     logSoftmaxInPlace(logits, n);
     const j = kids.indexOf(token);
     out[t] = logits[j];

@@ -20,6 +20,8 @@ export interface DecoderDims {
   readonly vocab: number;
   /** Request words W with an embedding of their own (the words of the training requests); 0 = the vector only. */
   readonly words: number;
+  /** The longest identifier (positions with a count-prior weight). */
+  readonly depth: number;
 }
 
 /**
@@ -51,6 +53,8 @@ export interface DecoderWeights extends DecoderDims {
   /** H x 3H, and 3H. */
   readonly wh: Float32Array;
   readonly bh: Float32Array;
+  /** Per position, the weight of the count prior's log(1 + count) in the logits (count-prior.ts; 0 without it). */
+  readonly pw: Float32Array;
   /** V x H (one output vector per token), and V. */
   readonly out: Float32Array;
   readonly outB: Float32Array;
@@ -58,11 +62,11 @@ export interface DecoderWeights extends DecoderDims {
 
 /** The weight arrays of a decoder and their shapes, in a fixed order (for saving and for TF.js variables). */
 export function decoderShapes(d: DecoderDims): Record<(typeof DECODER_ARRAYS)[number], number[]> {
-  const { requestDims: q, hidden: h, embed: e, vocab: v, words } = d;
-  return { ww: [words + 1, 4 * h], wq: [q, h], bq: [h], wc: [q, 3 * h], emb: [v + 1, e], wx: [e, 3 * h], bx: [3 * h], wh: [h, 3 * h], bh: [3 * h], out: [v, h], outB: [v] };
+  const { requestDims: q, hidden: h, embed: e, vocab: v, words, depth } = d;
+  return { pw: [depth], ww: [words + 1, 4 * h], wq: [q, h], bq: [h], wc: [q, 3 * h], emb: [v + 1, e], wx: [e, 3 * h], bx: [3 * h], wh: [h, 3 * h], bh: [3 * h], out: [v, h], outB: [v] };
 }
 
-export const DECODER_ARRAYS = ["ww", "wq", "bq", "wc", "emb", "wx", "bx", "wh", "bh", "out", "outB"] as const;
+export const DECODER_ARRAYS = ["pw", "ww", "wq", "bq", "wc", "emb", "wx", "bx", "wh", "bh", "out", "outB"] as const;
 
 /** A decoding state: the GRU's hidden vector, and the request's gate term (the same for every step of a request). */
 export interface DecoderState {

@@ -11,6 +11,7 @@ import { matrix, meanRowNorm, row, type Matrix } from "../../core/matrix.js";
 import { mulberry32, shuffleInPlace } from "../../core/random.js";
 import type { Domain } from "../../domains/types.js";
 import { DataError, InputError, ModelFitError } from "../../errors.js";
+import { trainCounts } from "../counting.js";
 import { checkRankOptions } from "../rank.js";
 import type { ContextUse, FitOptions, FitReport, RankedList, RankOptions, Recommender, RequestContext, ScoreComponents } from "../recommender.js";
 import { requestVectors } from "../request-vectors.js";
@@ -19,6 +20,7 @@ import { fitReport, runEpochs } from "../tf/training-loop.js";
 import { meanNdcgAt10 } from "../validation.js";
 import { words } from "../tagmatch/vocabulary.js";
 import { requestWords } from "./decoder.js";
+import { nodeCounts } from "./count-prior.js";
 import { cachedIds } from "./ids/cache.js";
 import { meanLength, type IdSchemeName } from "./ids/index.js";
 import { ID_SCHEMES } from "./ids/schemes.js";
@@ -50,6 +52,11 @@ export const Text2TracksOptionsSchema = z
      * vector only. A word embedding lets the decoder tell apart requests whose USE vectors are close. [20000]
      */
     words: z.number().int().min(0).default(20000),
+    /**
+     * Add the count prior (count-prior.ts) to every step's logits: log(1 + train pairs of the request's text below
+     * each node), with a learned weight per position. Off, the decoder alone ranks (Text2Tracks as published). [false]
+     */
+    countPrior: z.boolean().default(false),
     /** Prefixes kept per decoding step (raised to k when k is larger): wider finds more, costs linearly. [20] */
     beam: z.number().int().min(1).default(20),
     /**
@@ -120,15 +127,26 @@ export class Text2TracksRecommender implements Recommender {
     if (queries.length === 0) throw new ModelFitError(`${this.name}: domain ${domain.name} has no training pairs with words (train queries: ${domain.train.length})`);
 
     const vocabulary = requestVocabulary(texts, o.words);
-    const dims = { requestDims: x.cols, hidden: o.hidden, embed: o.embed, vocab: ids.tokens.length, words: vocabulary.length };
-    const trainer = new DecoderTrainer(dims, trie, ids.sequences, vocabulary, fitOptions.seed + 1);
+    const depth = ids.sequences.reduce((m, s) => Math.max(m, s.length), 0);
+    const dims = { requestDims: x.cols, hidden: o.hidden, embed: o.embed, vocab: ids.tokens.length, words: vocabulary.length, depth };
+    const textCounts = o.countPrior ? trainCounts(domain.train) : undefined;
+    const rowCounts = textCounts !== undefined ? texts.map((t) => nodeCounts(trie, textCounts, t)) : undefined;
+    const trainer = new DecoderTrainer(dims, trie, ids.sequences, vocabulary, fitOptions.seed + 1, rowCounts);
     const requestsT = tf.tidy(() => tf.mul(tf.tensor2d(x.data, [x.rows, x.cols]), 1 / scale) as tf.Tensor2D);
     const bags = wordBags(texts, vocabulary);
     const bagsT = tf.tensor2d(bags.data, [bags.rows, bags.cols]);
     const optimizer = tf.train.adam(o.learningRate);
     const rng = mulberry32(fitOptions.seed);
     const bind = (training: Record<string, unknown>) => {
-      this.serving = new Text2TracksServing({ itemIds: domain.items.ids, encoderId: domain.queryEncoderId, ids, weights: trainer.weights(scale), beam: o.beam, training });
+      this.serving = new Text2TracksServing({
+        itemIds: domain.items.ids,
+        encoderId: domain.queryEncoderId,
+        ids,
+        weights: trainer.weights(scale),
+        beam: o.beam,
+        training,
+        ...(textCounts !== undefined ? { counts: textCounts } : {}),
+      });
       this.domain = domain;
     };
     const hasVal = domain.val.some((q) => q.relevant.length > 0 && q.text.trim() !== "");

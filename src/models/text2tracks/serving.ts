@@ -8,6 +8,7 @@ import { DataError, InputError } from "../../errors.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { beamSearch, sequenceScore, type BeamResult } from "./beam-search.js";
 import { DECODER_ARRAYS, decoderShapes, GruDecoder, type DecoderState, type DecoderWeights } from "./decoder.js";
+import { countsFromArrays, countsToArrays, nodeCounts, type TextCounts } from "./count-prior.js";
 import { ID_SCHEME_NAMES, type ItemIds } from "./ids/index.js";
 import { PrefixTrie } from "./trie.js";
 
@@ -25,6 +26,14 @@ export interface Text2TracksData {
   readonly beam: number;
   /** What training reported, for display. */
   readonly training: Readonly<Record<string, unknown>>;
+  /** The count prior's table (train pairs per request text), when trained with it. */
+  readonly counts?: TextCounts;
+}
+
+/** A request bound to the decoder: its initial state and, with the count prior, the logit term of each node. */
+export interface PreparedRoot {
+  readonly state: DecoderState;
+  readonly bias?: (node: number) => number;
 }
 
 /** Options of {@link Text2TracksServing.top}. */
@@ -52,6 +61,8 @@ const MetaSchema = z.object({
   requestScale: z.number().positive(),
   beam: z.number().int().min(1),
   training: z.record(z.unknown()),
+  /** The count prior's texts (its counts are the arrays prior/*); absent = no prior. */
+  priorTexts: z.array(z.string()).optional(),
 });
 
 /**
@@ -72,10 +83,15 @@ export class Text2TracksServing {
   }
 
   /** The decoder's state for a request (its raw vector and words); throws InputError for a vector of the wrong size. */
-  root(vector: Float32Array, text: string): DecoderState {
+  root(vector: Float32Array, text: string): PreparedRoot {
     const want = this.data.weights.requestDims;
     if (vector.length !== want) throw new InputError(`text2tracks: request vector has ${vector.length} values, the model expects ${want}`, { field: "vector" });
-    return this.decoder.root(vector, text);
+    const state = this.decoder.root(vector, text);
+    const counts = this.data.counts !== undefined ? nodeCounts(this.trie, this.data.counts, text) : undefined;
+    if (counts === undefined) return { state };
+    const { pw } = this.data.weights;
+    const depth = this.trie.depth;
+    return { state, bias: (node) => pw[depth[node] - 1] * Math.log1p(counts.get(node) ?? 0) };
   }
 
   /** The best `k` allowed items, best first, with their log-probabilities (constrained beam search). */
@@ -84,21 +100,21 @@ export class Text2TracksServing {
   }
 
   /** {@link Text2TracksServing.top} from a request's decoder state (computed once per request). */
-  search(root: DecoderState, options: TopOptions): BeamResult {
-    return beamSearch(this.trie, this.decoder, root, { k: options.k, beam: options.beam ?? this.data.beam, exclude: options.exclude, accept: options.accept });
+  search(root: PreparedRoot, options: TopOptions): BeamResult {
+    return beamSearch(this.trie, this.decoder, root.state, { k: options.k, beam: options.beam ?? this.data.beam, exclude: options.exclude, accept: options.accept, bias: root.bias });
   }
 
   /** Exact scores (log-probabilities of their identifiers) of the given items. */
-  score(root: DecoderState, items: ArrayLike<number>): Float32Array {
-    return Float32Array.from({ length: items.length }, (_, i) => sequenceScore(this.trie, this.decoder, root, items[i]).reduce((a, b) => a + b, 0));
+  score(root: PreparedRoot, items: ArrayLike<number>): Float32Array {
+    return Float32Array.from({ length: items.length }, (_, i) => sequenceScore(this.trie, this.decoder, root.state, items[i], root.bias).reduce((a, b) => a + b, 0));
   }
 
   /**
    * One item's score as parts: the log-probability of each token of its identifier, named by position and token
    * (e.g. { "1 1:17": -0.9, "2 2:3": -0.4, "3 3:60": -0.2 }); they sum to its score.
    */
-  explain(root: DecoderState, item: number): Record<string, number> {
-    const steps = sequenceScore(this.trie, this.decoder, root, item);
+  explain(root: PreparedRoot, item: number): Record<string, number> {
+    const steps = sequenceScore(this.trie, this.decoder, root.state, item, root.bias);
     const tokens = this.data.ids.sequences[item];
     return Object.fromEntries(Array.from(steps, (s, t) => [`${t + 1} ${this.data.ids.tokens[tokens[t]]}`, s]));
   }
@@ -120,6 +136,14 @@ export class Text2TracksServing {
       { name: "ids/lengths", shape: [seqs.length], data: Float32Array.from(seqs, (s) => s.length) },
       { name: "ids/tokens", shape: [flat.length], data: flat },
     ];
+    const prior = data.counts !== undefined ? countsToArrays(data.counts) : undefined;
+    if (prior !== undefined) {
+      arrays.push(
+        { name: "prior/offsets", shape: [prior.offsets.length], data: prior.offsets },
+        { name: "prior/items", shape: [prior.items.length], data: prior.items },
+        { name: "prior/counts", shape: [prior.values.length], data: prior.values },
+      );
+    }
     const meta: z.input<typeof MetaSchema> = {
       format: FORMAT,
       itemIds: [...data.itemIds],
@@ -134,6 +158,7 @@ export class Text2TracksServing {
       requestScale: w.requestScale,
       beam: data.beam,
       training: { ...data.training },
+      ...(prior !== undefined ? { priorTexts: prior.texts } : {}),
     };
     await saveArrays(dir, meta, arrays);
   }
@@ -141,11 +166,17 @@ export class Text2TracksServing {
   /** Reads what {@link Text2TracksServing.save} wrote; a missing or inconsistent file is a DataError naming it. */
   static async load(dir: string): Promise<Text2TracksServing> {
     const { meta, file, need } = await loadModelArrays(dir, MetaSchema, FORMAT);
-    const dims = { requestDims: meta.requestDims, hidden: meta.hidden, embed: meta.embed, vocab: meta.tokens.length, words: meta.words.length };
-    const shapes = decoderShapes(dims);
-    const w = Object.fromEntries(DECODER_ARRAYS.map((k) => [k, need(`decoder/${k}`, shapes[k])])) as Record<(typeof DECODER_ARRAYS)[number], Float32Array>;
     const n = meta.itemIds.length;
     const lengths = need("ids/lengths", [n]);
+    const dims = { requestDims: meta.requestDims, hidden: meta.hidden, embed: meta.embed, vocab: meta.tokens.length, words: meta.words.length, depth: Math.max(...lengths) };
+    const shapes = decoderShapes(dims);
+    const w = Object.fromEntries(DECODER_ARRAYS.map((k) => [k, need(`decoder/${k}`, shapes[k])])) as Record<(typeof DECODER_ARRAYS)[number], Float32Array>;
+    let counts: TextCounts | undefined;
+    if (meta.priorTexts !== undefined) {
+      const offsets = need("prior/offsets", [meta.priorTexts.length + 1]);
+      const pairs = offsets[meta.priorTexts.length];
+      counts = countsFromArrays(meta.priorTexts, offsets, need("prior/items", [pairs]), need("prior/counts", [pairs]));
+    }
     const total = lengths.reduce((a, b) => a + b, 0);
     const flat = need("ids/tokens", [total]);
     let at = 0;
@@ -162,6 +193,7 @@ export class Text2TracksServing {
         weights: { ...dims, requestScale: meta.requestScale, vocabulary: meta.words, ...w },
         beam: meta.beam,
         training: meta.training,
+        ...(counts !== undefined ? { counts } : {}),
       });
     } catch (err) {
       throw new DataError(`${file}: ${(err as Error).message}`, { path: file, cause: err });

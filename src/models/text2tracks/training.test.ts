@@ -17,8 +17,8 @@ describe("teacher forcing", () => {
     // 4 requests (one-hot vectors), each asking for the items of one genre.
     const requests = tf.tensor2d([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [4, 4]);
     const bags = tf.zeros([4, 1]) as never;
-    const dims = { requestDims: 4, hidden: 16, embed: 8, vocab: ids.tokens.length, words: 0 };
-    const trainer = new DecoderTrainer(dims, trie, ids.sequences, [], 3, 3);
+    const dims = { requestDims: 4, hidden: 16, embed: 8, vocab: ids.tokens.length, words: 0, depth: Math.max(...ids.sequences.map((s) => s.length)) };
+    const trainer = new DecoderTrainer(dims, trie, ids.sequences, [], 3, undefined, 3);
     const optimizer = tf.train.adam(0.05);
     const pairs = domain.items.ids.map((_, i) => [domain.itemGenre[i], i]);
     const batch = { left: Int32Array.from(pairs, (p) => p[0]), item: Int32Array.from(pairs, (p) => p[1]) };

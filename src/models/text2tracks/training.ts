@@ -27,6 +27,8 @@ interface PositionArrays {
   readonly gold: Float32Array;
   /** Per pair: its weight at a real position, 0 past the end of its identifier. */
   readonly weight: Float32Array;
+  /** With the count prior: log(1 + count) of each column's node for the pair's request [B, tokens], its own pair left out. */
+  readonly prior: Float32Array | undefined;
 }
 
 /**
@@ -51,6 +53,11 @@ export class DecoderTrainer {
     private readonly sequences: readonly Int32Array[],
     private readonly vocabulary: readonly string[],
     seed: number,
+    /**
+     * With the count prior: per request row, its text's trie-node counts (count-prior.ts; undefined for a text with
+     * none). A pair's own count is left out of its gold path, as an evaluated request's answer is never counted.
+     */
+    private readonly rowCounts?: readonly (ReadonlyMap<number, number> | undefined)[],
     /** Tokens scored per position at most (a sampled softmax beyond). [1024] */
     private readonly maxColumns = MAX_COLUMNS,
   ) {
@@ -114,7 +121,8 @@ export class DecoderTrainer {
       const tokens = Int32Array.from(columns).sort();
       const col = new Map(Array.from(tokens, (x, j) => [x, j]));
       const W = tokens.length;
-      const p = { tokens, mask: new Float32Array(B * W), gold: new Float32Array(B * W), weight: new Float32Array(B) };
+      const prior = this.rowCounts !== undefined ? new Float32Array(B * W) : undefined;
+      const p = { tokens, mask: new Float32Array(B * W), gold: new Float32Array(B * W), weight: new Float32Array(B), prior };
       for (let b = 0; b < B; b++) {
         const node = nodes[t * B + b];
         if (node < 0) continue;
@@ -122,11 +130,18 @@ export class DecoderTrainer {
         const rowMask = p.mask.subarray(b * W, (b + 1) * W);
         rowMask.fill(-1e9);
         const start = trie.childStart[node];
+        const goldToken = sequences[items[b]][t];
+        const counts = this.rowCounts?.[batch.left[b]];
         for (let c = start; c < start + trie.childCount[node]; c++) {
           const j = col.get(trie.childToken[c]);
-          if (j !== undefined) rowMask[j] = 0;
+          if (j === undefined) continue;
+          rowMask[j] = 0;
+          if (prior !== undefined && counts !== undefined) {
+            const n = (counts.get(trie.childNode[c]) ?? 0) - (trie.childToken[c] === goldToken ? 1 : 0);
+            prior[b * W + j] = Math.log1p(Math.max(0, n));
+          }
         }
-        p.gold[b * W + col.get(sequences[items[b]][t])!] = 1;
+        p.gold[b * W + col.get(goldToken)!] = 1;
       }
       return p;
     });
@@ -152,6 +167,7 @@ export class DecoderTrainer {
         mask: tf.tensor2d(p.mask, [B, p.tokens.length]),
         gold: tf.tensor2d(p.gold, [B, p.tokens.length]),
         weight: tf.tensor1d(p.weight),
+        prior: p.prior !== undefined ? tf.tensor2d(p.prior, [B, p.tokens.length]) : undefined,
       }));
       return optimizer.minimize(() => {
         const m = matMulConstA(bag, v.ww as tf.Variable<tf.Rank.R2>);
@@ -170,7 +186,8 @@ export class DecoderTrainer {
           const f = feeds[t];
           const out = gatherRows(v.out as tf.Variable<tf.Rank.R2>, a.positions[t].tokens);
           const bias = tf.reshape(gatherRows(tf.reshape(v.outB, [-1, 1]) as tf.Tensor2D, a.positions[t].tokens), [-1]);
-          const logits = tf.add(matMulFast(h, tf.transpose(out)), bias) as tf.Tensor2D;
+          let logits = tf.add(matMulFast(h, tf.transpose(out)), bias) as tf.Tensor2D;
+          if (f.prior !== undefined) logits = tf.add(logits, tf.mul(f.prior, tf.slice(v.pw as tf.Variable<tf.Rank.R1>, [t], [1])));
           const lse = tf.logSumExp(tf.add(logits, f.mask), 1);
           const target = tf.sum(tf.mul(logits, f.gold), 1);
           losses.push(tf.sum(tf.mul(tf.sub(lse, target), f.weight)));

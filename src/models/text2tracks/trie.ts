@@ -36,6 +36,19 @@ export class PrefixTrie {
 
   private widest: number | undefined;
 
+  /** Per node: its depth (the root 0, a first token's node 1). */
+  get depth(): Int32Array {
+    if (this.depths === undefined) {
+      const d = new Int32Array(this.size);
+      // Children always have larger node numbers than their parent: one forward pass.
+      for (let node = 1; node < d.length; node++) d[node] = d[this.parent[node]] + 1;
+      this.depths = d;
+    }
+    return this.depths;
+  }
+
+  private depths: Int32Array | undefined;
+
   /** Number of nodes. */
   get size(): number {
     return this.leafItem.length;
