@@ -15,6 +15,7 @@ import type { Recommender } from "./recommender.js";
 import { TagPopularityRecommender } from "./tag-popularity/index.js";
 import { TagMatchRecommender } from "./tagmatch/index.js";
 import { TalkRecRecommender } from "./talkrec/index.js";
+import { Text2TracksRecommender } from "./text2tracks/index.js";
 import { TwoTowerRecommender } from "./twotower/index.js";
 import { UserHistoryRecommender } from "./user-history/index.js";
 
@@ -51,6 +52,10 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   apron: (o) => new ApronRecommender("apron", o as never),
   "apron-nocontrol": (o) => new ApronRecommender("apron-nocontrol", o as never),
   tagmatch: noOptions("tagmatch", () => new TagMatchRecommender()),
+  "text2tracks-semantic": (o) => new Text2TracksRecommender("semantic", o),
+  "text2tracks-content": (o) => new Text2TracksRecommender("content", o),
+  "text2tracks-int": (o) => new Text2TracksRecommender("int", o),
+  "text2tracks-title": (o) => new Text2TracksRecommender("title", o),
 });
 
 /**

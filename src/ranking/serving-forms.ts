@@ -23,6 +23,7 @@ export const SERVING_FORMS = Object.freeze({
   "jam-avg": lazyForm(async () => (await import("./serving/jam.js")).jamForm("avg")),
   "jam-moe": lazyForm(async () => (await import("./serving/jam.js")).jamForm("moe")),
   talkrec: lazyForm(async () => (await import("./serving/talkrec.js")).talkrecForm),
+  "text2tracks-semantic": lazyForm(async () => (await import("./serving/text2tracks.js")).text2tracksForm("semantic")),
 } satisfies Record<string, ServingForm>);
 
 export type ServableModel = keyof typeof SERVING_FORMS;
