@@ -80,7 +80,10 @@ export type JamOptions = z.output<typeof JamOptionsSchema>;
 export const JAM_DEFAULTS: JamOptions = Object.freeze({
   dims: 128,
   inputDims: 128,
-  epochs: 12,
+  // With the pair prior an epoch costs 2-2.5x what it did (feature rows, informative negatives); 4 epochs of the
+  // cosine schedule keep training time within 20% of the 12-epoch fits before it and beat what those reached
+  // (lfm2k-tagq val NDCG@10 0.4339 against 0.2555: BENCHMARKS.md, "Beating counting on lfm2k-tagq").
+  epochs: 4,
   patience: 3,
   batchSize: 512, // as JAM
   negatives: 4, // as JAM

@@ -55,7 +55,10 @@ describe("talkrec", () => {
     const r = await m.fit(makeSyntheticDomain(), { seed: 2, log: (l) => logs.push(l) });
     expect(Number(r.notes?.bestEpoch)).toBeGreaterThanOrEqual(1);
     expect(Number(r.notes?.valNdcg10)).toBeGreaterThan(0.7);
-    expect(logs[0]).toMatch(/^talkrec epoch 1: loss \d/);
+    // The prior's weights are fitted first, the start is a selection candidate (epoch 0), then the towers train.
+    expect(logs[0]).toMatch(/^prior warm-up 1\/1: loss \d.*cooccurrence -?\d/);
+    expect(logs[1]).toMatch(/^talkrec epoch 0 \(start\): selection ndcg@10 \d/);
+    expect(logs[2]).toMatch(/^talkrec epoch 1: loss \d/);
     m.dispose();
   });
 });

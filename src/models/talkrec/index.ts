@@ -22,6 +22,8 @@ export const TALKREC_DEFAULTS: TowerOptions = Object.freeze({
   itemFeatures: undefined,
   pairFeatures: ["cooccurrence"] as PairFeature[],
   pairNegatives: 0.5,
+  pairLearningRate: 1e-2,
+  pairWarmupEpochs: 1,
 });
 
 /**

@@ -16,7 +16,7 @@ import { pairTraining, type PairTraining } from "../pair-training.js";
 import { tf, tfReady } from "./backend.js";
 import { bprBatches, bprLoss, type BprBatch } from "./bpr.js";
 import { Tower } from "./tower.js";
-import { BPR_TRAINING_SHAPE, fitReport, runEpochs } from "./training-loop.js";
+import { BPR_TRAINING_SHAPE, fitReport, runEpochs, samplePairs, type EpochPairs, type TrainingQueries } from "./training-loop.js";
 import { loadArrays, saveArrays, type NamedArray } from "./weights-io.js";
 
 /** Options of a two-tower BPR model. Defaults differ per model; see each subclass. */
@@ -35,6 +35,18 @@ export const TowerOptionsSchema = z
     pairFeatures: z.array(z.enum(PAIR_FEATURES)).default([]),
     /** Share of each positive's negatives drawn from its left row's support (see JAM's option of that name). [0.5] */
     pairNegatives: z.number().min(0).max(1).default(0.5),
+    /**
+     * Adam step size of the prior's few weights, apart from the towers' own. At the towers' 1e-3 the prior's weights
+     * were still far from their blend's after 20 epochs (BENCHMARKS.md, "Why the towers lose to counting"); JAM, which
+     * learns them well, steps at 1e-2. [1e-2]
+     */
+    pairLearningRate: z.number().positive().default(1e-2),
+    /**
+     * Passes over the training pairs that fit the prior's weights alone before the towers train, the left tower's
+     * last layer starting at 0: the model starts as the counting it is given, selection sees that start (epoch 0),
+     * and the towers learn what counting misses. 0 = prior and towers from the first step together. [1]
+     */
+    pairWarmupEpochs: z.number().int().min(0).default(1),
   })
   .strict();
 export type TowerOptions = z.output<typeof TowerOptionsSchema>;
@@ -125,6 +137,47 @@ function withPrior(batch: BprBatch, pair: PairTraining, K: number, rng: () => nu
 }
 
 /**
+ * Fits the prior's weights alone for `pairWarmupEpochs` passes: the same batches, negatives and loss as training,
+ * with the towers' part left out (the left tower starts at 0, so this is the model's own loss at the start).
+ */
+function warmUpPrior(
+  prior: TowerPrior,
+  pair: PairTraining,
+  queries: TrainingQueries,
+  cap: number | undefined,
+  batches: (pairs: EpochPairs) => Iterable<BprBatch>,
+  o: TowerOptions,
+  optimizer: tf.Optimizer,
+  rng: () => number,
+  fit: FitOptions,
+): void {
+  for (let pass = 1; pass <= o.pairWarmupEpochs; pass++) {
+    let lossSum = 0;
+    let steps = 0;
+    for (const raw of batches(samplePairs(queries, cap, rng))) {
+      const batch = withPrior(raw, pair, o.negatives, rng);
+      const B = batch.pos.length;
+      const P = batch.pool.length;
+      const cost = tf.tidy(() => {
+        const posF = tf.tensor2d(batch.posF!, [B, pair.width]);
+        const poolF = tf.tensor2d(batch.poolF!, [B * P, pair.width]);
+        const negWeights = tf.tensor2d(batch.negWeights, [B, P]);
+        return optimizer.minimize(() => {
+          const w = tf.reshape(prior.w, [-1, 1]) as tf.Tensor2D;
+          const offsets = { pos: tf.reshape(tf.matMul(posF, w), [B]) as tf.Tensor1D, pool: tf.reshape(tf.matMul(poolF, w), [B, P]) as tf.Tensor2D };
+          // Embeddings of width 1 at 0: the towers' part of every score is 0, as at the start of training.
+          return bprLoss(tf.zeros([B, 1]), tf.zeros([B, 1]), tf.zeros([P, 1]), negWeights, o.negatives, offsets);
+        }, true, [prior.w])!;
+      });
+      lossSum += cost.dataSync()[0];
+      cost.dispose();
+      steps++;
+    }
+    fit.log?.(`prior warm-up ${pass}/${o.pairWarmupEpochs}: loss ${(lossSum / Math.max(steps, 1)).toFixed(4)}, weights ${[...prior.w.dataSync()].map((v, f) => `${prior.features[f]} ${v.toFixed(3)}`).join(", ")}`);
+  }
+}
+
+/**
  * Base class: score(request, item) = <left(x_request) , item(x_item)>, trained with BPR (softplus(s_neg − s_pos),
  * K negatives per (train query, relevant item) positive), Adam(W), seeded sampling and init, early stopping on
  * val NDCG@10 keeping the best epoch's weights.
@@ -209,17 +262,25 @@ export abstract class TowerRecommender implements Recommender {
     const cap = domain.positivesPerQuery;
     const rng = mulberry32(fitOptions.seed);
 
-    this.leftTower = new Tower(`${this.name}/left`, leftDims, o.leftLayers, fitOptions.seed + 1);
-    this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], o.itemLayers, fitOptions.seed + 2);
     const priorFeatures = pairFeaturesWithData(domain, o.pairFeatures);
+    const warmPrior = priorFeatures.length > 0 && o.pairWarmupEpochs > 0;
+    this.leftTower = new Tower(`${this.name}/left`, leftDims, o.leftLayers, fitOptions.seed + 1, warmPrior);
+    this.itemTower = new Tower(`${this.name}/item`, this.itemInputs!.shape[1], o.itemLayers, fitOptions.seed + 2);
     this.prior = priorFeatures.length > 0 ? { features: priorFeatures, tables: pairTables(domain), w: tf.tidy(() => tf.variable(tf.zeros([priorFeatures.length]) as tf.Tensor1D, true)) } : undefined;
     const pair = this.prior !== undefined ? pairTraining(this.prior.tables, this.prior.features, rowRequests.map((r, row) => ({ ...r, relevant: [...positivesOf[row]] })), o.pairNegatives) : undefined;
-    const variables = [...this.leftTower.variables, ...this.itemTower.variables, ...(this.prior !== undefined ? [this.prior.w] : [])];
+    const towerVariables = [...this.leftTower.variables, ...this.itemTower.variables];
+    const variables = [...towerVariables, ...(this.prior !== undefined ? [this.prior.w] : [])];
     const decayed = variables.filter((v) => v.rank === 2);
     const leftT = tf.tidy(() => tf.mul(tf.tensor2d(inputs.data, [inputs.rows, inputs.cols]), 1 / this.leftScale) as tf.Tensor2D);
     const optimizer = tf.train.adam(o.learningRate);
+    // The prior's weights get their own Adam (and step size); one gradient computation feeds both.
+    const priorOptimizer = tf.train.adam(o.pairLearningRate);
     const hasVal = domain.val.some((q) => q.relevant.length > 0);
     try {
+      if (warmPrior) {
+        const batches = (pairs: EpochPairs) => bprBatches(pairs, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng);
+        warmUpPrior(this.prior!, pair!, usable, cap, batches, o, priorOptimizer, rng, fitOptions);
+      }
       const result = await runEpochs(
         {
           name: this.name,
@@ -241,7 +302,7 @@ export abstract class TowerRecommender implements Recommender {
               const negWeights = tf.tensor2d(batch.negWeights, [B, P]);
               const posF = batch.posF !== undefined ? tf.tensor2d(batch.posF, [B, pair!.width]) : undefined;
               const poolF = batch.poolF !== undefined ? tf.tensor2d(batch.poolF, [B * P, pair!.width]) : undefined;
-              return optimizer.minimize(() => {
+              const { value, grads } = tf.variableGrads(() => {
                 const L = this.leftTower!.apply(tf.gather(leftT, leftIdx));
                 const I = this.itemTower!.apply(tf.gather(this.itemInputs!, itemIdx));
                 const pos = tf.slice(I, [0, 0], [B, -1]);
@@ -250,7 +311,10 @@ export abstract class TowerRecommender implements Recommender {
                 const w = tf.reshape(prior.w, [-1, 1]) as tf.Tensor2D;
                 const offsets = { pos: tf.reshape(tf.matMul(posF, w), [B]) as tf.Tensor1D, pool: tf.reshape(tf.matMul(poolF, w), [B, P]) as tf.Tensor2D };
                 return bprLoss(L, pos, pool, negWeights, o.negatives, offsets);
-              }, true, variables)!;
+              }, variables);
+              optimizer.applyGradients(towerVariables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+              if (prior !== undefined) priorOptimizer.applyGradients([{ name: prior.w.name, tensor: grads[prior.w.name] }]);
+              return value;
             });
             const loss = cost.dataSync()[0];
             cost.dispose();
@@ -262,6 +326,7 @@ export abstract class TowerRecommender implements Recommender {
             return loss;
           },
           select: hasVal ? () => meanNdcgAt10(this, domain.val, domain) : undefined,
+          selectStart: warmPrior,
           snapshot: () => variables.map((v) => v.dataSync().slice() as Float32Array),
           restore: (w) => {
             tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(w[i], v.shape))));
@@ -273,6 +338,7 @@ export abstract class TowerRecommender implements Recommender {
       return fitReport(t0, result);
     } finally {
       optimizer.dispose();
+      priorOptimizer.dispose();
       leftT.dispose();
     }
   }

@@ -20,8 +20,10 @@ export class Tower {
   /**
    * @param layers output sizes, e.g. [128, 64] for in → 128 → 64.
    * @param seed weights are Glorot-uniform from mulberry32(seed); biases start at 0.
+   * @param zeroLast the last layer's weights start at 0 too, so the tower outputs 0 until trained (a model that adds
+   * the tower to another score then starts at that score).
    */
-  constructor(name: string, inputDims: number, layers: readonly number[], seed: number) {
+  constructor(name: string, inputDims: number, layers: readonly number[], seed: number, zeroLast = false) {
     if (layers.length === 0 || layers.some((n) => !Number.isInteger(n) || n < 1)) {
       throw new RangeError(`tower ${name}: layers must be positive integers, got [${layers.join(", ")}]`);
     }
@@ -34,6 +36,7 @@ export class Tower {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const w = new Float32Array(fanIn * fanOut);
       for (let i = 0; i < w.length; i++) w[i] = (2 * rng() - 1) * limit;
+      if (zeroLast && l === layers.length - 1) w.fill(0);
       this.variables.push(tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true)));
       this.variables.push(tf.tidy(() => tf.variable(tf.zeros([fanOut]), true)));
       this.keys.push(`${name}/w${l}`, `${name}/b${l}`);

@@ -18,7 +18,8 @@ function fakeLoop(scores: number[] | undefined, losses: (epoch: number) => numbe
       loop.weight = epoch;
       return losses(epoch);
     },
-    select: scores ? async () => scores[loop.weight - 1] : undefined,
+    // Weight 0 is the start (before any epoch); scores[e] is epoch e's, scores[0] the start's when selectStart.
+    select: scores ? async () => scores[loop.weight - 1] ?? scores[-1] : undefined,
     snapshot: () => [Float32Array.of(loop.weight)],
     restore: (w: Float32Array[]) => {
       loop.weight = w[0][0];
@@ -33,6 +34,14 @@ describe("runEpochs", () => {
     const r = await runEpochs(loop, {});
     expect(r).toMatchObject({ epochs: 4, bestEpoch: 2, bestVal: 0.3, positives: 3, lastLoss: 1 });
     expect(loop.weight).toBe(2);
+  });
+  it("with selectStart, keeps the start when no epoch beats it, and reports it as epoch 0", async () => {
+    const loop = Object.assign(fakeLoop(Object.assign([0.1, 0.2, 0.3, 0.4], { [-1]: 0.5 })), { selectStart: true });
+    const logs: string[] = [];
+    const r = await runEpochs(loop, { log: (l) => logs.push(l) });
+    expect(r).toMatchObject({ epochs: 2, bestEpoch: 0, bestVal: 0.5 });
+    expect(loop.weight).toBe(0);
+    expect(logs[0]).toBe("fake epoch 0 (start): selection ndcg@10 0.5000");
   });
   it("without selection runs every epoch and keeps the last weights", async () => {
     const loop = fakeLoop(undefined);

@@ -73,6 +73,11 @@ export interface EpochLoop<B> {
   afterEpoch?(): void;
   /** Selection NDCG@10 of the current weights; undefined when there is nothing to select on. */
   select: (() => Promise<number>) | undefined;
+  /**
+   * Also select on the weights before the first epoch (reported as epoch 0), for a model that starts from something
+   * worth keeping (e.g. a warmed-up prior): training then never ends below its start on the selection set.
+   */
+  readonly selectStart?: boolean;
   snapshot(): Float32Array[];
   restore(weights: Float32Array[]): void;
   /** Learning rate shown in the non-finite-loss message. */
@@ -109,6 +114,13 @@ export async function runEpochs<B>(loop: EpochLoop<B>, fit: Pick<FitOptions, "lo
   let selectionSeconds = 0;
   let positives = 0;
   let pairs: EpochPairs | undefined;
+  if (loop.selectStart === true && loop.select !== undefined) {
+    const s0 = performance.now();
+    const val = await loop.select();
+    selectionSeconds += (performance.now() - s0) / 1000;
+    fit.log?.(`${loop.name} epoch 0 (start): selection ndcg@10 ${val.toFixed(4)}`);
+    best = { val, epoch: 0, weights: loop.snapshot() };
+  }
   for (let epoch = 1; epoch <= loop.epochs; epoch++) {
     const e0 = performance.now();
     // Without a cap every epoch has the same pairs (and draws nothing from rng): sample them once.

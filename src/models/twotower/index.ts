@@ -20,6 +20,8 @@ export const TWOTOWER_DEFAULTS: TowerOptions = Object.freeze({
   itemFeatures: undefined,
   pairFeatures: ["history", "tagged"] as PairFeature[],
   pairNegatives: 0.5,
+  pairLearningRate: 1e-2,
+  pairWarmupEpochs: 1,
 });
 
 /**
