@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../core/random.js";
 import { beamSearch } from "./beam-search.js";
-import { countsFromArrays, countsToArrays, nodeCounts } from "./count-prior.js";
+import { countsFromArrays, countsToArrays, nodeCounts, priorFeature } from "./count-prior.js";
 import { GruDecoder, randomDecoderWeights } from "./decoder.js";
 import { PrefixTrie } from "./trie.js";
 
@@ -25,8 +25,10 @@ describe("count prior", () => {
     const decoder = new GruDecoder(w);
     const n = nodeCounts(trie, counts, "80s")!;
     const depth = trie.depth;
-    const out = beamSearch(trie, decoder, decoder.root(Float32Array.of(1, 0), "80s"), { k: 4, beam: 5, bias: (node) => w.pw[depth[node] - 1] * Math.log1p(n.get(node) ?? 0) });
+    const out = beamSearch(trie, decoder, decoder.root(Float32Array.of(1, 0), "80s"), { k: 4, beam: 5, bias: (node) => w.pw[depth[node] - 1] * priorFeature(n.get(node) ?? 0, trie.leaves[node]) });
     expect(Array.from(out.items)).toEqual([1, 2, 4, 3]);
+    // Telescoped: an item's score is log((count + α) / (all counts + α · items)).
+    expect(out.scores[0]).toBeCloseTo(Math.log((40 + 0.01) / (75 + 0.01 * 5)), 5);
   });
 
   it("round-trips through its saved arrays", () => {

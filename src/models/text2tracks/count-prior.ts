@@ -1,11 +1,23 @@
 /**
  * @file The count prior of the decoder: for a request whose text train pairs list items, each trie node's count is
- * how many of those pairs name an item below it; entering a node adds w_depth · log(1 + count) to its logit. With
- * w = 1 the product of the per-step softmaxes telescopes to count(item) / count(request): what tag-popularity ranks
- * by. The decoder learns the weights and everything the counts miss (unseen texts, ties, similar requests).
+ * how many of those pairs name an item below it; entering a node adds w_depth · log(count + α · items below it) to
+ * its logit. The siblings' terms sum to their parent's, so with w = 1 the product of the per-step softmaxes
+ * telescopes to (count(item) + α) / (count(request) + α · items): counting, smoothed. The decoder learns the weights
+ * and everything the counts miss (unseen texts, ties among uncounted items, similar requests).
  */
 import { textKey } from "../counting.js";
 import type { PrefixTrie } from "./trie.js";
+
+/** α: the smoothing count of each item (0.01 x 17,632 artists = 176 pairs' worth spread over the catalog). */
+export const PRIOR_SMOOTHING = 0.01;
+
+/**
+ * The prior's feature of a node: log(count + α · items below it).
+ * @example priorFeature(3, 10) // log(3.1)
+ */
+export function priorFeature(count: number, leaves: number): number {
+  return Math.log(Math.max(0, count) + PRIOR_SMOOTHING * leaves);
+}
 
 /** Per normalised request text, how many train pairs list each item (counting.ts's trainCounts). */
 export type TextCounts = ReadonlyMap<string, ReadonlyMap<number, number>>;

@@ -10,7 +10,7 @@ import { Text2TracksRecommender } from "./index.js";
 const small = { levels: 2, codes: 4, hidden: 16, embed: 8, epochs: 30, patience: 30, batchSize: 32, learningRate: 0.02, beam: 8, idCache: "none" };
 
 runRecommenderSuite({ name: "text2tracks-semantic", create: () => new Text2TracksRecommender("semantic", small), minTestNdcg: 0.6 });
-runRecommenderSuite({ name: "text2tracks-semantic", create: () => new Text2TracksRecommender("semantic", { ...small, countPrior: true }), minTestNdcg: 0.6 });
+runRecommenderSuite({ name: "text2tracks-semantic-prior", create: () => new Text2TracksRecommender("semantic", small, "prior"), minTestNdcg: 0.6 });
 runRecommenderSuite({ name: "text2tracks-int", create: () => new Text2TracksRecommender("int", small), minTestNdcg: 0.6, domain: { withUsers: false } });
 
 describe("text2tracks", () => {

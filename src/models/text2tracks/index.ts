@@ -39,13 +39,13 @@ export const Text2TracksOptionsSchema = z
     hidden: z.number().int().min(1).default(128),
     /** Token embedding size. [64] */
     embed: z.number().int().min(1).default(64),
-    /** Maximum epochs; training stops earlier when selection NDCG@10 stops improving. [20] */
-    epochs: z.number().int().min(1).default(20),
-    /** Epochs without a selection improvement before stopping. [3] */
-    patience: z.number().int().min(1).default(3),
-    /** (request, item) pairs per step. [512] */
-    batchSize: z.number().int().min(1).default(512),
-    /** Adam step size. [3e-3] */
+    /** Maximum epochs; training stops earlier when selection NDCG@10 stops improving. [8] (~1 min each here) */
+    epochs: z.number().int().min(1).default(8),
+    /** Epochs without a selection improvement before stopping. [2] */
+    patience: z.number().int().min(1).default(2),
+    /** (request, item) pairs per step. [256] */
+    batchSize: z.number().int().min(1).default(256),
+    /** Adam step size. [3e-3] (1e-2 learned no faster per epoch on lfm2k-tagq's selection set) */
     learningRate: z.number().positive().default(3e-3),
     /**
      * Request words with a learned embedding (the most frequent words of the training requests); 0 = the request's
@@ -83,14 +83,16 @@ export class Text2TracksRecommender implements Recommender {
   private domain: Domain | undefined;
   private serving: Text2TracksServing | undefined;
 
+  /** `variant` names a preset of options in the registry, e.g. "prior" (text2tracks-semantic-prior: countPrior on). */
   constructor(
     readonly scheme: IdSchemeName,
     options: Record<string, unknown> = {},
+    variant?: "prior",
   ) {
-    const parsed = Text2TracksOptionsSchema.safeParse(options);
+    const parsed = Text2TracksOptionsSchema.safeParse({ ...(variant === "prior" ? { countPrior: true } : {}), ...options });
     if (!parsed.success) throw new InputError(`bad model options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     this.options = parsed.data;
-    this.name = `text2tracks-${scheme}`;
+    this.name = `text2tracks-${scheme}${variant !== undefined ? `-${variant}` : ""}`;
   }
 
   async fit(domain: Domain, fitOptions: FitOptions): Promise<FitReport> {
@@ -245,7 +247,8 @@ export class Text2TracksRecommender implements Recommender {
     if (ids.length !== domain.items.ids.length || ids.some((id, i) => id !== domain.items.ids[i])) {
       throw new DataError(`${file} was saved for ${ids.length} items of another catalog, domain ${domain.name} has ${domain.items.ids.length}: refit`, { path: file });
     }
-    this.serving = loaded;
+    // The beam is a search setting, not a weight: this model's own applies (so a saved model can be searched wider).
+    this.serving = loaded.data.beam === this.options.beam ? loaded : new Text2TracksServing({ ...loaded.data, beam: this.options.beam });
     this.domain = domain;
   }
 

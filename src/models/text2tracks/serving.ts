@@ -8,7 +8,7 @@ import { DataError, InputError } from "../../errors.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { beamSearch, sequenceScore, type BeamResult } from "./beam-search.js";
 import { DECODER_ARRAYS, decoderShapes, GruDecoder, type DecoderState, type DecoderWeights } from "./decoder.js";
-import { countsFromArrays, countsToArrays, nodeCounts, type TextCounts } from "./count-prior.js";
+import { countsFromArrays, countsToArrays, nodeCounts, priorFeature, type TextCounts } from "./count-prior.js";
 import { ID_SCHEME_NAMES, type ItemIds } from "./ids/index.js";
 import { PrefixTrie } from "./trie.js";
 
@@ -91,7 +91,8 @@ export class Text2TracksServing {
     if (counts === undefined) return { state };
     const { pw } = this.data.weights;
     const depth = this.trie.depth;
-    return { state, bias: (node) => pw[depth[node] - 1] * Math.log1p(counts.get(node) ?? 0) };
+    const leaves = this.trie.leaves;
+    return { state, bias: (node) => pw[depth[node] - 1] * priorFeature(counts.get(node) ?? 0, leaves[node]) };
   }
 
   /** The best `k` allowed items, best first, with their log-probabilities (constrained beam search). */

@@ -6,6 +6,7 @@
 import { mulberry32, shuffleInPlace } from "../../core/random.js";
 import { tf } from "../tf/backend.js";
 import { gatherRows, matMulConstA, matMulFast } from "../tf/ops.js";
+import { priorFeature } from "./count-prior.js";
 import { DECODER_ARRAYS, decoderShapes, randomDecoderWeights, type DecoderDims, type DecoderWeights } from "./decoder.js";
 import type { PrefixTrie } from "./trie.js";
 
@@ -62,6 +63,8 @@ export class DecoderTrainer {
     private readonly maxColumns = MAX_COLUMNS,
   ) {
     const init = randomDecoderWeights(dims, mulberry32(seed), 1, vocabulary);
+    // The count prior starts at weight 1, where the steps rank as counting does; training learns what to change.
+    if (rowCounts !== undefined) init.pw.fill(1);
     const shapes = decoderShapes(dims);
     this.variables = Object.fromEntries(DECODER_ARRAYS.map((k) => [k, tf.tidy(() => tf.variable(tf.tensor(init[k], shapes[k]), true))])) as DecoderTrainer["variables"];
     this.rng = mulberry32(seed + 1);
@@ -138,7 +141,7 @@ export class DecoderTrainer {
           rowMask[j] = 0;
           if (prior !== undefined && counts !== undefined) {
             const n = (counts.get(trie.childNode[c]) ?? 0) - (trie.childToken[c] === goldToken ? 1 : 0);
-            prior[b * W + j] = Math.log1p(Math.max(0, n));
+            prior[b * W + j] = priorFeature(n, trie.leaves[trie.childNode[c]]);
           }
         }
         p.gold[b * W + col.get(goldToken)!] = 1;
