@@ -18,6 +18,7 @@ import { TalkRecRecommender } from "./talkrec/index.js";
 import { Text2TracksRecommender } from "./text2tracks/index.js";
 import { TwoTowerRecommender } from "./twotower/index.js";
 import { UserHistoryRecommender } from "./user-history/index.js";
+import { WhiteboxRecommender } from "./whitebox/index.js";
 
 /** Model-specific options (e.g. `{ epochs: 5 }`); each model validates its own and rejects unknown keys. */
 export type ModelOptions = Readonly<Record<string, unknown>>;
@@ -57,6 +58,7 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   "text2tracks-int": (o) => new Text2TracksRecommender("int", o),
   "text2tracks-title": (o) => new Text2TracksRecommender("title", o),
   "text2tracks-semantic-prior": (o) => new Text2TracksRecommender("semantic", o, "prior"),
+  whitebox: (o) => new WhiteboxRecommender(o as never),
 });
 
 /**

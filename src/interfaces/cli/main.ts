@@ -7,6 +7,7 @@ import { AskmusicError } from "../../errors.js";
 import { registerAskCommand } from "./commands/ask.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEvalCommand } from "./commands/eval.js";
+import { registerFeedbackCommand } from "./commands/feedback.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerProfileCommand } from "./commands/profile.js";
 import { registerUsersCommand } from "./commands/users.js";
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     .exitOverride();
   registerIngestCommand(program, config);
   registerEvalCommand(program, config);
+  registerFeedbackCommand(program, config);
   registerTrainCommand(program, config);
   registerAskCommand(program, config);
   registerDemoCommand(program, config);

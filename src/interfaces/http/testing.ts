@@ -6,8 +6,8 @@ import { InputError, NotFoundError } from "../../errors.js";
 import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { CatalogItem } from "../../store/catalog.js";
 import { MemoryCatalog } from "../../store/memory/index.js";
-import type { FeedbackRecord, StateRepository, UserExport, UserRecord } from "../../store/state/repository.js";
-import { checkProfileWeights } from "../../store/state/validate.js";
+import type { AdapterRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../../store/state/repository.js";
+import { checkProfileWeights, encodeAdapterArrays, encodeAdapterFeedback } from "../../store/state/validate.js";
 import { FAKE_DIMS, fakeEncode } from "../../store/testing.js";
 
 const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -22,6 +22,7 @@ export class MemoryStateRepository implements StateRepository {
   private readonly users = new Map<string, UserRecord & { tokenHash: string }>();
   private readonly feedback = new Map<string, FeedbackRecord>();
   private readonly profiles = new Map<string, Record<string, number>>();
+  private readonly adapters = new Map<string, AdapterRecord>();
   private clock = 0;
 
   async migrate(): Promise<void> {}
@@ -70,7 +71,11 @@ export class MemoryStateRepository implements StateRepository {
     });
     return {
       user: strip(u),
-      data: { feedback: feedback.map((f) => ({ user_id: f.userId, catalog: f.catalog, item_id: f.itemId, value: f.value, updated_at: f.updatedAt })), profiles },
+      data: {
+        feedback: feedback.map((f) => ({ user_id: f.userId, catalog: f.catalog, item_id: f.itemId, value: f.value, updated_at: f.updatedAt })),
+        profiles,
+        adapters: [...this.adapters.values()].filter((a) => a.userId === id).map((a) => ({ user_id: a.userId, catalog: a.catalog, model: a.model, version: a.version, feedback: a.feedback, updated_at: a.updatedAt })),
+      },
     };
   }
 
@@ -80,7 +85,9 @@ export class MemoryStateRepository implements StateRepository {
     let profiles = 0;
     for (const [key, f] of this.feedback) if (f.userId === id && this.feedback.delete(key)) feedback++;
     for (const key of [...this.profiles.keys()]) if ((JSON.parse(key) as string[])[0] === id && this.profiles.delete(key)) profiles++;
-    return { feedback, profiles, users: 1 };
+    let adapters = 0;
+    for (const [key, a] of [...this.adapters]) if (a.userId === id && this.adapters.delete(key)) adapters++;
+    return { feedback, profiles, adapters, users: 1 };
   }
 
   async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {
@@ -93,6 +100,26 @@ export class MemoryStateRepository implements StateRepository {
 
   async getProfile(userId: string, catalog: string): Promise<Record<string, number>> {
     return { ...(this.profiles.get(JSON.stringify([userId, catalog])) ?? {}) };
+  }
+
+  async setAdapter(userId: string, catalog: string, model: string, arrays: Readonly<Record<string, Float32Array>>, feedback: readonly WordFeedbackEntry[], expectedVersion?: number): Promise<number> {
+    if (!this.users.has(userId)) throw new NotFoundError("user", userId);
+    encodeAdapterArrays(model, arrays);
+    encodeAdapterFeedback(feedback);
+    const key = JSON.stringify([userId, catalog, model]);
+    const current = this.adapters.get(key)?.version ?? 0;
+    if (expectedVersion !== undefined && expectedVersion !== current) throw new InputError(`the ${model} adapter of ${userId} is at version ${current}, not ${expectedVersion}: another retraining finished first; retry`, { field: "version" });
+    const copy = Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, v.slice()]));
+    this.adapters.set(key, { userId, catalog, model, version: current + 1, arrays: copy, feedback: [...feedback], updatedAt: new Date().toISOString() });
+    return current + 1;
+  }
+
+  async getAdapter(userId: string, catalog: string, model: string): Promise<AdapterRecord | undefined> {
+    return this.adapters.get(JSON.stringify([userId, catalog, model]));
+  }
+
+  async deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean> {
+    return this.adapters.delete(JSON.stringify([userId, catalog, model]));
   }
 
   async ping(): Promise<void> {

@@ -245,7 +245,7 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       for (const item of ["a", "b", "c"]) await repo.setFeedback("alice", "jamendo", item, 1);
       await repo.setFeedback("bob", "jamendo", "a", -1);
       await repo.setProfile("alice", "lastfm-2k", { rock: 0 });
-      expect(await repo.deleteUser("alice")).toEqual({ feedback: 3, profiles: 1, users: 1 });
+      expect(await repo.deleteUser("alice")).toEqual({ feedback: 3, profiles: 1, adapters: 0, users: 1 });
       expect(await repo.getProfile("alice", "lastfm-2k")).toEqual({});
       expect(await repo.getUser("alice")).toBeUndefined();
       expect(await repo.findUserByTokenHash(alice.tokenHash)).toBeUndefined();
@@ -292,6 +292,40 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       await expect(repo.setProfile("quinn", "lastfm-2k", ["rock"] as never)).rejects.toThrow(/must be an object/);
       await expect(repo.setProfile("quinn", "bad catalog!", { rock: 0 })).rejects.toThrow(InputError);
       expect(await repo.getProfile("quinn", "lastfm-2k")).toEqual({});
+    });
+
+    it("stores a user's adapter per catalog and model with its feedback, bumps its version, and keeps it across reopen", async () => {
+      const { repo, reopen } = await setup();
+      await repo.createUser(user("rae"));
+      await repo.createUser(user("sol"));
+      expect(await repo.getAdapter("rae", "lastfm-2k", "whitebox")).toBeUndefined();
+      const arrays = { "sa/q/a": Float32Array.of(0.5, -1.25, 3e-8), "sa/q/b": Float32Array.of(2) };
+      const fb = [{ text: "sad piano", strengthen: ["piano"], weaken: ["sad"], at: "2026-01-01T00:00:00.000Z" }];
+      expect(await repo.setAdapter("rae", "lastfm-2k", "whitebox", arrays, fb, 0)).toBe(1);
+      expect(await repo.setAdapter("rae", "lastfm-2k", "whitebox", { "sa/q/a": Float32Array.of(1) }, fb, 1)).toBe(2);
+      await expect(repo.setAdapter("rae", "lastfm-2k", "whitebox", arrays, fb, 1)).rejects.toThrow(/at version 2, not 1/);
+      expect(await repo.setAdapter("rae", "jamendo", "whitebox", arrays, [])).toBe(1);
+      const again = await reopen();
+      const got = await again.getAdapter("rae", "lastfm-2k", "whitebox");
+      expect(got?.version).toBe(2);
+      expect(Array.from(got!.arrays["sa/q/a"])).toEqual([1]);
+      expect(got?.feedback).toEqual(fb);
+      expect(Array.from((await again.getAdapter("rae", "jamendo", "whitebox"))!.arrays["sa/q/a"])).toEqual(Array.from(arrays["sa/q/a"]));
+      expect(await again.getAdapter("sol", "lastfm-2k", "whitebox")).toBeUndefined();
+      expect(await again.deleteAdapter("rae", "jamendo", "whitebox")).toBe(true);
+      expect(await again.getAdapter("rae", "jamendo", "whitebox")).toBeUndefined();
+      expect((await again.exportUser("rae"))?.data.adapters).toHaveLength(1);
+      expect((await again.deleteUser("rae"))?.adapters).toBe(1);
+    });
+
+    it("refuses an adapter of an unknown user, with non-finite values or no arrays, storing nothing", async () => {
+      const { repo } = await setup();
+      await repo.createUser(user("tam"));
+      await expect(repo.setAdapter("ghost", "lastfm-2k", "whitebox", { a: Float32Array.of(1) }, [])).rejects.toThrow(NotFoundError);
+      await expect(repo.setAdapter("tam", "lastfm-2k", "whitebox", { a: Float32Array.of(Number.NaN) }, [])).rejects.toThrow(/non-finite/);
+      await expect(repo.setAdapter("tam", "lastfm-2k", "whitebox", {}, [])).rejects.toThrow(InputError);
+      await expect(repo.setAdapter("tam", "lastfm-2k", "bad model!", { a: Float32Array.of(1) }, [])).rejects.toThrow(InputError);
+      expect(await repo.getAdapter("tam", "lastfm-2k", "whitebox")).toBeUndefined();
     });
 
     it("applies migrations once, in order, idempotently, and keeps data across reopen", async () => {

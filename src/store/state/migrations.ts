@@ -89,6 +89,37 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
        )`,
     ],
   },
+  {
+    version: 4,
+    name: "adapters",
+    // A listener's per-user model adapter (White-boxing word feedback) per catalog and model: named float32 arrays
+    // as JSON { name: base64 of little-endian bytes }, a version bumped by every retraining, and the feedback that
+    // produced it (JSON list of { text, strengthen, weaken, at }).
+    sqlite: [
+      `CREATE TABLE IF NOT EXISTS adapters (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         model TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         arrays TEXT NOT NULL,
+         feedback TEXT NOT NULL,
+         updated_at TEXT NOT NULL,
+         PRIMARY KEY (user_id, catalog, model)
+       ) STRICT`,
+    ],
+    postgres: [
+      `CREATE TABLE IF NOT EXISTS adapters (
+         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         model TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         arrays TEXT NOT NULL,
+         feedback JSONB NOT NULL,
+         updated_at TIMESTAMPTZ NOT NULL,
+         PRIMARY KEY (user_id, catalog, model)
+       )`,
+    ],
+  },
 ]);
 
 /** The schema version this build of askmusic writes. */
@@ -103,4 +134,5 @@ export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 export const USER_DATA_TABLES: readonly { readonly table: string; readonly userColumn: string }[] = Object.freeze([
   { table: "feedback", userColumn: "user_id" },
   { table: "profiles", userColumn: "user_id" },
+  { table: "adapters", userColumn: "user_id" },
 ]);

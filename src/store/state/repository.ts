@@ -23,6 +23,27 @@ export interface FeedbackRecord {
   readonly updatedAt: string;
 }
 
+/** One word feedback that trained an adapter (White-boxing): the request and the words to strengthen and weaken. */
+export interface WordFeedbackEntry {
+  readonly text: string;
+  readonly strengthen: readonly string[];
+  readonly weaken: readonly string[];
+  /** ISO-8601 time it was given. */
+  readonly at: string;
+}
+
+/** A user's adapter of one model in one catalog: named arrays, a version bumped by every write, and its feedback. */
+export interface AdapterRecord {
+  readonly userId: string;
+  readonly catalog: string;
+  readonly model: string;
+  readonly version: number;
+  readonly arrays: Readonly<Record<string, Float32Array>>;
+  /** Every feedback that trained it, oldest first. */
+  readonly feedback: readonly WordFeedbackEntry[];
+  readonly updatedAt: string;
+}
+
 /** Everything stored for one user: the user and, per table of USER_DATA_TABLES, its rows (never the token hash). */
 export interface UserExport {
   readonly user: UserRecord;
@@ -63,6 +84,17 @@ export interface StateRepository {
   setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void>;
   /** A user's profile edits in one catalog; an empty object when there are none. */
   getProfile(userId: string, catalog: string): Promise<Record<string, number>>;
+  /**
+   * Stores a user's adapter of `model` in `catalog` (replacing the previous one) with the feedback that trained it;
+   * returns its new version (previous + 1, or 1). `expectedVersion` (the version the adapter was retrained from, 0 for
+   * none) guards against two retrainings racing: a mismatch is an InputError and nothing is written. Unknown user →
+   * NotFoundError.
+   */
+  setAdapter(userId: string, catalog: string, model: string, arrays: Readonly<Record<string, Float32Array>>, feedback: readonly WordFeedbackEntry[], expectedVersion?: number): Promise<number>;
+  /** A user's adapter of `model` in `catalog`, or undefined when they have none. */
+  getAdapter(userId: string, catalog: string, model: string): Promise<AdapterRecord | undefined>;
+  /** Deletes a user's adapter of `model` in `catalog` (their requests go back to the shared model); true if one existed. */
+  deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean>;
   /** Liveness of the underlying database (a trivial query). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -96,3 +96,55 @@ function describe(value: unknown): string {
   const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   return value.length > 40 ? `${shown} (${value.length} characters)` : shown;
 }
+
+/** Most arrays and values an adapter may hold (a LoRA adapter of the whitebox model has 6 arrays of 256 values). */
+export const MAX_ADAPTER_ARRAYS = 64;
+export const MAX_ADAPTER_VALUES = 1 << 20;
+
+/**
+ * Checks an adapter's model name (same alphabet as catalogs) and arrays (named, finite float32), and returns the
+ * arrays encoded for storage: JSON { name: base64 of little-endian float32 bytes }.
+ */
+export function encodeAdapterArrays(model: unknown, arrays: unknown): string {
+  if (typeof model !== "string" || !CATALOG_PATTERN.test(model)) throw new InputError(`model must be 1-64 characters of [A-Za-z0-9._-], got ${describe(model)}`, { field: "model" });
+  if (typeof arrays !== "object" || arrays === null || Array.isArray(arrays)) throw new InputError("adapter arrays must be an object of name -> Float32Array", { field: "arrays" });
+  const entries = Object.entries(arrays as Record<string, unknown>);
+  if (entries.length === 0 || entries.length > MAX_ADAPTER_ARRAYS) throw new InputError(`an adapter has 1-${MAX_ADAPTER_ARRAYS} arrays, got ${entries.length}`, { field: "arrays" });
+  let total = 0;
+  const out: Record<string, string> = {};
+  for (const [name, a] of entries) {
+    if (!(a instanceof Float32Array)) throw new InputError(`adapter array ${describe(name)} must be a Float32Array`, { field: "arrays" });
+    if (name.length === 0 || name.length > 64 || CONTROL.test(name)) throw new InputError(`adapter array names are 1-64 characters without control characters, got ${describe(name)}`, { field: "arrays" });
+    if (a.some((v) => !Number.isFinite(v))) throw new InputError(`adapter array ${describe(name)} holds a non-finite value`, { field: "arrays" });
+    total += a.length;
+    out[name] = Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+  }
+  if (total > MAX_ADAPTER_VALUES) throw new InputError(`an adapter holds at most ${MAX_ADAPTER_VALUES} values, got ${total}`, { field: "arrays" });
+  return JSON.stringify(out);
+}
+
+/** The inverse of {@link encodeAdapterArrays} (copies, so the arrays own aligned buffers). */
+export function decodeAdapterArrays(text: string): Record<string, Float32Array> {
+  const raw = JSON.parse(text) as Record<string, string>;
+  const out: Record<string, Float32Array> = {};
+  for (const [name, b64] of Object.entries(raw)) {
+    const bytes = Buffer.from(b64, "base64");
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    out[name] = new Float32Array(copy.buffer);
+  }
+  return out;
+}
+
+/** Checks the feedback entries stored with an adapter and returns them as JSON text (at most 1,000 entries kept: the latest). */
+export function encodeAdapterFeedback(feedback: unknown): string {
+  if (!Array.isArray(feedback)) throw new InputError("adapter feedback must be a list", { field: "feedback" });
+  const ok = (w: unknown): w is string[] => Array.isArray(w) && w.length <= 64 && w.every((x) => typeof x === "string" && x.length > 0 && x.length <= 64 && !CONTROL.test(x));
+  for (const f of feedback as unknown[]) {
+    const e = f as Record<string, unknown>;
+    if (typeof e !== "object" || e === null || typeof e.text !== "string" || e.text.length > 2000 || !ok(e.strengthen) || !ok(e.weaken) || typeof e.at !== "string") {
+      throw new InputError("adapter feedback entries are { text, strengthen: words, weaken: words, at }", { field: "feedback" });
+    }
+  }
+  return JSON.stringify((feedback as unknown[]).slice(-1000).map((f) => { const e = f as Record<string, unknown>; return { text: e.text, strengthen: e.strengthen, weaken: e.weaken, at: e.at }; }));
+}

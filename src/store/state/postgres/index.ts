@@ -4,8 +4,8 @@
 import pg from "pg";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
 import { LATEST_VERSION, MIGRATIONS, USER_DATA_TABLES } from "../migrations.js";
-import type { FeedbackRecord, StateRepository, UserExport, UserRecord } from "../repository.js";
-import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
+import type { AdapterRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../repository.js";
+import { checkCatalog, decodeAdapterArrays, encodeAdapterArrays, encodeAdapterFeedback, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link PostgresStateRepository.open}. */
 export interface PostgresStateOptions {
@@ -230,6 +230,43 @@ export class PostgresStateRepository implements StateRepository {
     if (!isUserId(userId) || typeof catalog !== "string") return {};
     const { rows } = await this.query<{ weights: Record<string, number> }>("SELECT weights FROM profiles WHERE user_id = $1 AND catalog = $2", [userId, catalog]);
     return rows[0]?.weights ?? {};
+  }
+
+  async setAdapter(userId: string, catalog: string, model: string, arrays: Readonly<Record<string, Float32Array>>, feedback: readonly WordFeedbackEntry[], expectedVersion?: number): Promise<number> {
+    checkUserId(userId, "userId");
+    checkCatalog(catalog);
+    const encoded = encodeAdapterArrays(model, arrays);
+    const fb = encodeAdapterFeedback(feedback);
+    return this.transaction(async (client) => {
+      const user = await client.query("SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE", [userId]);
+      if (user.rowCount === 0) throw new NotFoundError("user", userId);
+      // The user's row lock (FOR UPDATE below on the adapter, or the insert's conflict) serialises racing retrainings.
+      const { rows } = await client.query<{ version: number }>("SELECT version FROM adapters WHERE user_id = $1 AND catalog = $2 AND model = $3 FOR UPDATE", [userId, catalog, model]);
+      const current = rows[0]?.version ?? 0;
+      if (expectedVersion !== undefined && expectedVersion !== current) throw new InputError(`the ${model} adapter of ${userId} is at version ${current}, not ${expectedVersion}: another retraining finished first; retry`, { field: "version" });
+      await client.query(
+        `INSERT INTO adapters (user_id, catalog, model, version, arrays, feedback, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (user_id, catalog, model) DO UPDATE SET version = EXCLUDED.version, arrays = EXCLUDED.arrays, feedback = EXCLUDED.feedback, updated_at = EXCLUDED.updated_at`,
+        [userId, catalog, model, current + 1, encoded, fb, new Date()],
+      );
+      return current + 1;
+    });
+  }
+
+  async getAdapter(userId: string, catalog: string, model: string): Promise<AdapterRecord | undefined> {
+    if (!isUserId(userId) || typeof catalog !== "string" || typeof model !== "string") return undefined;
+    const { rows } = await this.query<{ version: number; arrays: string; feedback: WordFeedbackEntry[]; updated_at: Date }>(
+      "SELECT version, arrays, feedback, updated_at FROM adapters WHERE user_id = $1 AND catalog = $2 AND model = $3",
+      [userId, catalog, model],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return { userId, catalog, model, version: row.version, arrays: decodeAdapterArrays(row.arrays), feedback: row.feedback, updatedAt: row.updated_at.toISOString() };
+  }
+
+  async deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean> {
+    if (!isUserId(userId) || typeof catalog !== "string" || typeof model !== "string") return false;
+    return ((await this.query("DELETE FROM adapters WHERE user_id = $1 AND catalog = $2 AND model = $3", [userId, catalog, model])).rowCount ?? 0) > 0;
   }
 
   async ping(): Promise<void> {

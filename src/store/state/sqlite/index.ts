@@ -6,8 +6,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
 import { LATEST_VERSION, MIGRATIONS, USER_DATA_TABLES } from "../migrations.js";
-import type { FeedbackRecord, StateRepository, UserExport, UserRecord } from "../repository.js";
-import { checkCatalog, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
+import type { AdapterRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../repository.js";
+import { checkCatalog, decodeAdapterArrays, encodeAdapterArrays, encodeAdapterFeedback, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link SqliteStateRepository.open}. */
 export interface SqliteStateOptions {
@@ -231,6 +231,40 @@ export class SqliteStateRepository implements StateRepository {
     if (!isUserId(userId) || typeof catalog !== "string") return {};
     const row = this.db.prepare("SELECT weights FROM profiles WHERE user_id = ? AND catalog = ?").get(userId, catalog) as { weights: string } | undefined;
     return row === undefined ? {} : (JSON.parse(row.weights) as Record<string, number>);
+  }
+
+  async setAdapter(userId: string, catalog: string, model: string, arrays: Readonly<Record<string, Float32Array>>, feedback: readonly WordFeedbackEntry[], expectedVersion?: number): Promise<number> {
+    checkUserId(userId, "userId");
+    checkCatalog(catalog);
+    const encoded = encodeAdapterArrays(model, arrays);
+    const fb = encodeAdapterFeedback(feedback);
+    return this.db.transaction(() => {
+      if (this.db.prepare("SELECT 1 FROM users WHERE id = ?").get(userId) === undefined) throw new NotFoundError("user", userId);
+      const row = this.db.prepare("SELECT version FROM adapters WHERE user_id = ? AND catalog = ? AND model = ?").get(userId, catalog, model) as { version: number } | undefined;
+      const current = row?.version ?? 0;
+      if (expectedVersion !== undefined && expectedVersion !== current) throw new InputError(`the ${model} adapter of ${userId} is at version ${current}, not ${expectedVersion}: another retraining finished first; retry`, { field: "version" });
+      this.db
+        .prepare(
+          `INSERT INTO adapters (user_id, catalog, model, version, arrays, feedback, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (user_id, catalog, model) DO UPDATE SET version = excluded.version, arrays = excluded.arrays, feedback = excluded.feedback, updated_at = excluded.updated_at`,
+        )
+        .run(userId, catalog, model, current + 1, encoded, fb, new Date().toISOString());
+      return current + 1;
+    }).immediate();
+  }
+
+  async getAdapter(userId: string, catalog: string, model: string): Promise<AdapterRecord | undefined> {
+    if (!isUserId(userId) || typeof catalog !== "string" || typeof model !== "string") return undefined;
+    const row = this.db.prepare("SELECT version, arrays, feedback, updated_at FROM adapters WHERE user_id = ? AND catalog = ? AND model = ?").get(userId, catalog, model) as
+      | { version: number; arrays: string; feedback: string; updated_at: string }
+      | undefined;
+    if (row === undefined) return undefined;
+    return { userId, catalog, model, version: row.version, arrays: decodeAdapterArrays(row.arrays), feedback: JSON.parse(row.feedback) as WordFeedbackEntry[], updatedAt: row.updated_at };
+  }
+
+  async deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean> {
+    if (!isUserId(userId) || typeof catalog !== "string" || typeof model !== "string") return false;
+    return this.db.prepare("DELETE FROM adapters WHERE user_id = ? AND catalog = ? AND model = ?").run(userId, catalog, model).changes > 0;
   }
 
   async ping(): Promise<void> {
