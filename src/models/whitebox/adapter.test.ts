@@ -25,6 +25,9 @@ describe("whitebox adapter", () => {
     const t = tripletTexts({ text: "jazz rock", strengthen: ["jazz"], weaken: ["rock"] }, domain, 12, 4, 1);
     expect(t.positives.length).toBeGreaterThan(0);
     expect(t.positives.every((p) => p.split(" ").includes("jazz") && !p.split(" ").includes("rock"))).toBe(true);
+    // A positive never carries another word of the request that is not strengthened (it would pull towards that word).
+    const three = tripletTexts({ text: "jazz smooth rock", strengthen: ["jazz"], weaken: [] }, domain, 12, 8, 1);
+    expect(three.positives.every((p) => !p.split(" ").includes("smooth") && !p.split(" ").includes("rock"))).toBe(true);
     expect(t.negatives.every((p) => p.split(" ").includes("rock") && !p.split(" ").includes("jazz"))).toBe(true);
     // One-sided feedback: the other side is the request without the named words.
     expect(tripletTexts({ text: "jazz rock", strengthen: ["jazz"], weaken: [] }, domain, 12, 4, 1).negatives).toEqual(["rock"]);
