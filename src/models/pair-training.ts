@@ -5,6 +5,7 @@
 import { featureColumns } from "./pair-prior.js";
 import { pairFeatureRows, pairSupport, PAIR_FEATURES, type PairFeature, type PairTables } from "./pair-features.js";
 import type { RequestContext } from "./recommender.js";
+import type { BprBatch } from "./tf/bpr.js";
 
 /** A training request as the prior sees it: its context and the positives training pairs it with. */
 export type PriorTrainingRequest = RequestContext & { readonly relevant: readonly number[] };
@@ -58,4 +59,58 @@ export function pairTraining(tables: PairTables, features: readonly PairFeature[
       return Math.min(K, Math.floor(share * K + rng()));
     },
   };
+}
+
+/** A BPR batch with the pair prior's part: feature rows of the positives [B x F] and of every (positive, pool entry) [B*P x F]. */
+export interface PriorBatch {
+  readonly left: Int32Array;
+  readonly pos: Int32Array;
+  readonly pool: Int32Array;
+  readonly negWeights: Float32Array;
+  readonly posF: Float32Array;
+  readonly poolF: Float32Array;
+}
+
+/**
+ * Adds the prior's part to a batch (towers and whitebox): the pool grows by one support item per positive (the item tower embeds 3B rows
+ * instead of 2B), a share of each positive's K negatives moves to it, and the features of every pair with a
+ * non-zero negative weight are computed (the others weigh nothing in the loss).
+ */
+export function batchWithSupportNegatives(batch: BprBatch, pair: PairTraining, K: number, rng: () => number): PriorBatch {
+  const B = batch.pos.length;
+  const P0 = batch.pool.length;
+  const P = P0 + B;
+  const pool = new Int32Array(P);
+  pool.set(batch.pool);
+  const negWeights = new Float32Array(B * P);
+  for (let b = 0; b < B; b++) {
+    negWeights.set(batch.negWeights.subarray(b * P0, (b + 1) * P0), b * P);
+    const s = pair.support(batch.left[b]);
+    pool[P0 + b] = s.length > 0 ? s[Math.floor(rng() * s.length)] : batch.pool[0];
+    let moved = pair.informativeCount(batch.left[b], K, rng);
+    for (let p = 0; p < P0 && moved > 0; p++) {
+      while (negWeights[b * P + p] > 0 && moved > 0) {
+        negWeights[b * P + p]--;
+        negWeights[b * P + P0 + b]++;
+        moved--;
+      }
+    }
+  }
+  const F = pair.width;
+  const posF = pair.features(batch.left, batch.pos);
+  const at: number[] = [];
+  const rows: number[] = [];
+  const items: number[] = [];
+  for (let b = 0; b < B; b++) {
+    for (let p = 0; p < P; p++) {
+      if (negWeights[b * P + p] === 0) continue;
+      at.push(b * P + p);
+      rows.push(batch.left[b]);
+      items.push(pool[p]);
+    }
+  }
+  const some = pair.features(rows, items);
+  const poolF = new Float32Array(B * P * F);
+  at.forEach((cell, i) => poolF.set(some.subarray(i * F, (i + 1) * F), cell * F));
+  return { left: batch.left, pos: batch.pos, pool, negWeights, posF, poolF };
 }

@@ -12,7 +12,7 @@ import { rankByScoring } from "../rank.js";
 import { meanNdcgAt10 } from "../validation.js";
 import { PAIR_FEATURES, pairTables, type PairFeature, type PairTables } from "../pair-features.js";
 import { addPrior, pairFeaturesWithData, priorParts, type PairPrior } from "../pair-prior.js";
-import { pairTraining, type PairTraining } from "../pair-training.js";
+import { batchWithSupportNegatives, pairTraining, type PairTraining } from "../pair-training.js";
 import { tf, tfReady } from "./backend.js";
 import { bprBatches, bprLoss, type BprBatch } from "./bpr.js";
 import { Tower } from "./tower.js";
@@ -82,60 +82,6 @@ interface TowerPrior {
 }
 
 
-/** A BPR batch with the pair prior's part: feature rows of the positives [B x F] and of every (positive, pool entry) [B*P x F]. */
-interface PriorBatch {
-  readonly left: Int32Array;
-  readonly pos: Int32Array;
-  readonly pool: Int32Array;
-  readonly negWeights: Float32Array;
-  readonly posF: Float32Array | undefined;
-  readonly poolF: Float32Array | undefined;
-}
-
-/**
- * Adds the prior's part to a batch: the pool grows by one support item per positive (the item tower embeds 3B rows
- * instead of 2B), a share of each positive's K negatives moves to it, and the features of every pair with a
- * non-zero negative weight are computed (the others weigh nothing in the loss).
- */
-function withPrior(batch: BprBatch, pair: PairTraining, K: number, rng: () => number): PriorBatch {
-  const B = batch.pos.length;
-  const P0 = batch.pool.length;
-  const P = P0 + B;
-  const pool = new Int32Array(P);
-  pool.set(batch.pool);
-  const negWeights = new Float32Array(B * P);
-  for (let b = 0; b < B; b++) {
-    negWeights.set(batch.negWeights.subarray(b * P0, (b + 1) * P0), b * P);
-    const s = pair.support(batch.left[b]);
-    pool[P0 + b] = s.length > 0 ? s[Math.floor(rng() * s.length)] : batch.pool[0];
-    let moved = pair.informativeCount(batch.left[b], K, rng);
-    for (let p = 0; p < P0 && moved > 0; p++) {
-      while (negWeights[b * P + p] > 0 && moved > 0) {
-        negWeights[b * P + p]--;
-        negWeights[b * P + P0 + b]++;
-        moved--;
-      }
-    }
-  }
-  const F = pair.width;
-  const posF = pair.features(batch.left, batch.pos);
-  const at: number[] = [];
-  const rows: number[] = [];
-  const items: number[] = [];
-  for (let b = 0; b < B; b++) {
-    for (let p = 0; p < P; p++) {
-      if (negWeights[b * P + p] === 0) continue;
-      at.push(b * P + p);
-      rows.push(batch.left[b]);
-      items.push(pool[p]);
-    }
-  }
-  const some = pair.features(rows, items);
-  const poolF = new Float32Array(B * P * F);
-  at.forEach((cell, i) => poolF.set(some.subarray(i * F, (i + 1) * F), cell * F));
-  return { left: batch.left, pos: batch.pos, pool, negWeights, posF, poolF };
-}
-
 /**
  * Fits the prior's weights alone for `pairWarmupEpochs` passes: the same batches, negatives and loss as training,
  * with the towers' part left out (the left tower starts at 0, so this is the model's own loss at the start).
@@ -155,12 +101,12 @@ function warmUpPrior(
     let lossSum = 0;
     let steps = 0;
     for (const raw of batches(samplePairs(queries, cap, rng))) {
-      const batch = withPrior(raw, pair, o.negatives, rng);
+      const batch = batchWithSupportNegatives(raw, pair, o.negatives, rng);
       const B = batch.pos.length;
       const P = batch.pool.length;
       const cost = tf.tidy(() => {
-        const posF = tf.tensor2d(batch.posF!, [B, pair.width]);
-        const poolF = tf.tensor2d(batch.poolF!, [B * P, pair.width]);
+        const posF = tf.tensor2d(batch.posF, [B, pair.width]);
+        const poolF = tf.tensor2d(batch.poolF, [B * P, pair.width]);
         const negWeights = tf.tensor2d(batch.negWeights, [B, P]);
         return optimizer.minimize(() => {
           const w = tf.reshape(prior.w, [-1, 1]) as tf.Tensor2D;
@@ -292,7 +238,7 @@ export abstract class TowerRecommender implements Recommender {
           rng,
           batches: (p) => ({ count: Math.ceil(p.left.length / o.batchSize), batches: bprBatches(p, positivesOf, { batchSize: o.batchSize, negatives: o.negatives, nItems }, rng) }),
           step: (raw) => {
-            const batch = pair !== undefined ? withPrior(raw, pair, o.negatives, rng) : { ...raw, posF: undefined, poolF: undefined };
+            const batch = pair !== undefined ? batchWithSupportNegatives(raw, pair, o.negatives, rng) : { ...raw, posF: undefined, poolF: undefined };
             const prior = this.prior;
             const cost = tf.tidy(() => {
               const leftIdx = tf.tensor1d(batch.left, "int32");

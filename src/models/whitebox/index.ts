@@ -12,7 +12,7 @@ import { DataError, InputError, ModelFitError } from "../../errors.js";
 import { popularityTieBreak } from "../counting.js";
 import { pairFeaturesWithData, priorParts, addPrior, type PairPrior } from "../pair-prior.js";
 import { pairTables, type PairFeature } from "../pair-features.js";
-import { pairTraining, type PairTraining } from "../pair-training.js";
+import { batchWithSupportNegatives, pairTraining, type PairTraining } from "../pair-training.js";
 import { rankByScoring } from "../rank.js";
 import type { AdapterHandle, ContextUse, FitOptions, FitReport, RankedList, RankOptions, Recommender, RequestContext, ScoreComponents, WordAttribution } from "../recommender.js";
 import { meanNdcgAt10 } from "../validation.js";
@@ -272,39 +272,10 @@ export class WhiteboxRecommender implements Recommender {
    */
   private step(raw: BprBatch, pair: PairTraining, packed: PackedWords, rng: () => number, phase: "prior" | "all", optimizer: tf.Optimizer, priorOptimizer: tf.Optimizer): number {
     const K = this.options.negatives;
+    const { pool, negWeights, posF, poolF } = batchWithSupportNegatives(raw, pair, K, rng);
     const B = raw.pos.length;
-    const P0 = raw.pool.length;
-    const P = P0 + B;
-    const pool = new Int32Array(P);
-    pool.set(raw.pool);
-    const negWeights = new Float32Array(B * P);
-    for (let b = 0; b < B; b++) {
-      negWeights.set(raw.negWeights.subarray(b * P0, (b + 1) * P0), b * P);
-      const s = pair.support(raw.left[b]);
-      pool[P0 + b] = s.length > 0 ? s[Math.floor(rng() * s.length)] : raw.pool[0];
-      let moved = pair.informativeCount(raw.left[b], K, rng);
-      for (let p = 0; p < P0 && moved > 0; p++) {
-        while (negWeights[b * P + p] > 0 && moved > 0) {
-          negWeights[b * P + p]--;
-          negWeights[b * P + P0 + b]++;
-          moved--;
-        }
-      }
-    }
+    const P = pool.length;
     const W = pair.width;
-    const posF = pair.features(raw.left, raw.pos);
-    const rowsL: number[] = [];
-    const itemsL: number[] = [];
-    for (let b = 0; b < B; b++) for (let p = 0; p < P; p++) {
-      rowsL.push(raw.left[b]);
-      itemsL.push(pool[p]);
-    }
-    // Features only where the pair weighs (the rest cost nothing).
-    const poolF = new Float32Array(B * P * W);
-    const weighed: number[] = [];
-    for (let c = 0; c < B * P; c++) if (negWeights[c] > 0) weighed.push(c);
-    const some = pair.features(weighed.map((c) => rowsL[c]), weighed.map((c) => itemsL[c]));
-    weighed.forEach((c, i) => poolF.set(some.subarray(i * W, (i + 1) * W), c * W));
     // The batch's distinct texts are encoded once; each positive picks its row.
     const distinct = [...new Set(raw.left)];
     const at = new Map(distinct.map((r, i) => [r, i]));
