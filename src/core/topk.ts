@@ -42,8 +42,13 @@ export function topK(scores: ArrayLike<number>, k: number, options: TopKOptions 
     }
   };
   function swap(a: number, b: number) {
-    [heapIdx[a], heapIdx[b]] = [heapIdx[b], heapIdx[a]];
-    [heapVal[a], heapVal[b]] = [heapVal[b], heapVal[a]];
+    // Temporaries, not destructuring: array literals here allocated on every sift and fed the GC on hot paths.
+    const i = heapIdx[a];
+    heapIdx[a] = heapIdx[b];
+    heapIdx[b] = i;
+    const v = heapVal[a];
+    heapVal[a] = heapVal[b];
+    heapVal[b] = v;
   }
   for (let i = 0; i < scores.length; i++) {
     if (excluded(i)) continue;

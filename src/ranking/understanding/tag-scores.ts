@@ -11,6 +11,8 @@ import type { Understood } from "./understand.js";
 export class TagScorer {
   private readonly postings = new Map<string, Int32Array>();
   private readonly keysOf: readonly ReadonlySet<string>[];
+  /** Each request's wanted tags normalized once: `score` runs per candidate row, hundreds of times per request. */
+  private readonly wantedKeys = new WeakMap<Understood, readonly { readonly key: string; readonly weight: number }[]>();
 
   /** @param itemTags each row's tags as the catalog spells them. */
   constructor(itemTags: readonly (readonly string[])[]) {
@@ -35,25 +37,45 @@ export class TagScorer {
   score(understood: Understood, row: number): number {
     const keys = this.keysOf[row];
     let s = 0;
-    for (const t of understood.wanted) if (keys.has(normalizeTerm(t.tag))) s += t.weight;
+    for (const t of this.wanted(understood)) if (keys.has(t.key)) s += t.weight;
     return s;
+  }
+
+  private wanted(understood: Understood): readonly { readonly key: string; readonly weight: number }[] {
+    let w = this.wantedKeys.get(understood);
+    if (w === undefined) this.wantedKeys.set(understood, (w = understood.wanted.map((t) => ({ key: normalizeTerm(t.tag), weight: t.weight }))));
+    return w;
   }
 
   /** Every row's tag score (0 for rows carrying no wanted tag). */
   scores(understood: Understood): Float32Array {
     const out = new Float32Array(this.keysOf.length);
-    for (const t of understood.wanted) for (const r of this.postings.get(normalizeTerm(t.tag)) ?? []) out[r] += t.weight;
+    for (const t of this.wanted(understood)) for (const r of this.postings.get(t.key) ?? []) out[r] += t.weight;
     return out;
   }
 
   /**
    * Up to `n` accepted rows with the highest positive tag scores, best first (ties by lower row): the candidates a
    * ranker adds to its model's, so a track carrying every wanted tag is never missed because the model ranked it low.
+   * `accept` is asked only of rows that could make the list, best first: a popular tag is carried by thousands of
+   * rows, and filtering all of them cost more than the rest of a served request (HTTP throughput 110 -> 40 req/s).
    */
   top(understood: Understood, n: number, accept: (row: number) => boolean = () => true): number[] {
     if (understood.wanted.length === 0 || n <= 0) return [];
     const s = this.scores(understood);
-    for (let r = 0; r < s.length; r++) if (s[r] > 0 && !accept(r)) s[r] = 0;
-    return Array.from(topK(s, n)).filter((r) => s[r] > 0);
+    let positive = 0;
+    for (let r = 0; r < s.length; r++) if (s[r] > 0) positive++;
+    const verdict = new Map<number, boolean>();
+    const accepted = (r: number) => {
+      let v = verdict.get(r);
+      if (v === undefined) verdict.set(r, (v = accept(r)));
+      return v;
+    };
+    // Widen the window until n rows pass or every positive row was seen: one pass when few rows are rejected.
+    for (let window = Math.min(positive, n); ; window = Math.min(positive, window * 4)) {
+      if (window === 0) return [];
+      const out = topK(s, window).filter((r) => s[r] > 0 && accepted(r));
+      if (out.length >= n || window === positive) return out.slice(0, n);
+    }
   }
 }
