@@ -3,7 +3,6 @@
  * it carries. One scorer per catalog (or benchmark domain), over its rows; the ranker and `eval --models served`
  * both score with it.
  */
-import { topK } from "../../core/topk.js";
 import { normalizeTerm } from "../constraints.js";
 import type { Understood } from "./understand.js";
 
@@ -11,6 +10,8 @@ import type { Understood } from "./understand.js";
 export class TagScorer {
   private readonly postings = new Map<string, Int32Array>();
   private readonly keysOf: readonly ReadonlySet<string>[];
+  /** `top`'s accumulator, all zeros between calls (JavaScript runs one call at a time). */
+  private readonly scratch: Float32Array;
   /** Each request's wanted tags normalized once: `score` runs per candidate row, hundreds of times per request. */
   private readonly wantedKeys = new WeakMap<Understood, readonly { readonly key: string; readonly weight: number }[]>();
 
@@ -27,6 +28,7 @@ export class TagScorer {
       return keys;
     });
     for (const [k, l] of lists) this.postings.set(k, Int32Array.from(l));
+    this.scratch = new Float32Array(itemTags.length);
   }
 
   get rows(): number {
@@ -62,20 +64,33 @@ export class TagScorer {
    */
   top(understood: Understood, n: number, accept: (row: number) => boolean = () => true): number[] {
     if (understood.wanted.length === 0 || n <= 0) return [];
-    const s = this.scores(understood);
-    let positive = 0;
-    for (let r = 0; r < s.length; r++) if (s[r] > 0) positive++;
-    const verdict = new Map<number, boolean>();
-    const accepted = (r: number) => {
-      let v = verdict.get(r);
-      if (v === undefined) verdict.set(r, (v = accept(r)));
-      return v;
-    };
-    // Widen the window until n rows pass or every positive row was seen: one pass when few rows are rejected.
-    for (let window = Math.min(positive, n); ; window = Math.min(positive, window * 4)) {
-      if (window === 0) return [];
-      const out = topK(s, window).filter((r) => s[r] > 0 && accepted(r));
-      if (out.length >= n || window === positive) return out.slice(0, n);
+    // Sums over the postings of the wanted tags only, grouped by score: a score is a sum of a few tag weights, so
+    // there are few distinct values, and walking the groups best first stops after n accepted rows. (A dense top-k
+    // over every row, widened when rows were rejected, took a third of a served request's time.)
+    const sum = this.scratch;
+    const touched: number[] = [];
+    for (const t of this.wanted(understood))
+      for (const r of this.postings.get(t.key) ?? []) {
+        if (sum[r] === 0) touched.push(r);
+        sum[r] += t.weight;
+      }
+    const groups = new Map<number, number[]>();
+    for (const r of touched) {
+      const v = sum[r];
+      sum[r] = 0;
+      if (!(v > 0)) continue;
+      let g = groups.get(v);
+      if (g === undefined) groups.set(v, (g = []));
+      g.push(r);
     }
+    const out: number[] = [];
+    for (const v of [...groups.keys()].sort((a, b) => b - a)) {
+      for (const r of groups.get(v)!.sort((a, b) => a - b)) {
+        if (!accept(r)) continue;
+        out.push(r);
+        if (out.length === n) return out;
+      }
+    }
+    return out;
   }
 }
