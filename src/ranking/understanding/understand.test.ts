@@ -97,11 +97,12 @@ describe("TagScorer and the understood component", () => {
   });
   it("top equals sorting every row by score (ties by lower row) and filtering, on random catalogs and filters", () => {
     const rand = mulberry32(7);
-    const vocab = ["a", "b", "c", "d", "e", "f"];
+    const vocab = ["a", "b", "c", "d", "e", "f", "g", "h"];
     for (let trial = 0; trial < 50; trial++) {
       const items = Array.from({ length: 200 }, () => vocab.filter(() => rand() < 0.3));
       const scorer = new TagScorer(items);
-      const wanted = vocab.filter(() => rand() < 0.5).map((tag) => ({ tag, weight: Math.round(rand() * 4) / 2, from: tag, source: "literal" as const }));
+      // Even trials: few distinct sums (one pass per value); odd: many (the sort).
+      const wanted = vocab.filter(() => rand() < 0.5).map((tag) => ({ tag, weight: trial % 2 === 0 ? Math.round(rand() * 4) / 2 : rand(), from: tag, source: "literal" as const }));
       const understood = { ...u.understand(""), wanted };
       const rejected = new Set(Array.from({ length: 200 }, (_, r) => r).filter(() => rand() < 0.4));
       const accept = (r: number) => !rejected.has(r);
