@@ -3,6 +3,7 @@
  * it carries. One scorer per catalog (or benchmark domain), over its rows; the ranker and `eval --models served`
  * both score with it.
  */
+import { topK } from "../../core/topk.js";
 import { normalizeTerm } from "../constraints.js";
 import type { Understood } from "./understand.js";
 
@@ -64,13 +65,18 @@ export class TagScorer {
    */
   top(understood: Understood, n: number, accept: (row: number) => boolean = () => true): number[] {
     if (understood.wanted.length === 0 || n <= 0) return [];
-    // Sums over the postings of the wanted tags; the rows with a positive sum grouped by it, each group in row order
-    // (one scan over the rows, no sort of thousands of rows); then the groups best first, asking accept only until n
-    // rows pass. A score is a sum of a few tag weights, so there are far fewer groups than rows. (A dense top-k
-    // widened when rows were rejected took a third of a served request's time.)
+    // Sums over the postings of the wanted tags, then the best 2n rows by a bounded heap, asking accept only of them,
+    // best first. Only when more than n of those are rejected, every positive row, grouped by score in one scan (each
+    // group in row order), groups best first. (Asking accept of every positive row, or widening a dense top-k, took a
+    // third of a served request's time: a popular tag is carried by thousands of rows.)
     const sum = this.scratch;
     try {
       for (const t of this.wanted(understood)) for (const r of this.postings.get(t.key) ?? []) sum[r] += t.weight;
+      const out: number[] = [];
+      const best = topK(sum, Math.min(sum.length, 2 * n)).filter((r) => sum[r] > 0);
+      for (const r of best) if (accept(r) && out.push(r) === n) return out;
+      if (best.length < 2 * n) return out;
+      out.length = 0;
       const groups = new Map<number, number[]>();
       for (let r = 0; r < sum.length; r++) {
         const v = sum[r];
@@ -79,7 +85,6 @@ export class TagScorer {
         if (g === undefined) groups.set(v, [r]);
         else g.push(r);
       }
-      const out: number[] = [];
       for (const v of [...groups.keys()].sort((a, b) => b - a))
         for (const r of groups.get(v)!) if (accept(r) && out.push(r) === n) return out;
       return out;

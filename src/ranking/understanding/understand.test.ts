@@ -104,7 +104,9 @@ describe("TagScorer and the understood component", () => {
       // Even trials: few distinct sums (one pass per value); odd: many (the sort).
       const wanted = vocab.filter(() => rand() < 0.5).map((tag) => ({ tag, weight: trial % 2 === 0 ? Math.round(rand() * 4) / 2 : rand(), from: tag, source: "literal" as const }));
       const understood = { ...u.understand(""), wanted };
-      const rejected = new Set(Array.from({ length: 200 }, (_, r) => r).filter(() => rand() < 0.4));
+      // Up to 90% rejected, so the exhaustive path (more than n of the best 2n rejected) runs too.
+      const share = (trial % 5) / 5 + 0.1;
+      const rejected = new Set(Array.from({ length: 200 }, (_, r) => r).filter(() => rand() < share));
       const accept = (r: number) => !rejected.has(r);
       const n = 1 + Math.floor(rand() * 60);
       const all = scorer.scores(understood);
