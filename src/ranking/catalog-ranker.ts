@@ -17,6 +17,7 @@ import { DenseIndex } from "../store/memory/dense-index.js";
 import { MemoryCatalog } from "../store/memory/index.js";
 import { bindModel, servingRequest, type BoundModel, type ListenerRows } from "./bound-model.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
+import type { CoListening } from "./co-listening.js";
 import { normalizeTerm, type ParsedRequest } from "./constraints.js";
 import type { ArtistDescriptions } from "./understanding/references.js";
 import { diversify, diversityOptions, type DiversityInput, type DiversityItem, type DiversityOptions } from "./diversity.js";
@@ -177,6 +178,8 @@ export class CatalogRanker {
     private readonly bound: BoundModel | undefined,
     /** Album and artist by item id where the catalog's source has them (see albums.ts). */
     private readonly groups: ReadonlyMap<string, Pick<DiversityItem, "album" | "artist">> | undefined,
+    /** Who the items' listeners also play, where the catalog has listening histories (see co-listening.ts). */
+    private readonly coListening: CoListening | undefined,
   ) {}
 
   /** Loads what ranking needs from the catalog once (vocabulary for constraints, normalised text vectors). */
@@ -205,6 +208,11 @@ export class CatalogRanker {
       describe?: ArtistDescriptions;
       /** Album and artist by item id for diversity (catalogGroups in albums.ts); without them only `artist` is read. */
       groups?: ReadonlyMap<string, Pick<DiversityItem, "album" | "artist">>;
+      /**
+       * The catalog's listening histories (catalogCoListening in albums.ts): "like X" then means what X's listeners
+       * also play. Without them, X's neighbours are the items nearest its text vector.
+       */
+      coListening?: CoListening;
     } = {},
   ): Promise<CatalogRanker> {
     const info = catalog.info();
@@ -258,6 +266,7 @@ export class CatalogRanker {
       new CatalogEntities(items),
       bound,
       options.groups,
+      options.coListening,
     );
   }
 
@@ -318,12 +327,11 @@ export class CatalogRanker {
     }
     if (named.length > 0) {
       const range = Math.max(...base) - Math.min(...base);
-      const centroid = this.centroid(named.flatMap((m) => m.rows));
       const similarity = new Map(named.flatMap((m) => m.rows.map((r) => [r, m.similarity] as const)));
-      scored.forEach((c) => {
+      const neighbour = this.neighbourhood(named, scored.map((c) => c.row));
+      scored.forEach((c, j) => {
         const sim = similarity.get(c.row);
-        const neighbour = centroid !== undefined ? this.dot(c.row, centroid) : 0;
-        c.components.entity = w.entity * ((sim !== undefined ? (range + spread) * sim : 0) + spread * neighbour);
+        c.components.entity = w.entity * ((sim !== undefined ? 2 * (range + spread) * sim : 0) + neighbour.weight(range, spread) * neighbour.of[j]);
       });
     }
     const ranked = scored.map((c) => ({ ...c, score: Object.values(c.components).reduce((a, b) => a + b, 0) }));
@@ -451,10 +459,36 @@ export class CatalogRanker {
     }));
   }
 
-  /** The named artists' items that pass the filter, and the `pool` items nearest their mean text vector. */
+  /**
+   * How near each of `rows` is to the named artists, and what that is worth: with listening histories, the cosine of
+   * listener sets relative to the nearest candidate's (the artist X's listeners play most lifts by the scores' whole
+   * range, so "like X" lists X's neighbours); without, the cosine with their mean text vector, worth one spread.
+   */
+  private neighbourhood(named: readonly ArtistMatch[], rows: readonly number[]): { of: number[]; weight: (range: number, spread: number) => number } {
+    const namedRows = named.flatMap((m) => m.rows);
+    if (this.coListening !== undefined) {
+      const near = this.coListening.similarTo(namedRows.map((r) => this.items[r].id));
+      const of = rows.map((r) => near.get(this.items[r].id) ?? 0);
+      const best = Math.max(...of, 1e-10);
+      return { of: of.map((v) => v / best), weight: (range, spread) => range + spread };
+    }
+    const centroid = this.centroid(namedRows);
+    return { of: rows.map((r) => (centroid !== undefined ? this.dot(r, centroid) : 0)), weight: (_, spread) => spread };
+  }
+
+  /**
+   * The named artists' items that pass the filter, and the `pool` items nearest them: most co-listened where the
+   * catalog has listening histories, else nearest their mean text vector.
+   */
   private entityCandidates(named: readonly ArtistMatch[], pool: number, accept: (row: number) => boolean): number[] {
     if (named.length === 0) return [];
     const own = named.flatMap((m) => m.rows).filter(accept);
+    if (this.coListening !== undefined) {
+      const ids = named.flatMap((m) => m.rows).map((r) => this.items[r].id);
+      const rowOf = (id: string) => this.rowOf.get(id);
+      const near = this.coListening.similar(ids, pool, (id) => rowOf(id) !== undefined && accept(rowOf(id)!));
+      return [...own, ...near.map((x) => rowOf(x.id)!)];
+    }
     const centroid = this.centroid(named.flatMap((m) => m.rows));
     if (centroid === undefined) return own;
     this.neighbourIndex ??= DenseIndex.build(this.vectors);

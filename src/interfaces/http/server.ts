@@ -3,6 +3,7 @@
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
 import type { ArtistDescriptions } from "../../ranking/understanding/references.js";
+import type { CoListening } from "../../ranking/co-listening.js";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
 import type { ProfileModel } from "../../ranking/profiles.js";
@@ -44,6 +45,8 @@ export interface ServerOptions {
   readonly models?: Readonly<Record<string, ServingModel>>;
   /** Descriptions of artists outside each catalog (Last.fm-2k tags), by catalog name (see ranking/albums.ts). */
   readonly describe?: Readonly<Record<string, ArtistDescriptions>>;
+  /** Listening histories per catalog that has them, so "like X" means what X's listeners also play (see ranking/albums.ts). */
+  readonly coListening?: Readonly<Record<string, CoListening>>;
   /** Album and artist by item id per catalog, for diverse top lists (see ranking/albums.ts). */
   readonly groups?: Readonly<Record<string, ReadonlyMap<string, { album?: string; artist?: string }>>>;
   /**
@@ -123,6 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       onModelRejected: options.onModelRejected && ((reason) => options.onModelRejected!(catalog.name, reason)),
       ...(options.groups?.[catalog.name] !== undefined ? { groups: options.groups[catalog.name] } : {}),
       ...(options.describe?.[catalog.name] !== undefined ? { describe: options.describe[catalog.name] } : {}),
+      ...(options.coListening?.[catalog.name] !== undefined ? { coListening: options.coListening[catalog.name] } : {}),
     });
     return { catalog, ranker, models: models ?? (model ? [model.name] : []) };
   };

@@ -33,8 +33,8 @@ describe("ArtistDescriptions", () => {
 });
 
 describe("understanding an artist outside the catalog", () => {
-  const catalog = [["electronic", "house"], ["dance", "pop"], ["rock"], ["alternative", "rock"], ["jazz"]];
-  const u = new RequestUnderstanding(catalog, { describe: d, catalogArtist: (n) => n.toLowerCase() === "in house band" });
+  const catalog = [["electronic", "house"], ["dance", "pop"], ["rock"], ["alternative", "rock"], ["jazz"], ["muse", "rock"], ["music", "songs"]];
+  const u = new RequestUnderstanding(catalog, { describe: d, catalogArtist: (n) => ["in house band", "muse"].includes(n.toLowerCase()) });
   it("ranks by the tags the catalog has, weighted by share, and says which artist and tags", () => {
     const r = u.understand("songs like Daft Punk");
     expect(r.outside).toEqual([{ name: "Daft Punk", tags: ["electronic", "house", "dance", "french"] }]);
@@ -48,5 +48,14 @@ describe("understanding an artist outside the catalog", () => {
     expect(r.outside.map((o) => o.name)).toEqual(["Radiohead", "Daft Punk"]);
     expect(r.rejectedTags).toEqual(["jazz"]);
     expect(u.understand("music like In House Band").outside).toEqual([]);
+  });
+  it("does not read a catalog artist's name as tags (Last.fm tags artists by their names)", () => {
+    expect(u.understand("music like In House Band").wanted.map((t) => t.tag)).not.toContain("house");
+    expect(u.understand("music like In House Band, with some jazz").wanted.map((t) => t.tag)).toContain("jazz");
+    expect(u.understand("house music").wanted.map((t) => t.tag)).toContain("house");
+    // An artist whose name is also a tag: after "like", the artist.
+    expect(u.understand("songs like Muse").wanted.map((t) => t.tag)).not.toContain("muse");
+    // Words every request uses are not tags, though some listener tagged something "music".
+    expect(u.understand("some music, songs please").wanted).toEqual([]);
   });
 });

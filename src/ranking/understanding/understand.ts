@@ -86,6 +86,12 @@ function occurrences(ws: readonly string[], phrase: readonly string[]): number[]
   return out;
 }
 
+/**
+ * Words every request may use for "what I want" ("some music", "songs like X") that Last.fm listeners also use as
+ * tags: in a request they say nothing about the sound, so they never match a tag literally.
+ */
+const REQUEST_WORDS: ReadonlySet<string> = new Set(["music", "song", "songs", "track", "tracks", "tune", "tunes", "artist", "artists", "band", "bands", "stuff", "playlist"]);
+
 const REFERENCE = /\b(?:(?:sounds?|sounding)\s+like|songs?\s+like|music\s+like|stuff\s+like|similar\s+to|in\s+the\s+(?:style|vein)\s+of|reminiscent\s+of|inspired\s+by|like)\s+([^,.;!?]+?)(?=\s*(?:[,.;!?]|\bbut\b|\bwith\b|\bfor\b|\bplease\b|$))/gi;
 /** Decades written in digits: 80s, '80s, 1980s, 1987. */
 const DECADE = /(?:^|[^\p{L}\p{N}])(?:'|’)?((?:19|20)?\d0)['’]?s\b|\b((?:19[5-9]|20[0-2])\d)\b/gu;
@@ -154,7 +160,21 @@ export class RequestUnderstanding {
       const had = wanted.get(key);
       if (had === undefined || had.weight < weight) wanted.set(key, { tag, weight, from, source });
     };
+    const referred = [...parsed.text.matchAll(REFERENCE)]
+      .flatMap((m) => m[1].split(/\s*(?:&|\/|\band\b|\bor\b)\s*/i))
+      .map((r) => r.trim())
+      .filter((r) => r !== "");
+    const references = referred.filter((r) => this.tagOf.get(normalizeTerm(r)) === undefined);
+    // The words of a catalog artist the request refers to name that artist, not tags: Last.fm has tags such as
+    // "coldplay" or "muse", and "like Coldplay" must not mean "tagged coldplay".
+    const named = new Set<number>();
+    for (const ref of referred) {
+      if (!this.catalogArtist(ref)) continue;
+      const rw = words(ref);
+      for (const start of occurrences(ws, rw)) rw.forEach((_, j) => named.add(start + j));
+    }
     ws.forEach((w, i) => {
+      if (named.has(i) || REQUEST_WORDS.has(w)) return;
       for (const form of forms(w)) {
         for (const { key, words: tw } of this.tagsByWord.get(form) ?? []) {
           const compact = tw.length > 1 && form === tw.join("");
@@ -163,7 +183,7 @@ export class RequestUnderstanding {
       }
     });
     for (const { entry, words: pw } of this.lexicon) {
-      if (occurrences(ws, pw).length === 0) continue;
+      if (occurrences(ws, pw).every((start) => pw.some((_, j) => named.has(start + j)))) continue;
       for (const [key, weight] of Object.entries(entry.tags)) want(key, weight * this.implied, entry.phrase, entry.kind);
     }
     for (const m of parsed.text.matchAll(DECADE)) {
@@ -171,10 +191,6 @@ export class RequestUnderstanding {
       // Catalogs write decades either way: "80s" (Last.fm, Jamendo) or "1980s".
       for (const key of [`${decade % 100 === 0 ? "00" : String(decade % 100).padStart(2, "0")}s`, `${decade}s`]) want(key, 1, m[0].trim(), "decade");
     }
-    const references = [...parsed.text.matchAll(REFERENCE)]
-      .flatMap((m) => m[1].split(/\s*(?:&|\/|\band\b|\bor\b)\s*/i))
-      .map((r) => r.trim())
-      .filter((r) => r !== "" && this.tagOf.get(normalizeTerm(r)) === undefined);
     const outside: { name: string; tags: string[] }[] = [];
     for (const ref of references) {
       if (this.describe === undefined || this.catalogArtist(ref)) continue;

@@ -115,14 +115,18 @@ export function registerAskCommand(program: Command, config: Config): void {
       try {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
         const listener = opts.user !== undefined ? await listenerOf(config, catalog, opts.user) : { ask: {} };
-        const { catalogGroups, catalogDescriptions } = await import("../../../ranking/albums.js");
-        // Last.fm-2k descriptions are only read when the request refers to something ("like X", "similar to X").
-        const describe = /\b(?:like|similar\s+to|style\s+of|vein\s+of|reminiscent\s+of|inspired\s+by)\b/i.test(request) ? await catalogDescriptions(config, opts.catalog) : undefined;
+        const { catalogGroups, catalogDescriptions, catalogCoListening } = await import("../../../ranking/albums.js");
+        // Last.fm-2k descriptions and listening histories are only read when the request refers to something ("like
+        // X", "similar to X").
+        const refers = /\b(?:like|similar\s+to|style\s+of|vein\s+of|reminiscent\s+of|inspired\s+by)\b/i.test(request);
+        const describe = refers ? await catalogDescriptions(config, opts.catalog) : undefined;
+        const coListening = refers ? await catalogCoListening(config, opts.catalog) : undefined;
         const groups = opts.diversity !== false ? await catalogGroups(config, opts.catalog) : undefined;
         const ranker = await CatalogRanker.open(catalog, encoder, {
           ...(listener.taste !== undefined ? { taste: listener.taste } : {}),
           ...(groups !== undefined ? { groups } : {}),
           ...(describe !== undefined ? { describe } : {}),
+          ...(coListening !== undefined ? { coListening } : {}),
           model,
           // --model auto: a stale model must not make `ask` unusable; a model asked for by name must fit.
           ...(opts.model === "auto" ? { onModelRejected: (reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking by text match meanwhile\n`) } : {}),

@@ -68,7 +68,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const models: Record<string, ServingModel> = {};
     const trained: Record<string, readonly string[]> = {};
     const groups: Record<string, ReadonlyMap<string, { album?: string; artist?: string }>> = {};
-    const { catalogGroups, catalogDescriptions } = await import("../../../ranking/albums.js");
+    const { catalogGroups, catalogDescriptions, catalogCoListening } = await import("../../../ranking/albums.js");
+    const coListening: Record<string, import("../../../ranking/co-listening.js").CoListening> = {};
     const describe: Record<string, import("../../../ranking/understanding/references.js").ArtistDescriptions> = {};
     const open = async (name: string) => {
       const catalog = await openBuiltCatalog(config, name);
@@ -88,6 +89,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       if (g !== undefined) groups[name] = g;
       const d = await catalogDescriptions(config, name);
       if (d !== undefined) describe[name] = d;
+      const c = await catalogCoListening(config, name);
+      if (c !== undefined) coListening[name] = c;
     }
     // Profiles (APRON) for the catalogs that have a trained profile model; the others answer 404 on /v1/users/me/profile.
     const { PROFILE_CATALOGS, profileModelDir } = await import("../../../ranking/profile-catalogs.js");
@@ -107,6 +110,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       trainedModels: trained,
       groups,
       describe,
+      coListening,
       ...(profiles !== undefined ? { profiles: { models: profileModels, view: profiles.profileView } } : {}),
       // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
       ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
