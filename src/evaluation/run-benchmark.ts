@@ -40,6 +40,8 @@ export interface RunBenchmarkOptions {
   readonly half?: Half;
   /** Also report each model on each hash half (rows "model [dev]", "model [holdout]") from the same rankings. */
   readonly bothHalves?: boolean;
+  /** Options per model name (e.g. `{ convretrieval: { trainDialogs: "d.jsonl" } }`), passed to its factory. */
+  readonly modelOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Overrides model construction (tests). */
   readonly createModel?: (name: string) => Recommender;
   /** Overrides the benchmark looked up by `benchmark` (tests). */
@@ -69,7 +71,7 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
         ? servedFor(config, spec.name, name === "served-diverse")
         : name === STATE_MODEL
           ? stateRecommender(config, options.encoder, options.log)
-          : createRecommender(name));
+          : createRecommender(name, options.modelOptions?.[name]));
   if (options.models.some((m) => m === "served" || m === "served-diverse") && !SERVED_BENCHMARKS.includes(spec.name)) {
     throw new InputError(`served and served-diverse rank the way ask does over a catalog's tagged items: they are measured on ${SERVED_BENCHMARKS.join(" and ")}, not ${spec.name}`, { field: "models" });
   }
