@@ -46,7 +46,7 @@ export function bindModel(model: ServingModel, catalog: string, ids: readonly st
 }
 
 /** The serving request of one ask: the listener's ranker rows become model rows. */
-export function servingRequest(bound: BoundModel, text: string, vector: Float32Array, listener: ListenerRows): ServingRequest {
+export function servingRequest(bound: BoundModel, text: string, vector: Float32Array, listener: ListenerRows, wordVectors?: Float32Array): ServingRequest {
   const toModel = (rows: readonly number[]) => rows.map((r) => bound.modelRow[r]);
   const turns = listener.turns?.map(
     (t): DialogueTurn => ({
@@ -59,6 +59,7 @@ export function servingRequest(bound: BoundModel, text: string, vector: Float32A
   return {
     text,
     vector,
+    ...(wordVectors !== undefined ? { wordVectors } : {}),
     ...(listener.user !== undefined ? { user: listener.user } : {}),
     ...(listener.history !== undefined ? { history: { items: toModel(listener.history.rows), ...(listener.history.weights !== undefined ? { weights: listener.history.weights } : {}) } } : {}),
     ...(turns !== undefined ? { turns } : {}),

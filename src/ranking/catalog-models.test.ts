@@ -44,12 +44,12 @@ describe("catalog models", () => {
     expect((await openCatalogModel(config, "jamendo", "jam-avg"))?.name).toBe("jam-avg");
     expect(await openCatalogModel(config, "jamendo", "none")).toBeUndefined();
     await expect(openCatalogModel(config, "jamendo", "bm25")).rejects.toThrow(/unknown model "bm25"/);
-    await expect(openCatalogModel(config, "jamendo", "talkrec-x")).rejects.toThrow(/unknown model "talkrec-x"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, text2tracks-semantic/);
+    await expect(openCatalogModel(config, "jamendo", "talkrec-x")).rejects.toThrow(/unknown model "talkrec-x"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, whitebox, text2tracks-semantic/);
     await expect(openCatalogModel(config, "jamendo", "jam-moe")).rejects.toThrow(/run `npx askmusic train jamendo --model jam-moe`/);
   });
 
   it("the auto order is one list, best first, and every servable model has a form", () => {
-    expect(SERVABLE_MODELS).toEqual(["jam-cross", "jam-avg", "jam-moe", "talkrec", "text2tracks-semantic"]);
+    expect(SERVABLE_MODELS).toEqual(["jam-cross", "jam-avg", "jam-moe", "talkrec", "whitebox", "text2tracks-semantic"]);
   });
 
   it("a directory holding another model's serving form is refused, naming it", async () => {
