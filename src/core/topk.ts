@@ -42,12 +42,21 @@ export function topK(scores: ArrayLike<number>, k: number, options: TopKOptions 
     }
   };
   function swap(a: number, b: number) {
-    [heapIdx[a], heapIdx[b]] = [heapIdx[b], heapIdx[a]];
-    [heapVal[a], heapVal[b]] = [heapVal[b], heapVal[a]];
+    // Temporaries, not destructuring: array literals here allocated on every sift and fed the GC on hot paths.
+    const i = heapIdx[a];
+    heapIdx[a] = heapIdx[b];
+    heapIdx[b] = i;
+    const v = heapVal[a];
+    heapVal[a] = heapVal[b];
+    heapVal[b] = v;
   }
   for (let i = 0; i < scores.length; i++) {
-    if (excluded(i)) continue;
-    const v = Number.isNaN(scores[i]) ? -Infinity : scores[i];
+    const raw = scores[i];
+    const v = raw !== raw ? -Infinity : raw; // NaN
+    // Once the heap is full, most scores lose to its root: reject them before the exclusion test and any call.
+    // (i only grows, so an equal score never beats the root's lower index.)
+    if (heapIdx.length === k && v <= heapVal[0]) continue;
+    if (ex !== undefined && excluded(i)) continue;
     if (heapIdx.length < k) {
       heapIdx.push(i);
       heapVal.push(v);

@@ -19,6 +19,7 @@ import { catalogGroups } from "../ranking/albums.js";
 import { modelDir, trainedModels } from "../ranking/catalog-models.js";
 import { DEFAULT_TRAINED_MODEL, SERVING_FORMS } from "../ranking/serving-forms.js";
 import { SERVED_BENCHMARKS, ServedRecommender } from "./served.js";
+import { STATE_MODEL, stateRecommender } from "./state.js";
 import { encodeQueryVectors, evaluateModel, type ModelResult } from "./runner.js";
 import type { EvalReport } from "./report.js";
 
@@ -39,6 +40,8 @@ export interface RunBenchmarkOptions {
   readonly half?: Half;
   /** Also report each model on each hash half (rows "model [dev]", "model [holdout]") from the same rankings. */
   readonly bothHalves?: boolean;
+  /** Options per model name (e.g. `{ convretrieval: { trainDialogs: "d.jsonl" } }`), passed to its factory. */
+  readonly modelOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Overrides model construction (tests). */
   readonly createModel?: (name: string) => Recommender;
   /** Overrides the benchmark looked up by `benchmark` (tests). */
@@ -61,7 +64,14 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   const spec = options.spec ?? getBenchmark(options.benchmark);
   const features = checkFeatures(spec, options.features);
   const seed = options.seed ?? 42;
-  const create = options.createModel ?? ((name: string) => (name === "served" || name === "served-diverse" ? servedFor(config, spec.name, name === "served-diverse") : createRecommender(name)));
+  const create =
+    options.createModel ??
+    ((name: string) =>
+      name === "served" || name === "served-diverse"
+        ? servedFor(config, spec.name, name === "served-diverse")
+        : name === STATE_MODEL
+          ? stateRecommender(config, options.encoder, options.log)
+          : createRecommender(name, options.modelOptions?.[name]));
   if (options.models.some((m) => m === "served" || m === "served-diverse") && !SERVED_BENCHMARKS.includes(spec.name)) {
     throw new InputError(`served and served-diverse rank the way ask does over a catalog's tagged items: they are measured on ${SERVED_BENCHMARKS.join(" and ")}, not ${spec.name}`, { field: "models" });
   }

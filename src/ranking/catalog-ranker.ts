@@ -418,11 +418,15 @@ export class CatalogRanker {
     const modelAccept = (m: number) => accept(b.rankerRow[m]);
     const top =
       understood !== undefined
-        ? understoodCandidates(prepared, { top: (u, p) => this.tags.top(u, p, accept).map((r) => b.modelRow[r]) }, understood, n, modelAccept)
+        ? understoodCandidates(prepared, { top: (u, p) => this.tags.top(u, p, (r) => accept(r) && b.modelRow[r] >= 0).map((r) => b.modelRow[r]) }, understood, n, modelAccept)
         : prepared.candidates({ k: n, use, accept: modelAccept }).rows;
     const rows = new Set(top.map((m) => b.rankerRow[m]));
     this.entityCandidates(named, Math.max(n, 100), accept).forEach((r) => rows.add(r));
+    // A named artist a partial model does not know still answers its request: at the model's lowest candidate score.
+    const known = [...rows].filter((row) => b.modelRow[row] >= 0);
+    const floor = known.length < rows.size && known.length > 0 ? Math.min(...prepared.score(known.map((row) => b.modelRow[row]))) : 0;
     return [...rows].map((row) => {
+      if (b.modelRow[row] < 0) return { row, components: { unscored: floor }, explained: {} };
       const e = prepared.explain(b.modelRow[row]);
       const explained = {
         ...(e.modalityWeights ? { modalityWeights: e.modalityWeights } : {}),

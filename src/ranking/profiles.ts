@@ -26,7 +26,14 @@ export { PROFILE_CATALOGS, profileModelDir } from "./profile-catalogs.js";
 
 
 const ITEMS_FILE = "items.json";
-const ItemsSchema = z.object({ domain: z.string(), ids: z.array(z.string()), names: z.array(z.string()), links: z.array(z.string()) });
+const ItemsSchema = z.object({
+  domain: z.string(),
+  ids: z.array(z.string()),
+  names: z.array(z.string()),
+  links: z.array(z.string()),
+  /** What training reported (absent in models saved before it was kept). */
+  training: z.record(z.string(), z.unknown()).optional(),
+});
 
 
 function checkCatalog(catalog: string): void {
@@ -40,6 +47,8 @@ export interface ProfileModel {
   readonly ids: readonly string[];
   readonly names: readonly string[];
   readonly links: readonly string[];
+  /** What training reported (epochs, selection NDCG@100, seconds), for display. */
+  readonly training?: Readonly<Record<string, unknown>>;
 }
 
 /** Options of {@link trainProfileModel}. */
@@ -59,26 +68,44 @@ export interface TrainProfileOptions {
  */
 export async function trainProfileModel(config: Config, catalog: string, options: TrainProfileOptions = {}): Promise<{ dir: string; notes: Readonly<Record<string, number | string>> }> {
   checkCatalog(catalog);
-  const domain = options.domain ?? (await buildLastfmProfileDomain(config, { progress: options.progress }));
+  const domain = options.domain ?? (await profileDomain(config, catalog, options.progress));
   const model = new ApronRecommender("apron", options.options);
   try {
     const report = await model.fit(domain, { seed: options.seed ?? 42, log: options.log, onProgress: options.progress });
     const dir = profileModelDir(config, catalog);
-    const items = { domain: domain.name, ids: domain.items.ids, names: domain.items.names, links: domain.items.links ?? domain.items.ids.map(() => "") };
-    await buildDirAtomic(dir, async (tmp) => {
-      await model.save(tmp);
-      await writeFileAtomic(path.join(tmp, ITEMS_FILE), JSON.stringify(items));
-    });
-    return { dir, notes: { ...report.notes, trainSeconds: report.trainSeconds } };
+    const notes = { ...report.notes, trainSeconds: report.trainSeconds };
+    await buildDirAtomic(dir, (tmp) => saveProfileModel(tmp, { catalog, model, ...domainItems(domain), training: notes }));
+    return { dir, notes };
   } finally {
     model.dispose();
   }
 }
 
+/** The listening histories a catalog's profile model trains on (see the file's comment). */
+export async function profileDomain(config: Config, catalog: string, progress?: Progress): Promise<Domain> {
+  checkCatalog(catalog);
+  return buildLastfmProfileDomain(config, { progress });
+}
+
+/** A domain's items as a profile model lists them (ids, names, listen links). */
+export function domainItems(domain: Domain): Pick<ProfileModel, "ids" | "names" | "links"> {
+  return { ids: domain.items.ids, names: domain.items.names, links: domain.items.links ?? domain.items.ids.map(() => "") };
+}
+
+/** Writes a fitted profile model and its items into `dir` (a directory being built: see buildDirAtomic). */
+export async function saveProfileModel(dir: string, pm: ProfileModel): Promise<void> {
+  await pm.model.save(dir);
+  await writeFileAtomic(path.join(dir, ITEMS_FILE), JSON.stringify({ domain: pm.model.domain, ids: pm.ids, names: pm.names, links: pm.links, training: pm.training ?? {} }));
+}
+
 /** Loads the catalog's profile model; a missing one is an InputError saying how to train it. */
 export async function openProfileModel(config: Config, catalog: string): Promise<ProfileModel> {
   checkCatalog(catalog);
-  const dir = profileModelDir(config, catalog);
+  return loadProfileModel(profileModelDir(config, catalog), catalog);
+}
+
+/** Loads a profile model from `dir` (what {@link saveProfileModel} wrote); a missing one is an InputError saying how to train it. */
+export async function loadProfileModel(dir: string, catalog: string): Promise<ProfileModel> {
   const file = path.join(dir, ITEMS_FILE);
   const raw = await fs.readFile(file, "utf8").catch(() => undefined);
   if (raw === undefined) throw new InputError(`catalog "${catalog}" has no profile model: run \`npx askmusic profile train --catalog ${catalog}\``, { field: "catalog" });
@@ -92,7 +119,7 @@ export async function openProfileModel(config: Config, catalog: string): Promise
   const domain = { name: items.domain, items: { ids: items.ids } } as unknown as Domain;
   const model = new ApronRecommender("apron");
   await model.load(dir, domain);
-  return { catalog, model, ids: items.ids, names: items.names, links: items.links };
+  return { catalog, model, ids: items.ids, names: items.names, links: items.links, training: items.training ?? {} };
 }
 
 /** One prototype of a listener's profile as they see it. */

@@ -12,6 +12,7 @@ import { registerIngestCommand } from "./commands/ingest.js";
 import { registerProfileCommand } from "./commands/profile.js";
 import { registerUsersCommand } from "./commands/users.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerSynthDialogsCommand } from "./commands/synth-dialogs.js";
 import { registerTrainCommand } from "./commands/train.js";
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
   registerUsersCommand(program, config);
   registerProfileCommand(program, config);
   registerServeCommand(program, config);
+  registerSynthDialogsCommand(program, config);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

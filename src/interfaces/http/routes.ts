@@ -146,7 +146,9 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const t0 = performance.now();
         const k = body.k ?? 10;
         const records = user ? await ctx.state.listFeedback(user.id, catalog.name) : [];
-        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, body.diversity ?? null, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort()]);
+        // The user's profile edits reach a model that reads a profile (apron); they are part of the answer's key.
+        const edits = user ? await ctx.state.getProfile(user.id, catalog.name) : {};
+        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, body.diversity ?? null, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort(), Object.entries(edits).sort()]);
         let answer = ctx.answers?.get(key);
         if (!answer) {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
@@ -167,6 +169,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
               // An askmusic user is not a user of the catalog: their likes are their listening history.
               ...(likes.length > 0 ? { history: { items: likes } } : {}),
               ...(dislikes.length > 0 ? { filter: { excludeIds: dislikes } } : {}),
+              ...(Object.keys(edits).length > 0 ? { profile: { prototypeWeights: edits } } : {}),
             }),
           );
           answer = {

@@ -266,7 +266,7 @@ describe("a listener's data is theirs", () => {
     const res = await app.inject({ method: "DELETE", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers["cache-control"]).toBe("no-store");
-    expect(res.json()).toEqual({ deleted: "alice", rows: { feedback: 2, profiles: 0, adapters: 0, users: 1 } });
+    expect(res.json()).toEqual({ deleted: "alice", rows: { feedback: 2, profiles: 0, adapters: 0, conversations: 0, users: 1 } });
     expect(await state.getUser("alice")).toBeUndefined();
     expect(await state.listFeedback("alice", "jamendo")).toEqual([]);
     expectProblem(await app.inject({ method: "GET", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } }), 401);

@@ -11,6 +11,10 @@ import type { Understood } from "./understand.js";
 export class TagScorer {
   private readonly postings = new Map<string, Int32Array>();
   private readonly keysOf: readonly ReadonlySet<string>[];
+  /** `top`'s accumulator, all zeros between calls (JavaScript runs one call at a time). */
+  private readonly scratch: Float32Array;
+  /** Each request's wanted tags normalized once: `score` runs per candidate row, hundreds of times per request. */
+  private readonly wantedKeys = new WeakMap<Understood, readonly { readonly key: string; readonly weight: number }[]>();
 
   /** @param itemTags each row's tags as the catalog spells them. */
   constructor(itemTags: readonly (readonly string[])[]) {
@@ -25,6 +29,7 @@ export class TagScorer {
       return keys;
     });
     for (const [k, l] of lists) this.postings.set(k, Int32Array.from(l));
+    this.scratch = new Float32Array(itemTags.length);
   }
 
   get rows(): number {
@@ -35,25 +40,56 @@ export class TagScorer {
   score(understood: Understood, row: number): number {
     const keys = this.keysOf[row];
     let s = 0;
-    for (const t of understood.wanted) if (keys.has(normalizeTerm(t.tag))) s += t.weight;
+    for (const t of this.wanted(understood)) if (keys.has(t.key)) s += t.weight;
     return s;
+  }
+
+  private wanted(understood: Understood): readonly { readonly key: string; readonly weight: number }[] {
+    let w = this.wantedKeys.get(understood);
+    if (w === undefined) this.wantedKeys.set(understood, (w = understood.wanted.map((t) => ({ key: normalizeTerm(t.tag), weight: t.weight }))));
+    return w;
   }
 
   /** Every row's tag score (0 for rows carrying no wanted tag). */
   scores(understood: Understood): Float32Array {
     const out = new Float32Array(this.keysOf.length);
-    for (const t of understood.wanted) for (const r of this.postings.get(normalizeTerm(t.tag)) ?? []) out[r] += t.weight;
+    for (const t of this.wanted(understood)) for (const r of this.postings.get(t.key) ?? []) out[r] += t.weight;
     return out;
   }
 
   /**
    * Up to `n` accepted rows with the highest positive tag scores, best first (ties by lower row): the candidates a
    * ranker adds to its model's, so a track carrying every wanted tag is never missed because the model ranked it low.
+   * `accept` is asked only of rows that could make the list, best first: a popular tag is carried by thousands of
+   * rows, and filtering all of them cost more than the rest of a served request (HTTP throughput 110 -> 40 req/s).
    */
   top(understood: Understood, n: number, accept: (row: number) => boolean = () => true): number[] {
     if (understood.wanted.length === 0 || n <= 0) return [];
-    const s = this.scores(understood);
-    for (let r = 0; r < s.length; r++) if (s[r] > 0 && !accept(r)) s[r] = 0;
-    return Array.from(topK(s, n)).filter((r) => s[r] > 0);
+    // Sums over the postings of the wanted tags, then the best 2n rows by a bounded heap, asking accept only of them,
+    // best first. Only when more than n of those are rejected, every positive row, grouped by score in one scan (each
+    // group in row order), groups best first. (Asking accept of every positive row, or widening a dense top-k, took a
+    // third of a served request's time: a popular tag is carried by thousands of rows.)
+    const sum = this.scratch;
+    try {
+      for (const t of this.wanted(understood)) for (const r of this.postings.get(t.key) ?? []) sum[r] += t.weight;
+      const out: number[] = [];
+      const best = topK(sum, Math.min(sum.length, 2 * n)).filter((r) => sum[r] > 0);
+      for (const r of best) if (accept(r) && out.push(r) === n) return out;
+      if (best.length < 2 * n) return out;
+      out.length = 0;
+      const groups = new Map<number, number[]>();
+      for (let r = 0; r < sum.length; r++) {
+        const v = sum[r];
+        if (!(v > 0)) continue;
+        const g = groups.get(v);
+        if (g === undefined) groups.set(v, [r]);
+        else g.push(r);
+      }
+      for (const v of [...groups.keys()].sort((a, b) => b - a))
+        for (const r of groups.get(v)!) if (accept(r) && out.push(r) === n) return out;
+      return out;
+    } finally {
+      sum.fill(0);
+    }
   }
 }

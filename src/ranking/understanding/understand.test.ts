@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../core/random.js";
 import { candidatePool, understoodComponents, stdev } from "./ranking.js";
 import { relatedTags } from "./related-tags.js";
 import { TagScorer } from "./tag-scores.js";
@@ -93,6 +94,29 @@ describe("TagScorer and the understood component", () => {
     expect(scorer.top(lofi, 3)[0]).toBe(8); // lofi + piano + chillout
     expect(scorer.top(lofi, 20, (r) => r !== 8)).not.toContain(8);
     expect(scorer.top(u.understand("theremin"), 5)).toEqual([]);
+  });
+  it("top equals sorting every row by score (ties by lower row) and filtering, on random catalogs and filters", () => {
+    const rand = mulberry32(7);
+    const vocab = ["a", "b", "c", "d", "e", "f", "g", "h"];
+    for (let trial = 0; trial < 50; trial++) {
+      const items = Array.from({ length: 200 }, () => vocab.filter(() => rand() < 0.3));
+      const scorer = new TagScorer(items);
+      // Even trials: few distinct sums (one pass per value); odd: many (the sort).
+      const wanted = vocab.filter(() => rand() < 0.5).map((tag) => ({ tag, weight: trial % 2 === 0 ? Math.round(rand() * 4) / 2 : rand(), from: tag, source: "literal" as const }));
+      const understood = { ...u.understand(""), wanted };
+      // Up to 90% rejected, so the exhaustive path (more than n of the best 2n rejected) runs too.
+      const share = (trial % 5) / 5 + 0.1;
+      const rejected = new Set(Array.from({ length: 200 }, (_, r) => r).filter(() => rand() < share));
+      const accept = (r: number) => !rejected.has(r);
+      const n = 1 + Math.floor(rand() * 60);
+      const all = scorer.scores(understood);
+      const expected = Array.from(all.keys())
+        .filter((r) => all[r] > 0 && accept(r))
+        .sort((x, y) => all[y] - all[x] || x - y)
+        .slice(0, n);
+      expect(scorer.top(understood, n, accept)).toEqual(expected);
+      expect(scorer.top(understood, n, accept)).toEqual(expected); // the accumulator is clean again after a call
+    }
   });
   it("is weight x spread x tag score, the spread the population standard deviation of the model's scores", () => {
     expect(stdev([1, 3])).toBe(1);
