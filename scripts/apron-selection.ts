@@ -19,5 +19,16 @@ const options = JSON.parse(json) as Record<string, unknown>;
 const model = new ApronRecommender(name, options);
 const fit = await model.fit(domain, { seed, log: (line) => console.log(line) });
 const delta = await measureControllability(model, domain.val, domain);
-console.log(JSON.stringify({ model: name, options, seed, selection: { ndcg100: fit.notes?.selection_ndcg100, ...delta.metrics, ...delta.notes }, fit: fit.notes, trainSeconds: fit.trainSeconds }));
+// How much weight an edit removes: the mean of the selection users' 5 strongest prototype weights (what Delta@20
+// zeroes, one at a time), and the mean of their strongest one.
+const { weights } = await model.profiles(domain.val.map((q) => ({ text: "", history: q.history })));
+let top5 = 0;
+let top1 = 0;
+for (let r = 0; r < weights.rows; r++) {
+  const w = Array.from(weights.data.subarray(r * weights.cols, (r + 1) * weights.cols)).sort((a, b) => b - a);
+  top5 += w.slice(0, 5).reduce((a, b) => a + b, 0) / 5;
+  top1 += w[0];
+}
+const profile = { top5WeightMean: top5 / weights.rows, top1WeightMean: top1 / weights.rows };
+console.log(JSON.stringify({ model: name, options, seed, selection: { ndcg100: fit.notes?.selection_ndcg100, ...delta.metrics, ...delta.notes, ...profile }, fit: fit.notes, trainSeconds: fit.trainSeconds }));
 model.dispose();

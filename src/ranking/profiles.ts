@@ -6,7 +6,11 @@
  * Catalogs. lastfm-2k: trained on every Last.fm listener's plays over the artists at least 5 of them played (about
  * 2,800 of the catalog's 17,632; the others cannot appear in a profile's recommendations); prototypes are the 80 tags
  * the training listeners gave most, each with its most-played artist as exemplar and the artist's Last.fm page as the
- * link. Jamendo has no listening data to train on, so it has no profile model yet.
+ * link. Jamendo has no listening data to train on: its profile model is built from the tags alone
+ * (models/apron/tag-profile.ts): its 187 tags are the prototypes, each with its most-listened track (song-describer
+ * listens; the first track carrying the tag when none has listens) as exemplar and its Jamendo page as the link; a
+ * listener's profile is the mean tag distribution of the tracks they like, and a track's score is the profile's
+ * weight on its tags, so an edit moves exactly the edited tags' tracks.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -15,11 +19,12 @@ import type { Config } from "../config.js";
 import { buildDirAtomic, writeFileAtomic } from "../core/fs.js";
 import { row } from "../core/matrix.js";
 import type { Progress } from "../core/progress.js";
+import { buildJamendoProfileDomain } from "../domains/jamendo.js";
 import { buildLastfmProfileDomain } from "../domains/lfm2k-cf.js";
 import type { Domain } from "../domains/types.js";
 import { DataError, InputError, NotFoundError } from "../errors.js";
 import { ApronRecommender, type ApronOptions } from "../models/apron/index.js";
-import type { ProfileEdits } from "../models/recommender.js";
+import type { FitReport, ProfileEdits } from "../models/recommender.js";
 import { PROFILE_CATALOGS, profileModelDir } from "./profile-catalogs.js";
 
 export { PROFILE_CATALOGS, profileModelDir } from "./profile-catalogs.js";
@@ -69,9 +74,8 @@ export interface TrainProfileOptions {
 export async function trainProfileModel(config: Config, catalog: string, options: TrainProfileOptions = {}): Promise<{ dir: string; notes: Readonly<Record<string, number | string>> }> {
   checkCatalog(catalog);
   const domain = options.domain ?? (await profileDomain(config, catalog, options.progress));
-  const model = new ApronRecommender("apron", options.options);
+  const { model, report } = await fitProfileModel(domain, { ...options, seed: options.seed ?? 42 });
   try {
-    const report = await model.fit(domain, { seed: options.seed ?? 42, log: options.log, onProgress: options.progress });
     const dir = profileModelDir(config, catalog);
     const notes = { ...report.notes, trainSeconds: report.trainSeconds };
     await buildDirAtomic(dir, (tmp) => saveProfileModel(tmp, { catalog, model, ...domainItems(domain), training: notes }));
@@ -81,10 +85,33 @@ export async function trainProfileModel(config: Config, catalog: string, options
   }
 }
 
-/** The listening histories a catalog's profile model trains on (see the file's comment). */
+/** The listening histories a catalog's profile model trains on, or Jamendo's tracks and tags (see the file's comment). */
 export async function profileDomain(config: Config, catalog: string, progress?: Progress): Promise<Domain> {
   checkCatalog(catalog);
-  return buildLastfmProfileDomain(config, { progress });
+  return catalog === "jamendo" ? buildJamendoProfileDomain(config, { progress }) : buildLastfmProfileDomain(config, { progress });
+}
+
+/**
+ * Fits APRON on a domain with listening data, or builds the tags-only profile of one without (Jamendo); the caller
+ * disposes the model. Options other than the seed and log are for the fitted model only.
+ */
+export async function fitProfileModel(
+  domain: Domain,
+  options: Pick<TrainProfileOptions, "options" | "log" | "progress"> & { readonly seed: number },
+): Promise<{ model: ApronRecommender; report: FitReport }> {
+  if (domain.interactions === undefined) {
+    const t0 = performance.now();
+    const model = ApronRecommender.fromTags(domain);
+    options.log?.(`apron: no listening data in ${domain.name}: built from its tags (${model.prototypes.length} prototypes), not trained`);
+    return { model, report: { trainSeconds: (performance.now() - t0) / 1000, notes: { prototypes: model.prototypes.length, built: "from tags, no listening data" } } };
+  }
+  const model = new ApronRecommender("apron", options.options);
+  try {
+    return { model, report: await model.fit(domain, { seed: options.seed, log: options.log, onProgress: options.progress }) };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
 }
 
 /** A domain's items as a profile model lists them (ids, names, listen links). */

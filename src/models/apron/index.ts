@@ -21,6 +21,7 @@ import { loadModelArrays, saveArrays } from "../tf/weights-io.js";
 import { meanNdcgAtK } from "../validation.js";
 import { buildPrototypes, DEFAULT_PROTOTYPES, itemFeatures, prototypeVectors, type Prototype } from "./prototypes.js";
 import { ApronScorer, type ApronArrays } from "./scorer.js";
+import { tagProfileArrays, tagProfileOptions } from "./tag-profile.js";
 
 const FORMAT = "askmusic/apron@1";
 
@@ -197,6 +198,19 @@ export class ApronRecommender implements Recommender {
 
   rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
     return rankByScoring(this, requests, options);
+  }
+
+  /**
+   * Builds the prototypes-only profile of a domain without listening data (see tag-profile.ts) instead of fitting:
+   * every tag up to `k` is a prototype, and the model saves, loads, edits and ranks as a fitted one does.
+   */
+  static fromTags(domain: Domain, k = 200): ApronRecommender {
+    const { arrays, prototypes } = tagProfileArrays(domain, k);
+    const model = new ApronRecommender("apron", { ...tagProfileOptions(arrays.prototypes), controlWeight: 0, separationWeight: 0 });
+    model.prototypeList = prototypes;
+    model.domainName = domain.name;
+    model.scorer = new ApronScorer(arrays, prototypes.map((p) => p.tag));
+    return model;
   }
 
   async fit(domain: Domain, fitOptions: FitOptions): Promise<FitReport> {

@@ -66,16 +66,10 @@ export class ApronServingModel implements ServingModel {
  */
 export const apronForm: ServingForm = {
   async train(domain: Domain, options) {
-    const { ApronRecommender } = await import("../../models/apron/index.js");
-    const model = new ApronRecommender("apron", options.options as ApronOptions);
-    try {
-      const report = await model.fit(domain, { seed: options.seed, log: options.log, onProgress: options.onProgress });
-      const training = { ...report.notes, trainSeconds: report.trainSeconds, seed: options.seed, trainedAt: new Date().toISOString() };
-      return new ApronServingModel({ catalog: domain.name, model, ...domainItems(domain), training });
-    } catch (err) {
-      model.dispose();
-      throw err;
-    }
+    const { fitProfileModel } = await import("../profiles.js");
+    const { model, report } = await fitProfileModel(domain, { seed: options.seed, options: options.options as ApronOptions, ...(options.log !== undefined ? { log: options.log } : {}), ...(options.onProgress !== undefined ? { progress: options.onProgress } : {}) });
+    const training = { ...report.notes, trainSeconds: report.trainSeconds, seed: options.seed, trainedAt: new Date().toISOString() };
+    return new ApronServingModel({ catalog: domain.name, model, ...domainItems(domain), training });
   },
   async trainingDomain(config, catalog, progress) {
     const { profileDomain } = await import("../profiles.js");
