@@ -53,7 +53,7 @@ export function bindModel(model: ServingModel, catalog: string, ids: readonly st
 }
 
 /** The serving request of one ask: the listener's ranker rows become model rows. */
-export function servingRequest(bound: BoundModel, text: string, vector: Float32Array, listener: ListenerRows): ServingRequest {
+export function servingRequest(bound: BoundModel, text: string, vector: Float32Array, listener: ListenerRows, wordVectors?: Float32Array): ServingRequest {
   // A partial model does not know every item: those rows are left out (a history's weights with them).
   const toModel = (rows: readonly number[]) => rows.map((r) => bound.modelRow[r]).filter((m) => m >= 0);
   const known = listener.history?.rows.flatMap((r, i) => (bound.modelRow[r] >= 0 ? [i] : []));
@@ -72,6 +72,7 @@ export function servingRequest(bound: BoundModel, text: string, vector: Float32A
   return {
     text,
     vector,
+    ...(wordVectors !== undefined ? { wordVectors } : {}),
     ...(listener.user !== undefined ? { user: listener.user } : {}),
     ...(history !== undefined ? { history } : {}),
     ...(turns !== undefined ? { turns } : {}),

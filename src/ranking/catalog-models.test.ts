@@ -45,12 +45,12 @@ describe("catalog models", () => {
     expect((await openCatalogModel(config, "jamendo", "jam-avg"))?.name).toBe("jam-avg");
     expect(await openCatalogModel(config, "jamendo", "none")).toBeUndefined();
     await expect(openCatalogModel(config, "jamendo", "bm25")).rejects.toThrow(/unknown model "bm25"/);
-    await expect(openCatalogModel(config, "jamendo", "talkrec-x")).rejects.toThrow(/unknown model "talkrec-x"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, text2tracks-semantic, apron/);
+    await expect(openCatalogModel(config, "jamendo", "talkrec-x")).rejects.toThrow(/unknown model "talkrec-x"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, whitebox, text2tracks-semantic, apron/);
     await expect(openCatalogModel(config, "jamendo", "jam-moe")).rejects.toThrow(/run `npx askmusic train jamendo --model jam-moe`/);
   });
 
   it("the auto order is one list, best first, and every servable model has a form", () => {
-    expect(SERVABLE_MODELS).toEqual(["jam-cross", "jam-avg", "jam-moe", "talkrec", "text2tracks-semantic", "apron"]);
+    expect(SERVABLE_MODELS).toEqual(["jam-cross", "jam-avg", "jam-moe", "talkrec", "whitebox", "text2tracks-semantic", "apron"]);
   });
 
   it("auto never picks the profile model (it needs a listener); by name it loads", async () => {

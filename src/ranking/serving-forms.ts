@@ -21,14 +21,16 @@ function lazyForm(open: () => Promise<ServingForm>, extra: { auto?: boolean; own
 /**
  * Servable models, best first: `--model auto` ranks with the first one that is trained for the catalog. The order
  * follows the measured retrieval quality (BENCHMARKS.md): jam-cross is best on lfm2k-tagq (NDCG@10 0.2555 with
- * users) and close on jamendo-captions; jam-avg and jam-moe follow; talkrec, which reads the words only, is last.
- * apron reads no words (a listener's profile only), so `auto` never picks it.
+ * users) and close on jamendo-captions; jam-avg and jam-moe follow; talkrec and whitebox (0.2039 and 0.2007 on
+ * lfm2k-tagq val), which read the words only, come next (whitebox's word attention explains each answer and adapts
+ * to a listener's word feedback). apron reads no words (a listener's profile only), so `auto` never picks it.
  */
 export const SERVING_FORMS = Object.freeze({
   "jam-cross": lazyForm(async () => (await import("./serving/jam.js")).jamForm("cross")),
   "jam-avg": lazyForm(async () => (await import("./serving/jam.js")).jamForm("avg")),
   "jam-moe": lazyForm(async () => (await import("./serving/jam.js")).jamForm("moe")),
   talkrec: lazyForm(async () => (await import("./serving/talkrec.js")).talkrecForm),
+  whitebox: lazyForm(async () => (await import("./serving/whitebox.js")).whiteboxForm),
   "text2tracks-semantic": lazyForm(async () => (await import("./serving/text2tracks.js")).text2tracksForm("semantic")),
   // Ranks from a listener's profile (their likes, their edits), not from the words: chosen by name, never by auto.
   apron: lazyForm(async () => (await import("./serving/apron.js")).apronForm, { auto: false, ownDomain: true }),

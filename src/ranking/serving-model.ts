@@ -21,6 +21,11 @@ export interface ServingRequest extends Omit<RequestContext, "user" | "vector"> 
   readonly vector: Float32Array;
   /** The catalog's user id (e.g. a Last.fm user of lastfm-2k), when the listener is one of its users. */
   readonly user?: string;
+  /**
+   * For a model that reads the request word by word ({@link ServingModel.words}): each of those words encoded alone
+   * by the same encoder, rows in that order (words x vector size, row-major).
+   */
+  readonly wordVectors?: Float32Array;
 }
 
 /**
@@ -94,6 +99,11 @@ export interface ServingModel {
   readonly training: Readonly<Record<string, unknown>>;
   /** Builds what requests read (e.g. search indices) now, so the first request does not wait for it. */
   warm(): void;
+  /**
+   * Only for a model that reads the request word by word (whitebox): the words of `text` it reads, which the caller
+   * encodes one by one into {@link ServingRequest.wordVectors}. Absent: the request vector is all it reads.
+   */
+  words?(text: string): readonly string[];
   /** Binds one request. Throws InputError for a request vector of the wrong size. */
   prepare(request: ServingRequest): PreparedRequest;
   /** Writes the serving form into `dir` (its serving form's `load` reads it back). */
