@@ -273,6 +273,16 @@ export class CatalogRanker {
   }
 
   /** Ranks the catalog for one request. */
+  /**
+   * What a request asks for, without ranking: its understood tags, constraints and references, and whether it names a
+   * catalog artist (a conversation decides from it whether a turn carries earlier preferences over).
+   * @example ranker.understand("more please").wanted.length // 0
+   */
+  understand(request: string): Understood & { readonly namesArtist: boolean } {
+    const understood = this.understanding.understand(checkRequest(request));
+    return { ...understood, namesArtist: this.weights.entity > 0 && this.entities.find(understood.text, understood.rejectedArtists).length > 0 };
+  }
+
   async ask(request: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new InputError(`k must be an integer from 1 to 100, got ${k}`, { field: "k" });

@@ -1,6 +1,9 @@
 /**
  * @file The routes of the HTTP API: each one's spec (schemas, auth, statuses; the OpenAPI source) and handler.
  */
+import type { UtteranceLabeler } from "../../conversation/retrieval/state-model.js";
+import { KEYWORD_LABELER } from "../../conversation/session.js";
+import { conversationRoutes } from "./conversations.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { performance } from "node:perf_hooks";
 import type { ContextReport } from "../../models/rank.js";
@@ -65,6 +68,8 @@ export interface RouteContext {
   readonly maxFeedback: number;
   /** The profile model (APRON) of each catalog that has one. */
   readonly profiles: ReadonlyMap<string, ProfileModel>;
+  /** Reads the intents of conversation turns. [labeler=the keyword matcher] */
+  readonly labeler?: UtteranceLabeler;
   /** Computes a profile view (ranking/profiles.ts `profileView`, loaded with the profile models). */
   readonly profileView?: (pm: ProfileModel, history: readonly string[], edits: { prototypeWeights: Record<string, number> }, k: number) => Promise<ProfileView>;
   /**
@@ -369,6 +374,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         return { deleted: user.id, rows: rows ?? {} };
       },
     },
+    ...conversationRoutes(ctx, pick, ctx.labeler ?? KEYWORD_LABELER),
     {
       spec: { method: "GET", url: "/healthz", operationId: "health", auth: "none", summary: "Liveness: the process answers", success: { status: 200, schema: healthResponse, description: "Alive" }, errors: [] },
       handler: async () => ({ status: "ok" }),

@@ -2,6 +2,7 @@
  * @file The HTTP API and web app as one Fastify instance, built by a factory from already-open catalogs, a query
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
+import type { UtteranceLabeler } from "../../conversation/retrieval/state-model.js";
 import type { ArtistDescriptions } from "../../ranking/understanding/references.js";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { CatalogRanker, type RankerWeights } from "../../ranking/catalog-ranker.js";
@@ -98,6 +99,8 @@ export interface ServerOptions {
    * reload.ts). The server then owns the catalogs and closes them on `close()`. [reload=off: the caller closes them]
    */
   readonly reload?: ReloadOptions;
+  /** Reads the intents of conversation turns (a trained dialogue understanding). [labeler=the keyword matcher] */
+  readonly labeler?: UtteranceLabeler;
   /** Version reported in the OpenAPI document. [version="0.1.0"] */
   readonly version?: string;
 }
@@ -219,6 +222,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     budget,
     answers,
     maxFeedback: options.maxFeedbackPerCatalog ?? 5000,
+    ...(options.labeler !== undefined ? { labeler: options.labeler } : {}),
     profiles: new Map(Object.entries(options.profiles?.models ?? {})),
     ...(options.profiles !== undefined ? { profileView: options.profiles.view } : {}),
     retrainWords: async (model, feedback, base) => {
