@@ -1,6 +1,6 @@
 /**
  * @file The askmusic web app: ask box, ranked results with their score components, like/dislike with the
- * user's token, and the user's editable profile (tag prototypes as draggable bars) with its recommendations. Plain ES module over the HTTP API; every server string is inserted as text, never as HTML.
+ * user's token, a multi-turn conversation (constraint chips, like/dislike per track), and the user's editable profile (tag prototypes as draggable bars) with its recommendations. Plain ES module over the HTTP API; every server string is inserted as text, never as HTML.
  */
 
 const TOKEN_KEY = "askmusic.token";
@@ -349,7 +349,77 @@ async function editProfile(catalog, change) {
   }
 }
 
+/** The conversation shown in the chat panel (the API's conversation document), or null before the first turn. */
+let conversation = null;
+
+/** Renders the conversation: removable constraint chips, then each exchange with like/dislike per track. */
+function renderChat() {
+  const chips = $("chat-chips");
+  const turns = $("chat-turns");
+  chips.replaceChildren();
+  turns.replaceChildren();
+  if (!conversation) return;
+  const { constraints, liked, disliked } = conversation.state;
+  const chip = (label, lift) => {
+    const remove = el("button", { type: "button", class: "chip-remove", "aria-label": `Remove constraint ${label}`, text: "×" });
+    remove.addEventListener("click", () => void chatEdit({ lift }));
+    return el("li", { class: "chip" }, el("span", { text: label }), remove);
+  };
+  for (const t of constraints.excludeTags) chips.append(chip(`no ${t}`, { tags: [t] }));
+  for (const a of constraints.excludeArtists) chips.append(chip(`not by ${a}`, { artists: [a] }));
+  for (const ex of conversation.exchanges) {
+    const tracks = el("ol", { class: "chat-tracks" });
+    for (const t of ex.tracks) {
+      const like = el("button", { type: "button", class: "like", "aria-pressed": String(liked.includes(t.id)), "aria-label": `Like ${t.name}`, text: "👍" });
+      const dislike = el("button", { type: "button", class: "dislike", "aria-pressed": String(disliked.includes(t.id)), "aria-label": `Dislike ${t.name}`, text: "👎" });
+      like.addEventListener("click", () => void chatEdit({ liked: [t.id] }));
+      dislike.addEventListener("click", () => void chatEdit({ disliked: [t.id] }));
+      tracks.append(el("li", { class: "chat-track", "data-id": t.id }, el("span", { class: "name", text: t.name }), el("span", { class: "tags", text: ` ${t.tags.join(", ")} ` }), like, dislike));
+    }
+    if (ex.tracks.length === 0) tracks.append(el("li", { text: "No track satisfies the constraints: remove one or ask for something else." }));
+    turns.append(el("li", { class: "chat-turn" }, el("p", { class: "said", text: `You: ${ex.user}` }), tracks));
+  }
+}
+
+/** Sends one turn (starting a conversation first when there is none). */
+async function chatSay(text) {
+  try {
+    showError("");
+    if (!conversation) conversation = await api("POST", "/v1/conversations", {});
+    conversation = await api("POST", `/v1/conversations/${encodeURIComponent(conversation.id)}/turns`, { request: text, k: 5 });
+    renderChat();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+/** Likes, dislikes or lifted constraints, without a new turn. */
+async function chatEdit(edits) {
+  if (!conversation) return;
+  try {
+    conversation = await api("POST", `/v1/conversations/${encodeURIComponent(conversation.id)}/feedback`, edits);
+    renderChat();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 function init() {
+  $("chat-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = /** @type {HTMLInputElement} */ ($("chat-input"));
+    const text = input.value.trim();
+    if (!text) {
+      showError("Say what you would like to hear.");
+      return;
+    }
+    input.value = "";
+    void chatSay(text);
+  });
+  $("chat-new").addEventListener("click", () => {
+    conversation = null;
+    renderChat();
+  });
   const tokenInput = /** @type {HTMLInputElement} */ ($("token-input"));
   tokenInput.value = state.token;
   $("token-form").addEventListener("submit", (e) => {
