@@ -94,11 +94,14 @@ export async function takeTurn(
   const asksSomething = probe.wanted.length > 0 || probe.namesArtist || probe.references.length > 0;
   const asked = askedText(text, before, asksSomething);
   const again = AGAIN.test(text);
+  // A tag the listener now names as wanted lifts its exclusion in this very turn (applyTurn records the same).
+  const named = new Set(probe.wanted.filter((w) => w.source === "literal" || w.source === "decade").map((w) => w.tag.toLowerCase()));
+  const excludeTags = before.constraints.excludeTags.filter((t) => !named.has(t.toLowerCase()));
   const answer = await ranker.ask(asked, {
     k: options.k ?? 10,
     ...(before.liked.length + (options.taste?.length ?? 0) > 0 ? { history: { items: [...new Set([...before.liked, ...(options.taste ?? [])])] } } : {}),
     filter: {
-      excludeTags: before.constraints.excludeTags,
+      excludeTags,
       excludeArtists: before.constraints.excludeArtists,
       excludeIds: [...new Set([...before.disliked, ...(options.dislikes ?? []), ...(again ? [] : before.shown)])],
     },

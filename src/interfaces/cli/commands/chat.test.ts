@@ -32,6 +32,15 @@ describe("runChat", () => {
   });
 });
 
+describe("lifting by asking", () => {
+  it("a tag excluded earlier and named as wanted now is allowed in this very answer", async () => {
+    const ranker = await CatalogRanker.open(testCatalog(), fakeQueryEncoder());
+    const data = await runChat(lines("calm music but no rap", "actually, rap please"), ranker, KEYWORD_LABELER, () => {}, { k: 5 });
+    expect(data.state.constraints.excludeTags).toEqual([]);
+    expect(data.exchanges[1].tracks.some((t) => t.tags.includes("rap"))).toBe(true);
+  });
+});
+
 describe("serve --intents", () => {
   it("accepts keyword and trained, and names the flag otherwise", async () => {
     const { parseServeFlags } = await import("./serve.js");
