@@ -31,3 +31,13 @@ describe("runChat", () => {
     expect(saved).toEqual([1, 1, 1, 2, 2]);
   });
 });
+
+describe("serve --intents", () => {
+  it("accepts keyword and trained, and names the flag otherwise", async () => {
+    const { parseServeFlags } = await import("./serve.js");
+    const base = { port: "0", host: "127.0.0.1", rateLimit: "0", answerCache: "0", model: "auto" };
+    expect(parseServeFlags({ ...base, intents: "trained" }).intents).toBe("trained");
+    expect(parseServeFlags(base).intents).toBeUndefined();
+    expect(() => parseServeFlags({ ...base, intents: "magic" })).toThrow(/--intents must be keyword or trained, got "magic"/);
+  });
+});
