@@ -77,6 +77,17 @@ export const FUZZ_CASES: Readonly<Record<string, (r: Rng, ctx: FuzzContext) => F
     const { headers, body } = jsonBody(r, () => ({ itemId: pick(r, [ctx.itemId, "track_0000001", junk(r, 5), ""]), value: pick(r, ["like", "dislike", "clear", "love", 1]) }));
     return { method: "POST", path: "/v1/feedback", headers: { ...headers, ...authHeader(r, ctx) }, body };
   },
+  "POST /v1/feedback/words": (r, ctx) => {
+    const list = () => pick<unknown>(r, [[], ["piano"], ["calm", "piano"], [words(r, 1)], ["piano", "piano"], [""], Array.from({ length: 13 }, () => "rock"), "piano", [1]]);
+    const { headers, body } = jsonBody(r, () => ({
+      request: pick(r, [words(r), "calm piano", "x ".repeat(pick(r, [5, 1000])), junk(r, 20)]),
+      ...(randInt(r, 2) === 0 ? { strengthen: list() } : {}),
+      ...(randInt(r, 2) === 0 ? { weaken: list() } : {}),
+      ...(randInt(r, 6) === 0 ? { reset: pick<unknown>(r, [true, false, "yes"]) } : {}),
+      ...(randInt(r, 3) === 0 ? { catalog: pick(r, [ctx.catalog, "nope"]) } : {}),
+    }));
+    return { method: "POST", path: "/v1/feedback/words", headers: { ...headers, ...authHeader(r, ctx) }, body };
+  },
   "GET /v1/items/{catalog}/{id}": (r, ctx) => ({
     method: "GET",
     path: `/v1/items/${pick(r, [ctx.catalog, ctx.catalog, "nope", encodeURIComponent(words(r, 2))])}/${pick(r, [ctx.itemId, ctx.itemId, "track_404", "%ff", "x".repeat(pick(r, [300, 301, 5000])), encodeURIComponent(words(r, 3))])}`,

@@ -310,7 +310,7 @@ describe("other routes", () => {
       .filter((l) => l.includes("("));
     expect(registered.length).toBeGreaterThan(0);
     expect(documented.sort()).toEqual(
-      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /v1/users/me/profile", "PUT /v1/users/me/profile", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}", "POST /v1/conversations", "POST /v1/conversations/{id}/turns", "POST /v1/conversations/{id}/feedback", "GET /v1/conversations/{id}"].sort(),
+      ["POST /v1/ask", "POST /v1/feedback", "POST /v1/feedback/words", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /v1/users/me/profile", "PUT /v1/users/me/profile", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}", "POST /v1/conversations", "POST /v1/conversations/{id}/turns", "POST /v1/conversations/{id}/feedback", "GET /v1/conversations/{id}"].sort(),
     );
     expect(doc.paths["/v1/feedback"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/ask"].post.requestBody.content["application/json"].schema.required).toEqual(["request"]);
