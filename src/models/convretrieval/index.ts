@@ -29,10 +29,10 @@ export const ConvRetrievalOptionsSchema = z
   .object({
     /** CPCD-format JSONL of generated dialogues to train on (required by `fit`; `eval --train-dialogs`). */
     trainDialogs: z.string().min(1).optional(),
-    /** [maxDialogues=2000] Dialogues read from the file (the first ones): encoding their texts is the slow part. */
-    maxDialogues: z.number().int().min(10).default(2000),
-    /** [epochs=4] Epochs; the epoch with the lowest selection loss is kept (epoch 0 = the untrained start). */
-    epochs: z.number().int().min(0).max(100).default(4),
+    /** [maxDialogues=1000] Dialogues read from the file (the first ones): encoding their texts is the slow part. */
+    maxDialogues: z.number().int().min(10).default(1000),
+    /** [epochs=2] Epochs; the epoch with the lowest selection loss is kept (epoch 0 = the untrained start). */
+    epochs: z.number().int().min(0).max(100).default(2),
     /** [batchSize=256] In-batch negatives per positive = batchSize - 1. */
     batchSize: z.number().int().min(8).max(4096).default(256),
     /** [learningRate=1e-3] Adam. */
@@ -44,6 +44,9 @@ export const ConvRetrievalOptionsSchema = z
   })
   .strict();
 export type ConvRetrievalOptions = z.input<typeof ConvRetrievalOptionsSchema>;
+
+/** Fits of this process by domain, then by options and seed (see `fit`). Weights are never mutated after a fit. */
+const fitted = new WeakMap<Domain, Map<string, { w: Float32Array; v: Float32Array; notes: Record<string, number | string> }>>();
 
 /** One training example: a turn's history features and its answer key (goal tracks not yet seeded). */
 interface Example {
@@ -87,6 +90,17 @@ export class ConvRetrievalRecommender implements Recommender {
     if (file === undefined) throw new InputError("convretrieval trains on generated dialogues: pass their file (askmusic eval cpcd --train-dialogs dialogs.jsonl, made by askmusic synth-dialogs)", { field: "train-dialogs" });
     const items = this.itemMatrix(domain);
     this.dims = items.cols;
+    // One fit per (domain, file, options, seed) in a process: `eval --models convretrieval,state+convretrieval` trains
+    // once, and the fusion reuses it (the weights depend on nothing else).
+    const key = JSON.stringify({ options: this.options, seed: fit.seed });
+    const memo = fitted.get(domain)?.get(key);
+    if (memo !== undefined) {
+      this.w = memo.w;
+      this.v = memo.v;
+      this.bind(domain);
+      fit.log?.("convretrieval: reusing the fit of this run (same domain, dialogues, options and seed)");
+      return { trainSeconds: (performance.now() - t0) / 1000, notes: memo.notes };
+    }
     // Integrity: a dialogue of the evaluated split never trains the model, whatever file it came in.
     const evaluated = new Set(domain.evaluatedDialogIds ?? []);
     const dialogs = (await loadCpcdDialogs(file)).filter((d) => !evaluated.has(d.id)).slice(0, this.options.maxDialogues);
@@ -99,6 +113,9 @@ export class ConvRetrievalRecommender implements Recommender {
     fit.log?.(`convretrieval: ${train.length} training turns, ${select.length} selection turns from ${dialogs.length} dialogues (${itemVectors.rows} goal/seed tracks)`);
     const notes = await this.train(train, select, itemVectors, fit);
     this.bind(domain);
+    const byKey = fitted.get(domain) ?? new Map();
+    byKey.set(key, { w: this.w!, v: this.v!, notes });
+    fitted.set(domain, byKey);
     return { trainSeconds: (performance.now() - t0) / 1000, notes };
   }
 
