@@ -3,11 +3,13 @@
  * training/validation requests generated from the catalog (zero-shot: real captions are for evaluation only).
  */
 import type { Config } from "../config.js";
-import { loadJamendo } from "../datasets/jamendo/index.js";
+import { csrFromEntries } from "../core/sparse.js";
+import { jamendoTrackUrl, loadJamendo } from "../datasets/jamendo/index.js";
 import type { JamendoTrack, Progress } from "../datasets/types.js";
 import { defaultTextEncoder } from "../representations/default-encoder.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import { buildJamendoFeatures, type JamendoFeatures } from "../representations/jamendo-features.js";
+import { trackName } from "../representations/jamendo-text.js";
 import { generateSyntheticQueries } from "./synthetic-queries.js";
 import type { Domain, ItemSide, LabeledQuery } from "./types.js";
 
@@ -75,5 +77,39 @@ export async function buildJamendoDomain(config: Config, options: JamendoDomainO
     positivesPerQuery: JAMENDO_POSITIVES_PER_QUERY,
     queryEncoderId: encoder.id,
     encodeQueries: (texts) => encoder.encode(texts),
+  };
+}
+
+/**
+ * The Jamendo profile domain: every track with its tags (all categories: the 187 tags of the full catalog), names
+ * ("title by artist" or the id), listen links (https://www.jamendo.com/track/<numeric id>) and song-describer
+ * listens as popularity. It has no listening data (no interactions, no users, no queries): Jamendo's profile model
+ * is built from the tags alone (models/apron/tag-profile.ts), and only what that reads is filled in.
+ * @example (await buildJamendoProfileDomain(config)).items.tagCounts!.vocabulary.length // 187
+ */
+export async function buildJamendoProfileDomain(config: Config, options: { progress?: Progress } = {}): Promise<Domain> {
+  const tracks = await loadJamendo(config, options.progress);
+  const tagsOf = tracks.map((t) => [...new Set([...t.tags.genre, ...t.tags.instrument, ...t.tags.mood])]);
+  const vocabulary = [...new Set(tagsOf.flat())].sort();
+  const col = new Map(vocabulary.map((t, j) => [t, j]));
+  const counts = csrFromEntries(tracks.length, vocabulary.length, tagsOf.flatMap((tags, row) => tags.map((t) => ({ row, col: col.get(t)!, value: 1 }))));
+  const names = tracks.map((t) => trackName(t) || t.id);
+  return {
+    name: "jamendo",
+    items: {
+      ids: tracks.map((t) => t.id),
+      names,
+      texts: { name: names, tags: tagsOf.map((t) => t.join(", ")) },
+      features: {},
+      popularity: Float32Array.from(tracks, (t) => t.stats?.listens ?? 0),
+      links: tracks.map(jamendoTrackUrl),
+      tagCounts: { vocabulary, counts },
+    },
+    users: { ids: [], features: {} },
+    train: [],
+    val: [],
+    selectionNote: "none: Jamendo has no listening data; its profile model is built from the tags, not trained",
+    queryEncoderId: "none",
+    encodeQueries: () => Promise.reject(new Error("the Jamendo profile domain has no query encoder")),
   };
 }

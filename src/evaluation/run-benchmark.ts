@@ -10,6 +10,7 @@ import type { Progress } from "../datasets/types.js";
 import { InputError } from "../errors.js";
 import { checkCanRank } from "../models/rank.js";
 import type { Recommender } from "../models/recommender.js";
+import { RankFusionRecommender } from "../models/convretrieval/fusion.js";
 import { createRecommender } from "../models/registry.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import { checkFeatures, getBenchmark, type BenchmarkSpec, type EvalSet } from "./benchmarks/index.js";
@@ -40,6 +41,8 @@ export interface RunBenchmarkOptions {
   readonly half?: Half;
   /** Also report each model on each hash half (rows "model [dev]", "model [holdout]") from the same rankings. */
   readonly bothHalves?: boolean;
+  /** Options per model name (e.g. `{ convretrieval: { trainDialogs: "d.jsonl" } }`), passed to its factory. */
+  readonly modelOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Overrides model construction (tests). */
   readonly createModel?: (name: string) => Recommender;
   /** Overrides the benchmark looked up by `benchmark` (tests). */
@@ -62,14 +65,14 @@ export async function runBenchmark(config: Config, options: RunBenchmarkOptions)
   const spec = options.spec ?? getBenchmark(options.benchmark);
   const features = checkFeatures(spec, options.features);
   const seed = options.seed ?? 42;
-  const create =
-    options.createModel ??
-    ((name: string) =>
-      name === "served" || name === "served-diverse"
-        ? servedFor(config, spec.name, name === "served-diverse")
-        : name === STATE_MODEL
-          ? stateRecommender(config, options.encoder, options.log)
-          : createRecommender(name));
+  const single = (name: string): Recommender =>
+    name === "served" || name === "served-diverse"
+      ? servedFor(config, spec.name, name === "served-diverse")
+      : name === STATE_MODEL
+        ? stateRecommender(config, options.encoder, options.log)
+        : createRecommender(name, options.modelOptions?.[name]);
+  // "a+b" fuses the rankings of a and b (reciprocal-rank fusion, nothing tuned), e.g. state+convretrieval.
+  const create = options.createModel ?? ((name: string) => (name.includes("+") ? new RankFusionRecommender(name.split("+").map(single)) : single(name)));
   if (options.models.some((m) => m === "served" || m === "served-diverse") && !SERVED_BENCHMARKS.includes(spec.name)) {
     throw new InputError(`served and served-diverse rank the way ask does over a catalog's tagged items: they are measured on ${SERVED_BENCHMARKS.join(" and ")}, not ${spec.name}`, { field: "models" });
   }

@@ -4,7 +4,7 @@ import { createRecommender, knownModels } from "./registry.js";
 
 describe("model registry", () => {
   it("maps every CLI name to a model of that name", () => {
-    expect(knownModels()).toEqual(["popularity", "user-history", "tag-popularity", "history-tag", "itemknn", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe", "ease", "multvae", "apron", "apron-nocontrol", "tagmatch", "text2tracks-semantic", "text2tracks-content", "text2tracks-int", "text2tracks-title", "text2tracks-semantic-prior", "whitebox"]);
+    expect(knownModels()).toEqual(["popularity", "user-history", "tag-popularity", "history-tag", "itemknn", "bm25", "dense", "twotower", "talkrec", "jam-avg", "jam-cross", "jam-moe", "ease", "multvae", "apron", "apron-nocontrol", "tagmatch", "text2tracks-semantic", "text2tracks-content", "text2tracks-int", "text2tracks-title", "text2tracks-semantic-plain", "whitebox", "convretrieval"]);
     for (const name of knownModels()) expect(createRecommender(name).name).toBe(name);
   });
   it("rejects an unknown name by listing the known ones", () => {

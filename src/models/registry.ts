@@ -4,6 +4,7 @@
 import { InputError, NotFoundError } from "../errors.js";
 import { ApronRecommender } from "./apron/index.js";
 import { Bm25Recommender } from "./bm25/index.js";
+import { ConvRetrievalRecommender } from "./convretrieval/index.js";
 import { DenseRecommender } from "./dense/index.js";
 import { EaseRecommender } from "./ease/index.js";
 import { HistoryTagRecommender } from "./history-tag/index.js";
@@ -57,8 +58,9 @@ const MODELS: Readonly<Record<string, ModelFactory>> = Object.freeze({
   "text2tracks-content": (o) => new Text2TracksRecommender("content", o),
   "text2tracks-int": (o) => new Text2TracksRecommender("int", o),
   "text2tracks-title": (o) => new Text2TracksRecommender("title", o),
-  "text2tracks-semantic-prior": (o) => new Text2TracksRecommender("semantic", o, "prior"),
+  "text2tracks-semantic-plain": (o) => new Text2TracksRecommender("semantic", o, "plain"),
   whitebox: (o) => new WhiteboxRecommender(o as never),
+  convretrieval: (o) => new ConvRetrievalRecommender(o as never),
 });
 
 /**

@@ -6,7 +6,8 @@ import { resolveConfig, type Config } from "../config.js";
 import { JamServing } from "../models/jam/serving.js";
 import { TalkRecServing } from "../models/talkrec/serving.js";
 import { modelDir, openCatalogModel, trainCatalogModel, trainedModels } from "./catalog-models.js";
-import { SERVABLE_MODELS } from "./serving-forms.js";
+import { SERVABLE_MODELS, SERVING_FORMS } from "./serving-forms.js";
+import { profileDomain, SMALL_APRON } from "./testing.js";
 
 let config: Config;
 beforeAll(async () => {
@@ -44,12 +45,20 @@ describe("catalog models", () => {
     expect((await openCatalogModel(config, "jamendo", "jam-avg"))?.name).toBe("jam-avg");
     expect(await openCatalogModel(config, "jamendo", "none")).toBeUndefined();
     await expect(openCatalogModel(config, "jamendo", "bm25")).rejects.toThrow(/unknown model "bm25"/);
-    await expect(openCatalogModel(config, "jamendo", "talkrec-x")).rejects.toThrow(/unknown model "talkrec-x"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, text2tracks-semantic/);
+    await expect(openCatalogModel(config, "jamendo", "talkrec-x")).rejects.toThrow(/unknown model "talkrec-x"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, whitebox, text2tracks-semantic, apron/);
     await expect(openCatalogModel(config, "jamendo", "jam-moe")).rejects.toThrow(/run `npx askmusic train jamendo --model jam-moe`/);
   });
 
   it("the auto order is one list, best first, and every servable model has a form", () => {
-    expect(SERVABLE_MODELS).toEqual(["jam-cross", "jam-avg", "jam-moe", "talkrec", "text2tracks-semantic"]);
+    expect(SERVABLE_MODELS).toEqual(["jam-cross", "jam-avg", "jam-moe", "talkrec", "whitebox", "text2tracks-semantic", "apron"]);
+  });
+
+  it("auto never picks the profile model (it needs a listener); by name it loads", async () => {
+    const model = await SERVING_FORMS.apron.train(profileDomain(), { seed: 1, options: { ...SMALL_APRON, epochs: 1 } });
+    await model.save(modelDir(config, "lastfm-2k", "apron"));
+    expect(await trainedModels(config, "lastfm-2k")).toContain("apron");
+    expect(await openCatalogModel(config, "lastfm-2k")).toBeUndefined();
+    expect((await openCatalogModel(config, "lastfm-2k", "apron"))?.name).toBe("apron");
   });
 
   it("a directory holding another model's serving form is refused, naming it", async () => {

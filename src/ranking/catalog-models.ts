@@ -14,7 +14,7 @@ import type { Domain } from "../domains/types.js";
 import { InputError, NotFoundError } from "../errors.js";
 import type { TextEncoder } from "../representations/text-encoder.js";
 import { SERVABLE_MODELS, SERVING_FORMS, TRAINABLE_CATALOGS, trainCommand, type ServableModel } from "./serving-forms.js";
-import type { ServingModel } from "./serving-model.js";
+import type { ServingForm, ServingModel } from "./serving-model.js";
 
 export { SERVABLE_MODELS, TRAINABLE_CATALOGS, type ServableModel } from "./serving-forms.js";
 
@@ -47,7 +47,10 @@ export function checkModelName(model: string): ServableModel {
 export async function openCatalogModel(config: Config, catalog: string, choice = "auto"): Promise<ServingModel | undefined> {
   if (choice === "none") return undefined;
   const trained = await trainedModels(config, catalog);
-  if (choice === "auto") return trained.length > 0 ? SERVING_FORMS[trained[0]].load(modelDir(config, catalog, trained[0])) : undefined;
+  if (choice === "auto") {
+    const first = trained.find((m) => SERVING_FORMS[m].auto !== false);
+    return first !== undefined ? SERVING_FORMS[first].load(modelDir(config, catalog, first)) : undefined;
+  }
   const model = checkModelName(choice);
   if (!trained.includes(model)) {
     throw new InputError(`model ${model} is not trained for catalog "${catalog}": run \`${trainCommand(catalog, model)}\``, { field: "model" });
@@ -80,9 +83,10 @@ async function catalogDomain(config: Config, catalog: string, encoder: TextEncod
 export async function trainCatalogModel(config: Config, catalog: string, model: string, options: TrainCatalogOptions): Promise<{ dir: string; model: ServingModel }> {
   const name = checkModelName(model);
   if (!(TRAINABLE_CATALOGS as readonly string[]).includes(catalog)) throw new NotFoundError("trainable catalog", catalog, [...TRAINABLE_CATALOGS]);
-  const domain = await catalogDomain(config, catalog, options.encoder, options.progress);
+  const form = SERVING_FORMS[name] as ServingForm;
+  const domain = form.trainingDomain !== undefined ? await form.trainingDomain(config, catalog, options.progress) : await catalogDomain(config, catalog, options.encoder, options.progress);
   const seed = options.seed ?? 42;
-  const trained = await SERVING_FORMS[name].train(domain, { seed, options: options.options, log: options.log, onProgress: options.progress });
+  const trained = await form.train(domain, { seed, options: options.options, log: options.log, onProgress: options.progress });
   const dir = modelDir(config, catalog, name);
   await buildDirAtomic(dir, (tmp) => trained.save(tmp));
   return { dir, model: trained };

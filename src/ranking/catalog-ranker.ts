@@ -72,6 +72,12 @@ export interface RankedItem {
   readonly wordAttributions?: readonly WordAttribution[];
   /** With a profile model: the prototype weights (after the listener's edits) behind this item's score. */
   readonly prototypeWeights?: Readonly<Record<string, number>>;
+  /**
+   * "Because you listen to ...": the listener's history items that added most to this item's `taste` component, each
+   * with its exact share of it (the taste of a history is the cosine with its items' weighted mean vector, so it is
+   * the sum of one term per history item). At most 3, positive shares only; absent when no history shaped taste.
+   */
+  readonly because?: readonly { readonly id: string; readonly name: string; readonly part: number }[];
 }
 
 /** What the request was understood to ask for, as every answer reports it (see understanding/understand.ts). */
@@ -276,6 +282,16 @@ export class CatalogRanker {
   }
 
   /** Ranks the catalog for one request. */
+  /**
+   * What a request asks for, without ranking: its understood tags, constraints and references, and whether it names a
+   * catalog artist (a conversation decides from it whether a turn carries earlier preferences over).
+   * @example ranker.understand("more please").wanted.length // 0
+   */
+  understand(request: string): Understood & { readonly namesArtist: boolean } {
+    const understood = this.understanding.understand(checkRequest(request));
+    return { ...understood, namesArtist: this.weights.entity > 0 && this.entities.find(understood.text, understood.rejectedArtists).length > 0 };
+  }
+
   async ask(request: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new InputError(`k must be an integer from 1 to 100, got ${k}`, { field: "k" });
@@ -293,8 +309,12 @@ export class CatalogRanker {
     const accept = (row: number) => matchesFilter(this.items[row], nf);
     // A request that was only constraints ("no rap") has no words left to embed: a zero vector matches nothing, so
     // the answer is the constraints over popularity and the listener's taste (embedding "no rap" pulled rap closer).
-    const query = parsed.text === "" ? new Float32Array(this.encoder.dims) : (await this.encoder.encode([parsed.text])).data;
-    const prepared = this.bound?.model.prepare(servingRequest(this.bound, parsed.text, query, listener));
+    // A model that reads word by word (whitebox) gets each word's vector too, encoded in the same batch.
+    const words = parsed.text === "" ? [] : (this.bound?.model.words?.(parsed.text) ?? []);
+    const encoded = parsed.text === "" ? undefined : await this.encoder.encode([parsed.text, ...words]);
+    const query = encoded === undefined ? new Float32Array(this.encoder.dims) : encoded.data.slice(0, encoded.cols);
+    const wordVectors = encoded !== undefined && words.length > 0 ? encoded.data.slice(encoded.cols) : undefined;
+    const prepared = this.bound?.model.prepare(servingRequest(this.bound, parsed.text, query, listener, wordVectors));
     // What the model does not read of the listener, the ranker's taste does: a catalog user by the catalog's
     // listening histories, a history by its items' text vectors.
     const byModel = prepared?.used ?? [];
@@ -325,6 +345,8 @@ export class CatalogRanker {
       const taste = await this.tasteFor(listener, tasteOfUser, tasteOfHistory, scored.map((c) => c.row));
       scored.forEach((c, j) => (c.components.taste = w.taste * 2 * spread * taste[j]));
     }
+    // Scale from one history item's term to its part of the taste component (see tasteFor).
+    const becauseScale = tasteOfHistory ? (w.taste * 2 * spread) / (tasteOfUser ? 2 : 1) : 0;
     if (named.length > 0) {
       const range = Math.max(...base) - Math.min(...base);
       const similarity = new Map(named.flatMap((m) => m.rows.map((r) => [r, m.similarity] as const)));
@@ -347,7 +369,10 @@ export class CatalogRanker {
       entities: named.map((m) => ({ artist: m.artist, similarity: m.similarity })),
       context: contextReport({ uses: used, needs: [] }, presentParts(parsed.text, listener)),
       diversity: diversity ?? null,
-      results: shown.slice(0, k).map((s, i) => ({ rank: i + 1, item: this.items[s.row], score: s.score, components: s.components, ...s.explained })),
+      results: shown.slice(0, k).map((s, i) => {
+        const because = becauseScale !== 0 ? this.because(listener.history!, s.row, becauseScale) : [];
+        return { rank: i + 1, item: this.items[s.row], score: s.score, components: s.components, ...s.explained, ...(because.length > 0 ? { because } : {}) };
+      }),
     };
   }
 
@@ -411,11 +436,15 @@ export class CatalogRanker {
     const modelAccept = (m: number) => accept(b.rankerRow[m]);
     const top =
       understood !== undefined
-        ? understoodCandidates(prepared, { top: (u, p) => this.tags.top(u, p, accept).map((r) => b.modelRow[r]) }, understood, n, modelAccept)
+        ? understoodCandidates(prepared, { top: (u, p) => this.tags.top(u, p, (r) => accept(r) && b.modelRow[r] >= 0).map((r) => b.modelRow[r]) }, understood, n, modelAccept)
         : prepared.candidates({ k: n, use, accept: modelAccept }).rows;
     const rows = new Set(top.map((m) => b.rankerRow[m]));
     this.entityCandidates(named, Math.max(n, 100), accept).forEach((r) => rows.add(r));
+    // A named artist a partial model does not know still answers its request: at the model's lowest candidate score.
+    const known = [...rows].filter((row) => b.modelRow[row] >= 0);
+    const floor = known.length < rows.size && known.length > 0 ? Math.min(...prepared.score(known.map((row) => b.modelRow[row]))) : 0;
     return [...rows].map((row) => {
+      if (b.modelRow[row] < 0) return { row, components: { unscored: floor }, explained: {} };
       const e = prepared.explain(b.modelRow[row]);
       const explained = {
         ...(e.modalityWeights ? { modalityWeights: e.modalityWeights } : {}),
@@ -509,6 +538,27 @@ export class CatalogRanker {
     const n = Math.hypot(...c);
     if (n < 1e-10) return undefined;
     return c.map((v) => v / n);
+  }
+
+  /**
+   * The history items behind a row's taste: the taste of a history is cos(row, c) with c = Σ_h w_h v_h, which is
+   * Σ_h w_h (v_h · v_row) / |c|; each term times `scale` is that item's part of the component. The 3 largest positive.
+   */
+  private because(history: NonNullable<ListenerRows["history"]>, row: number, scale: number): { id: string; name: string; part: number }[] {
+    const { data, cols } = this.vectors;
+    const c = new Float32Array(cols);
+    history.rows.forEach((r, i) => {
+      const wr = history.weights?.[i] ?? 1;
+      for (let j = 0; j < cols; j++) c[j] += wr * data[r * cols + j];
+    });
+    const norm = Math.hypot(...c);
+    if (norm < 1e-10) return [];
+    const parts = history.rows.map((r, i) => ({ r, part: (scale * (history.weights?.[i] ?? 1) * this.dot(row, data.subarray(r * cols, (r + 1) * cols))) / norm }));
+    return parts
+      .filter((p) => p.part > 0)
+      .sort((a, b) => b.part - a.part || a.r - b.r)
+      .slice(0, 3)
+      .map((p) => ({ id: this.items[p.r].id, name: this.items[p.r].name, part: p.part }));
   }
 
   /** Dot product of a row's unit text vector with `v`. */

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Config } from "../config.js";
 
 /** Catalogs with a profile model recipe. */
-export const PROFILE_CATALOGS = ["lastfm-2k"] as const;
+export const PROFILE_CATALOGS = ["lastfm-2k", "jamendo"] as const;
 
 /**
  * Where a catalog's profile model lives.

@@ -44,8 +44,33 @@ describe("profiles of a catalog", () => {
 
   it("refuses a history the model does not know, a catalog without profiles and an untrained catalog", async () => {
     await expect(profileView(pm, ["nope"], undefined, 5)).rejects.toThrow(/none of the 1 items of this history/);
-    await expect(openProfileModel(config, "jamendo")).rejects.toThrow(NotFoundError);
+    await expect(openProfileModel(config, "musiccaps")).rejects.toThrow(NotFoundError);
+    await expect(openProfileModel(config, "jamendo")).rejects.toThrow(/catalog "jamendo" has no profile model: run `npx askmusic profile train --catalog jamendo`/);
     const empty = resolveConfig({ ASKMUSIC_HOME: path.join(home, "empty") });
     await expect(openProfileModel(empty, "lastfm-2k")).rejects.toThrow(/run `npx askmusic profile train --catalog lastfm-2k`/);
+  });
+
+  it("jamendo (no listening data): the profile model is built from the tags, and profiles, edits and links work", async () => {
+    const { interactions: _, ...tagsOnly } = profileDomain();
+    const jamHome = resolveConfig({ ASKMUSIC_HOME: path.join(home, "jamendo") });
+    const { notes } = await trainProfileModel(jamHome, "jamendo", { domain: { ...tagsOnly, name: "jamendo" } });
+    expect(notes.built).toBe("from tags, no listening data");
+    const jm = await openProfileModel(jamHome, "jamendo");
+    const view = await profileView(jm, ["item0", "item4"], undefined, 5);
+    expect(view.prototypes.length).toBe(tagsOnly.items.tagCounts!.vocabulary.length);
+    expect(view.prototypes[0].exemplar.link).toMatch(/^https:\/\/example\.test\/item\d+$/);
+    // The strongest tag that not every item carries ("music" is on all of them). Items carrying every liked tag keep
+    // their score (the rest is renormalised); the others carrying the zeroed tag fall below those that do not.
+    const strongest = view.prototypes.find((p) => p.tag !== "music")!.tag;
+    const all = tagsOnly.items.ids.length;
+    const before = await profileView(jm, ["item0", "item4"], undefined, all);
+    const edited = await profileView(jm, ["item0", "item4"], { prototypeWeights: { [strongest]: 0 } }, all);
+    expect(edited.prototypes.find((x) => x.tag === strongest)!.weight).toBe(0);
+    const tagsOf = (id: string) => tagsOnly.items.texts.tags[tagsOnly.items.ids.indexOf(id)].split(", ");
+    const score = (v: typeof before, id: string) => v.recommendations.find((r) => r.id === id)!.score;
+    const liked = new Set([...tagsOf("item0"), ...tagsOf("item4")]);
+    const partial = before.recommendations.filter((r) => tagsOf(r.id).includes(strongest) && !tagsOf(r.id).every((t) => liked.has(t)));
+    expect(partial.length).toBeGreaterThan(0);
+    for (const r of partial) expect(score(edited, r.id)).toBeLessThan(score(before, r.id));
   });
 });

@@ -6,7 +6,11 @@
  * Catalogs. lastfm-2k: trained on every Last.fm listener's plays over the artists at least 5 of them played (about
  * 2,800 of the catalog's 17,632; the others cannot appear in a profile's recommendations); prototypes are the 80 tags
  * the training listeners gave most, each with its most-played artist as exemplar and the artist's Last.fm page as the
- * link. Jamendo has no listening data to train on, so it has no profile model yet.
+ * link. Jamendo has no listening data to train on: its profile model is built from the tags alone
+ * (models/apron/tag-profile.ts): its 187 tags are the prototypes, each with its most-listened track (song-describer
+ * listens; the first track carrying the tag when none has listens) as exemplar and its Jamendo page as the link; a
+ * listener's profile is the mean tag distribution of the tracks they like, and a track's score is the profile's
+ * weight on its tags, so an edit moves exactly the edited tags' tracks.
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -15,18 +19,26 @@ import type { Config } from "../config.js";
 import { buildDirAtomic, writeFileAtomic } from "../core/fs.js";
 import { row } from "../core/matrix.js";
 import type { Progress } from "../core/progress.js";
+import { buildJamendoProfileDomain } from "../domains/jamendo.js";
 import { buildLastfmProfileDomain } from "../domains/lfm2k-cf.js";
 import type { Domain } from "../domains/types.js";
 import { DataError, InputError, NotFoundError } from "../errors.js";
 import { ApronRecommender, type ApronOptions } from "../models/apron/index.js";
-import type { ProfileEdits } from "../models/recommender.js";
+import type { FitReport, ProfileEdits } from "../models/recommender.js";
 import { PROFILE_CATALOGS, profileModelDir } from "./profile-catalogs.js";
 
 export { PROFILE_CATALOGS, profileModelDir } from "./profile-catalogs.js";
 
 
 const ITEMS_FILE = "items.json";
-const ItemsSchema = z.object({ domain: z.string(), ids: z.array(z.string()), names: z.array(z.string()), links: z.array(z.string()) });
+const ItemsSchema = z.object({
+  domain: z.string(),
+  ids: z.array(z.string()),
+  names: z.array(z.string()),
+  links: z.array(z.string()),
+  /** What training reported (absent in models saved before it was kept). */
+  training: z.record(z.string(), z.unknown()).optional(),
+});
 
 
 function checkCatalog(catalog: string): void {
@@ -40,6 +52,8 @@ export interface ProfileModel {
   readonly ids: readonly string[];
   readonly names: readonly string[];
   readonly links: readonly string[];
+  /** What training reported (epochs, selection NDCG@100, seconds), for display. */
+  readonly training?: Readonly<Record<string, unknown>>;
 }
 
 /** Options of {@link trainProfileModel}. */
@@ -59,26 +73,66 @@ export interface TrainProfileOptions {
  */
 export async function trainProfileModel(config: Config, catalog: string, options: TrainProfileOptions = {}): Promise<{ dir: string; notes: Readonly<Record<string, number | string>> }> {
   checkCatalog(catalog);
-  const domain = options.domain ?? (await buildLastfmProfileDomain(config, { progress: options.progress }));
-  const model = new ApronRecommender("apron", options.options);
+  const domain = options.domain ?? (await profileDomain(config, catalog, options.progress));
+  const { model, report } = await fitProfileModel(domain, { ...options, seed: options.seed ?? 42 });
   try {
-    const report = await model.fit(domain, { seed: options.seed ?? 42, log: options.log, onProgress: options.progress });
     const dir = profileModelDir(config, catalog);
-    const items = { domain: domain.name, ids: domain.items.ids, names: domain.items.names, links: domain.items.links ?? domain.items.ids.map(() => "") };
-    await buildDirAtomic(dir, async (tmp) => {
-      await model.save(tmp);
-      await writeFileAtomic(path.join(tmp, ITEMS_FILE), JSON.stringify(items));
-    });
-    return { dir, notes: { ...report.notes, trainSeconds: report.trainSeconds } };
+    const notes = { ...report.notes, trainSeconds: report.trainSeconds };
+    await buildDirAtomic(dir, (tmp) => saveProfileModel(tmp, { catalog, model, ...domainItems(domain), training: notes }));
+    return { dir, notes };
   } finally {
     model.dispose();
   }
 }
 
+/** The listening histories a catalog's profile model trains on, or Jamendo's tracks and tags (see the file's comment). */
+export async function profileDomain(config: Config, catalog: string, progress?: Progress): Promise<Domain> {
+  checkCatalog(catalog);
+  return catalog === "jamendo" ? buildJamendoProfileDomain(config, { progress }) : buildLastfmProfileDomain(config, { progress });
+}
+
+/**
+ * Fits APRON on a domain with listening data, or builds the tags-only profile of one without (Jamendo); the caller
+ * disposes the model. Options other than the seed and log are for the fitted model only.
+ */
+export async function fitProfileModel(
+  domain: Domain,
+  options: Pick<TrainProfileOptions, "options" | "log" | "progress"> & { readonly seed: number },
+): Promise<{ model: ApronRecommender; report: FitReport }> {
+  if (domain.interactions === undefined) {
+    const t0 = performance.now();
+    const model = ApronRecommender.fromTags(domain);
+    options.log?.(`apron: no listening data in ${domain.name}: built from its tags (${model.prototypes.length} prototypes), not trained`);
+    return { model, report: { trainSeconds: (performance.now() - t0) / 1000, notes: { prototypes: model.prototypes.length, built: "from tags, no listening data" } } };
+  }
+  const model = new ApronRecommender("apron", options.options);
+  try {
+    return { model, report: await model.fit(domain, { seed: options.seed, log: options.log, onProgress: options.progress }) };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+/** A domain's items as a profile model lists them (ids, names, listen links). */
+export function domainItems(domain: Domain): Pick<ProfileModel, "ids" | "names" | "links"> {
+  return { ids: domain.items.ids, names: domain.items.names, links: domain.items.links ?? domain.items.ids.map(() => "") };
+}
+
+/** Writes a fitted profile model and its items into `dir` (a directory being built: see buildDirAtomic). */
+export async function saveProfileModel(dir: string, pm: ProfileModel): Promise<void> {
+  await pm.model.save(dir);
+  await writeFileAtomic(path.join(dir, ITEMS_FILE), JSON.stringify({ domain: pm.model.domain, ids: pm.ids, names: pm.names, links: pm.links, training: pm.training ?? {} }));
+}
+
 /** Loads the catalog's profile model; a missing one is an InputError saying how to train it. */
 export async function openProfileModel(config: Config, catalog: string): Promise<ProfileModel> {
   checkCatalog(catalog);
-  const dir = profileModelDir(config, catalog);
+  return loadProfileModel(profileModelDir(config, catalog), catalog);
+}
+
+/** Loads a profile model from `dir` (what {@link saveProfileModel} wrote); a missing one is an InputError saying how to train it. */
+export async function loadProfileModel(dir: string, catalog: string): Promise<ProfileModel> {
   const file = path.join(dir, ITEMS_FILE);
   const raw = await fs.readFile(file, "utf8").catch(() => undefined);
   if (raw === undefined) throw new InputError(`catalog "${catalog}" has no profile model: run \`npx askmusic profile train --catalog ${catalog}\``, { field: "catalog" });
@@ -92,7 +146,7 @@ export async function openProfileModel(config: Config, catalog: string): Promise
   const domain = { name: items.domain, items: { ids: items.ids } } as unknown as Domain;
   const model = new ApronRecommender("apron");
   await model.load(dir, domain);
-  return { catalog, model, ids: items.ids, names: items.names, links: items.links };
+  return { catalog, model, ids: items.ids, names: items.names, links: items.links, training: items.training ?? {} };
 }
 
 /** One prototype of a listener's profile as they see it. */

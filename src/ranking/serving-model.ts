@@ -4,6 +4,8 @@
  * now, in ranking/serving/; generative retrieval, profiles, conversations and per-user adapters later), listed in
  * serving-forms.ts with how to train and load it.
  */
+import type { Config } from "../config.js";
+import type { Progress } from "../core/progress.js";
 import type { Domain } from "../domains/types.js";
 import type { ContextPart, ContextUse, Recommender, RequestContext, ScoreComponents } from "../models/recommender.js";
 import { presentParts } from "../models/rank.js";
@@ -19,6 +21,11 @@ export interface ServingRequest extends Omit<RequestContext, "user" | "vector"> 
   readonly vector: Float32Array;
   /** The catalog's user id (e.g. a Last.fm user of lastfm-2k), when the listener is one of its users. */
   readonly user?: string;
+  /**
+   * For a model that reads the request word by word ({@link ServingModel.words}): each of those words encoded alone
+   * by the same encoder, rows in that order (words x vector size, row-major).
+   */
+  readonly wordVectors?: Float32Array;
 }
 
 /**
@@ -80,12 +87,23 @@ export interface ServingModel {
   readonly context: ContextUse;
   /** External item ids; row i of the model is itemIds[i]. */
   readonly itemIds: readonly string[];
-  /** The request encoder it was trained with: requests must be encoded by the same one. */
+  /** The request encoder it was trained with: requests must be encoded by the same one (unchecked for a model that does not read the text). */
   readonly encoderId: string;
+  /**
+   * True when the model knows only some of the catalog's items (a profile model trained on the artists enough
+   * listeners played): the others are never its candidates, and the ranker places them at the lowest score among
+   * its candidates. [false: it knows every item of the catalog, in any order]
+   */
+  readonly partial?: boolean;
   /** What training reported (epochs, selection NDCG@10, seconds, ...), for display. */
   readonly training: Readonly<Record<string, unknown>>;
   /** Builds what requests read (e.g. search indices) now, so the first request does not wait for it. */
   warm(): void;
+  /**
+   * Only for a model that reads the request word by word (whitebox): the words of `text` it reads, which the caller
+   * encodes one by one into {@link ServingRequest.wordVectors}. Absent: the request vector is all it reads.
+   */
+  words?(text: string): readonly string[];
   /** Binds one request. Throws InputError for a request vector of the wrong size. */
   prepare(request: ServingRequest): PreparedRequest;
   /** Writes the serving form into `dir` (its serving form's `load` reads it back). */
@@ -124,6 +142,13 @@ export interface FormTrainOptions {
  */
 export interface ServingForm {
   train(domain: Domain, options: FormTrainOptions): Promise<ServingModel>;
+  /**
+   * The domain this form trains on for a catalog, when it is not the catalog's text-query domain (APRON trains on
+   * listening histories). [the catalog's domain]
+   */
+  trainingDomain?(config: Config, catalog: string, progress?: Progress): Promise<Domain>;
+  /** Whether `--model auto` may pick it: false for a model that cannot answer a request without a listener. [true] */
+  readonly auto?: boolean;
   /** Reads a saved serving form; a missing, corrupt or other model's file is a DataError naming it. */
   load(dir: string): Promise<ServingModel>;
 }

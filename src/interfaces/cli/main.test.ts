@@ -140,7 +140,7 @@ describe("askmusic CLI bad input", () => {
     expect(catalog.stderr).toMatch(/unknown trainable catalog "spotify"; must be one of: jamendo, lastfm-2k/);
     const model = await run("train", "jamendo", "--model", "jam-best");
     expect(model.status).toBe(2);
-    expect(model.stderr).toMatch(/unknown model "jam-best"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, text2tracks-semantic$/m);
+    expect(model.stderr).toMatch(/unknown model "jam-best"; must be one of: jam-cross, jam-avg, jam-moe, talkrec, whitebox, text2tracks-semantic, apron$/m);
     const epochs = await run("train", "jamendo", "--epochs", "0");
     expect(epochs.status).toBe(2);
     expect(epochs.stderr).toMatch(/--epochs must be an integer from 1 to 1000/);
@@ -149,10 +149,10 @@ describe("askmusic CLI bad input", () => {
   it("ask --model: an unknown ranker is named before anything loads", async () => {
     const unknown = await run("ask", "calm piano", "--model", "jam-best");
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown ranker "jam-best"; must be one of: auto, none, jam-cross, jam-avg, jam-moe, talkrec, text2tracks-semantic$/m);
+    expect(unknown.stderr).toMatch(/unknown ranker "jam-best"; must be one of: auto, none, jam-cross, jam-avg, jam-moe, talkrec, whitebox, text2tracks-semantic, apron$/m);
     const serve = await run("serve", "--model", "jam-best");
     expect(serve.status).toBe(2);
-    expect(serve.stderr).toMatch(/unknown ranker "jam-best"; must be one of: auto, none, jam-cross, jam-avg, jam-moe, talkrec, text2tracks-semantic$/m);
+    expect(serve.stderr).toMatch(/unknown ranker "jam-best"; must be one of: auto, none, jam-cross, jam-avg, jam-moe, talkrec, whitebox, text2tracks-semantic, apron$/m);
   });
   it("leaves nothing behind in the workspace after these failures", () => {
     const entries = existsSync(home) ? readdirSync(home) : [];

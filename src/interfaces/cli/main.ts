@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { resolveConfig } from "../../config.js";
 import { AskmusicError } from "../../errors.js";
 import { registerAskCommand } from "./commands/ask.js";
+import { registerChatCommand } from "./commands/chat.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerFeedbackCommand } from "./commands/feedback.js";
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
   registerFeedbackCommand(program, config);
   registerTrainCommand(program, config);
   registerAskCommand(program, config);
+  registerChatCommand(program, config);
   registerDemoCommand(program, config);
   registerUsersCommand(program, config);
   registerProfileCommand(program, config);

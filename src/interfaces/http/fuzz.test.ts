@@ -90,7 +90,9 @@ describe("HTTP fuzzer", () => {
           m.on("end", () => resolve({ status: m.statusCode ?? 0, headers: m.headers, body }));
         });
         h.on("error", reject);
-        h.end(req.body);
+        // A body on a HEAD request (Node's client does not frame it for HEAD) reaches the server as a second, malformed
+        // request, which the server answers too; the client then fails with "Data after Connection: close" (seen at seed 16).
+        h.end(req.method === "HEAD" ? undefined : req.body);
       });
       checkAnswer(req, res.status, res.headers, res.body);
     }

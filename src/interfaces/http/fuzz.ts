@@ -57,6 +57,9 @@ function jsonBody(r: Rng, valid: () => unknown): { headers: Record<string, strin
   return { headers: type === "" ? {} : { "content-type": type }, body };
 }
 
+/** A conversation id: well-formed and unknown, malformed, or oversized (the fuzzer's own are random and unknown). */
+const conversationId = (r: Rng) => pick(r, ["nope", "AbCdEf0123456789", "%ff", "..%2Fx", "x".repeat(pick(r, [64, 65, 400])), encodeURIComponent(words(r, 2))]);
+
 /**
  * Per documented operation ("METHOD /openapi/path"), a generator of requests. Keys must match the OpenAPI
  * document exactly: {@link missingFuzzCases} lists those without one.
@@ -73,6 +76,17 @@ export const FUZZ_CASES: Readonly<Record<string, (r: Rng, ctx: FuzzContext) => F
   "POST /v1/feedback": (r, ctx) => {
     const { headers, body } = jsonBody(r, () => ({ itemId: pick(r, [ctx.itemId, "track_0000001", junk(r, 5), ""]), value: pick(r, ["like", "dislike", "clear", "love", 1]) }));
     return { method: "POST", path: "/v1/feedback", headers: { ...headers, ...authHeader(r, ctx) }, body };
+  },
+  "POST /v1/feedback/words": (r, ctx) => {
+    const list = () => pick<unknown>(r, [[], ["piano"], ["calm", "piano"], [words(r, 1)], ["piano", "piano"], [""], Array.from({ length: 13 }, () => "rock"), "piano", [1]]);
+    const { headers, body } = jsonBody(r, () => ({
+      request: pick(r, [words(r), "calm piano", "x ".repeat(pick(r, [5, 1000])), junk(r, 20)]),
+      ...(randInt(r, 2) === 0 ? { strengthen: list() } : {}),
+      ...(randInt(r, 2) === 0 ? { weaken: list() } : {}),
+      ...(randInt(r, 6) === 0 ? { reset: pick<unknown>(r, [true, false, "yes"]) } : {}),
+      ...(randInt(r, 3) === 0 ? { catalog: pick(r, [ctx.catalog, "nope"]) } : {}),
+    }));
+    return { method: "POST", path: "/v1/feedback/words", headers: { ...headers, ...authHeader(r, ctx) }, body };
   },
   "GET /v1/items/{catalog}/{id}": (r, ctx) => ({
     method: "GET",
@@ -99,6 +113,23 @@ export const FUZZ_CASES: Readonly<Record<string, (r: Rng, ctx: FuzzContext) => F
     }));
     return { method: "PUT", path: "/v1/users/me/profile", headers: { ...headers, ...authHeader(r, ctx) }, body };
   },
+  "POST /v1/conversations": (r, ctx) => {
+    const { headers, body } = jsonBody(r, () => (randInt(r, 2) === 0 ? {} : { catalog: pick(r, [ctx.catalog, "nope", "../x", 1]) }));
+    return { method: "POST", path: "/v1/conversations", headers: { ...headers, ...authHeader(r, ctx) }, body };
+  },
+  "POST /v1/conversations/{id}/turns": (r, ctx) => {
+    const { headers, body } = jsonBody(r, () => ({
+      request: pick(r, [words(r), "no rap", "more please", "", junk(r, 30)]),
+      ...(randInt(r, 2) === 0 ? { k: pick(r, [1, 10, 101, 0]) } : {}),
+      ...(randInt(r, 3) === 0 ? { liked: pick<unknown>(r, [[ctx.itemId], [], "x", [1]]) } : {}),
+    }));
+    return { method: "POST", path: `/v1/conversations/${conversationId(r)}/turns`, headers: { ...headers, ...authHeader(r, ctx) }, body };
+  },
+  "POST /v1/conversations/{id}/feedback": (r, ctx) => {
+    const { headers, body } = jsonBody(r, () => ({ ...(randInt(r, 2) === 0 ? { disliked: [ctx.itemId] } : {}), ...(randInt(r, 2) === 0 ? { lift: pick<unknown>(r, [{ tags: ["rap"] }, { x: 1 }, []]) } : {}) }));
+    return { method: "POST", path: `/v1/conversations/${conversationId(r)}/feedback`, headers: { ...headers, ...authHeader(r, ctx) }, body };
+  },
+  "GET /v1/conversations/{id}": (r, ctx) => ({ method: "GET", path: `/v1/conversations/${conversationId(r)}`, headers: authHeader(r, ctx) }),
   "GET /healthz": () => ({ method: "GET", path: "/healthz", headers: {} }),
   "GET /readyz": () => ({ method: "GET", path: "/readyz", headers: {} }),
   "GET /openapi.json": () => ({ method: "GET", path: "/openapi.json", headers: {} }),

@@ -28,7 +28,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: "Invalid request (the problem's `field` names the member)",
   401: "Missing or invalid bearer token",
   404: "Unknown catalog or item",
-  409: "The user's state does not allow it: their feedback list is full (clear some first), or a profile has no likes to be read from",
+  409: "The state does not allow it: the user's feedback list is full (clear some first), a profile has no likes to be read from, or another turn of the conversation landed first (retry)",
   413: "Request body too large",
   415: "Content-Type must be application/json",
   429: "Rate limit exceeded (see Retry-After)",

@@ -1,9 +1,15 @@
 /**
  * @file The routes of the HTTP API: each one's spec (schemas, auth, statuses; the OpenAPI source) and handler.
  */
+import type { UtteranceLabeler } from "../../conversation/retrieval/state-model.js";
+import { KEYWORD_LABELER } from "../../conversation/session.js";
+import { conversationRoutes } from "./conversations.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { performance } from "node:perf_hooks";
 import type { ContextReport } from "../../models/rank.js";
+import type { AdapterHandle } from "../../models/recommender.js";
+import type { RetrainResult } from "../../models/whitebox/retrain.js";
+import type { ServingModel } from "../../ranking/serving-model.js";
 import type { CatalogRanker } from "../../ranking/catalog-ranker.js";
 import type { ProfileModel, ProfileView } from "../../ranking/profiles.js";
 import type { Catalog, CatalogItem } from "../../store/catalog.js";
@@ -29,6 +35,8 @@ import {
   profileQuery,
   profileResponse,
   readyResponse,
+  wordFeedbackBody,
+  wordFeedbackResponse,
   type FeedbackValue,
 } from "./schemas.js";
 import type { WebAsset } from "./web-assets.js";
@@ -60,9 +68,19 @@ export interface RouteContext {
   readonly maxFeedback: number;
   /** The profile model (APRON) of each catalog that has one. */
   readonly profiles: ReadonlyMap<string, ProfileModel>;
+  /** Reads the intents of conversation turns. [labeler=the keyword matcher] */
+  readonly labeler?: UtteranceLabeler;
   /** Computes a profile view (ranking/profiles.ts `profileView`, loaded with the profile models). */
   readonly profileView?: (pm: ProfileModel, history: readonly string[], edits: { prototypeWeights: Record<string, number> }, k: number) => Promise<ProfileView>;
+  /**
+   * Retrains a listener's adapter of a served whitebox model from word feedback (planning here, TF.js in a worker
+   * thread: see server.ts). [none: POST /v1/feedback/words answers 409]
+   */
+  readonly retrainWords?: (model: ServingModel, feedback: { text: string; strengthen: string[]; weaken: string[] }, base: AdapterHandle | undefined) => Promise<RetrainResult>;
 }
+
+/** Estimated cost of one word-feedback retraining for admission control (median 0.36 s warm, p90 0.60 s; BENCHMARKS.md). */
+export const RETRAIN_COST_MS = 600;
 
 /** The body of an answer to POST /v1/ask, without its timing. */
 export interface AskAnswer {
@@ -146,7 +164,13 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const t0 = performance.now();
         const k = body.k ?? 10;
         const records = user ? await ctx.state.listFeedback(user.id, catalog.name) : [];
-        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, body.diversity ?? null, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort()]);
+        // The user's profile edits reach a model that reads a profile (apron); they are part of the answer's key.
+        const edits = user ? await ctx.state.getProfile(user.id, catalog.name) : {};
+        // The caller's adapter of the ranking model (whitebox word feedback) changes their answers only; its version is in the key.
+        const model = ranker.model;
+        const stored = user && model?.context.uses.includes("adapter") === true ? await ctx.state.getAdapter(user.id, catalog.name, model.name) : undefined;
+        const adapter: AdapterHandle | undefined = stored !== undefined ? { user: user!.id, model: model!.name, version: stored.version, arrays: stored.arrays } : undefined;
+        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, body.diversity ?? null, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort(), Object.entries(edits).sort(), adapter?.version ?? 0]);
         let answer = ctx.answers?.get(key);
         if (!answer) {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
@@ -167,6 +191,8 @@ export function buildRoutes(ctx: RouteContext): Route[] {
               // An askmusic user is not a user of the catalog: their likes are their listening history.
               ...(likes.length > 0 ? { history: { items: likes } } : {}),
               ...(dislikes.length > 0 ? { filter: { excludeIds: dislikes } } : {}),
+              ...(Object.keys(edits).length > 0 ? { profile: { prototypeWeights: edits } } : {}),
+              ...(adapter !== undefined ? { adapter } : {}),
             }),
           );
           answer = {
@@ -184,6 +210,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
               ...(r.modalityWeights ? { modalityWeights: r.modalityWeights } : {}),
               ...(r.wordAttributions ? { wordAttributions: r.wordAttributions } : {}),
               ...(r.prototypeWeights ? { prototypeWeights: r.prototypeWeights } : {}),
+              ...(r.because ? { because: r.because } : {}),
               item: wireItem(r.item),
               feedback: WIRE[feedback.get(r.item.id) ?? 0] ?? null,
             })),
@@ -216,6 +243,39 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         }
         await ctx.state.setFeedback(user.id, catalog.name, body.itemId, VALUE[body.value]);
         return { catalog: catalog.name, itemId: body.itemId, feedback: body.value === "clear" ? null : body.value };
+      },
+    },
+    {
+      spec: {
+        method: "POST", url: "/v1/feedback/words", operationId: "setWordFeedback", auth: "required",
+        summary: "Strengthen or weaken words of a request for the token's user: retrains their adapter of the catalog's whitebox model (seconds, in a worker thread, under admission control) and stores it; their later asks use it, nobody else's",
+        body: wordFeedbackBody, success: { status: 200, schema: wordFeedbackResponse, description: "The stored adapter version and the request's word attention before and after" }, errors: [400, 401, 404, 409, 413, 415, 503],
+      },
+      handler: async (request) => {
+        const body = request.body as { catalog?: string; request: string; strengthen: string[]; weaken: string[]; reset: boolean };
+        const user = (await ctx.authenticate(request, true))!;
+        const { catalog, ranker } = pick(body.catalog, "/body/catalog");
+        const model = ranker.model;
+        if (body.reset) {
+          await ctx.state.deleteAdapter(user.id, catalog.name, "whitebox");
+          return { catalog: catalog.name, version: 0 };
+        }
+        if (model?.name !== "whitebox" || ctx.retrainWords === undefined) {
+          throw new HttpProblem(409, "no_word_model", `catalog "${catalog.name}" is ranked by ${model?.name ?? "text match"}, not by whitebox: run \`npx askmusic train ${catalog.name} --model whitebox\` and serve it with --model whitebox`, "/body/catalog");
+        }
+        const stored = await ctx.state.getAdapter(user.id, catalog.name, model.name);
+        const base: AdapterHandle | undefined = stored !== undefined ? { user: user.id, model: model.name, version: stored.version, arrays: stored.arrays } : undefined;
+        const feedback = { text: body.request, strengthen: body.strengthen.map((w) => w.toLowerCase()), weaken: body.weaken.map((w) => w.toLowerCase()) };
+        // The training itself runs in a worker thread; admission bounds how much of it may queue behind asks.
+        const r = await ctx.admission.run(RETRAIN_COST_MS, () => ctx.retrainWords!(model, feedback, base));
+        let version: number;
+        try {
+          version = await ctx.state.setAdapter(user.id, catalog.name, model.name, r.arrays, [...(stored?.feedback ?? []), { ...feedback, at: new Date().toISOString() }], stored?.version ?? 0);
+        } catch (err) {
+          if ((err as { field?: string }).field === "version") throw new HttpProblem(409, "conflict", (err as Error).message, "/body/request");
+          throw err;
+        }
+        return { catalog: catalog.name, version, seconds: r.seconds, before: r.before, after: r.after };
       },
     },
     {
@@ -314,6 +374,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         return { deleted: user.id, rows: rows ?? {} };
       },
     },
+    ...conversationRoutes(ctx, pick, ctx.labeler ?? KEYWORD_LABELER),
     {
       spec: { method: "GET", url: "/healthz", operationId: "health", auth: "none", summary: "Liveness: the process answers", success: { status: 200, schema: healthResponse, description: "Alive" }, errors: [] },
       handler: async () => ({ status: "ok" }),

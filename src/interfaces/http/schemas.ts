@@ -181,6 +181,11 @@ export const askResponse: JsonSchema = {
             additionalProperties: { type: "number" },
             description: "With a profile model: the prototype (tag) weights of the profile behind this score, after the listener's edits",
           },
+          because: {
+            type: "array",
+            description: "Because you listen to: the liked items that added most to this item's taste component, each with its exact share of it (at most 3)",
+            items: { type: "object", required: ["id", "name", "part"], properties: { id: { type: "string" }, name: { type: "string" }, part: { type: "number" } } },
+          },
           item,
           feedback: feedbackState,
         },
@@ -188,6 +193,39 @@ export const askResponse: JsonSchema = {
     },
     candidates: { type: "integer", description: "Items considered after the hard constraints" },
     tookMs: { type: "number" },
+  },
+};
+
+const feedbackWord = { type: "string", minLength: 1, maxLength: 64, description: "A word of the request, as the model splits it (lower case)" } as const;
+const wordList = (what: string) => ({ type: "array", maxItems: 12, uniqueItems: true, items: feedbackWord, default: [], description: `Words of the request that should count ${what}` }) as const;
+const attention = {
+  type: "array",
+  description: "The request's words with their attention weights (summing to 1)",
+  items: { type: "object", required: ["word", "weight"], properties: { word: { type: "string" }, weight: { type: "number" } } },
+} as const;
+
+export const wordFeedbackBody: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["request"],
+  properties: {
+    catalog: { ...catalogName, description: "Catalog whose whitebox model the feedback is about (default: the server's default catalog)" },
+    request: { type: "string", minLength: 1, maxLength: MAX_REQUEST_CHARS, description: "The request whose words the feedback is about" },
+    strengthen: wordList("more"),
+    weaken: wordList("less"),
+    reset: { type: "boolean", default: false, description: "Delete the caller's adapter instead (their requests go back to the shared model)" },
+  },
+};
+
+export const wordFeedbackResponse: JsonSchema = {
+  type: "object",
+  required: ["catalog", "version"],
+  properties: {
+    catalog: { type: "string" },
+    version: { type: "integer", description: "The caller's adapter version now stored (0 after a reset)" },
+    seconds: { type: "number", description: "Retraining time, planning and the worker's training included" },
+    before: { ...attention, description: "The request's word attention before retraining (under the caller's previous adapter)" },
+    after: { ...attention, description: "The request's word attention under the new adapter (what the caller's next asks use)" },
   },
 };
 

@@ -266,7 +266,7 @@ describe("a listener's data is theirs", () => {
     const res = await app.inject({ method: "DELETE", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers["cache-control"]).toBe("no-store");
-    expect(res.json()).toEqual({ deleted: "alice", rows: { feedback: 2, profiles: 0, adapters: 0, users: 1 } });
+    expect(res.json()).toEqual({ deleted: "alice", rows: { feedback: 2, profiles: 0, adapters: 0, conversations: 0, users: 1 } });
     expect(await state.getUser("alice")).toBeUndefined();
     expect(await state.listFeedback("alice", "jamendo")).toEqual([]);
     expectProblem(await app.inject({ method: "GET", url: "/v1/users/me", headers: { authorization: `Bearer ${alice}` } }), 401);
@@ -310,7 +310,7 @@ describe("other routes", () => {
       .filter((l) => l.includes("("));
     expect(registered.length).toBeGreaterThan(0);
     expect(documented.sort()).toEqual(
-      ["POST /v1/ask", "POST /v1/feedback", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /v1/users/me/profile", "PUT /v1/users/me/profile", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}"].sort(),
+      ["POST /v1/ask", "POST /v1/feedback", "POST /v1/feedback/words", "GET /v1/items/{catalog}/{id}", "GET /v1/catalogs", "GET /v1/users/me", "DELETE /v1/users/me", "GET /v1/users/me/profile", "PUT /v1/users/me/profile", "GET /healthz", "GET /readyz", "GET /openapi.json", "GET /", "GET /assets/{name}", "POST /v1/conversations", "POST /v1/conversations/{id}/turns", "POST /v1/conversations/{id}/feedback", "GET /v1/conversations/{id}"].sort(),
     );
     expect(doc.paths["/v1/feedback"].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v1/ask"].post.requestBody.content["application/json"].schema.required).toEqual(["request"]);

@@ -2,6 +2,7 @@
  * @file The HTTP API and web app as one Fastify instance, built by a factory from already-open catalogs, a query
  * encoder and the state repository, so tests use `app.inject()` with in-memory parts and no real model.
  */
+import type { UtteranceLabeler } from "../../conversation/retrieval/state-model.js";
 import type { ArtistDescriptions } from "../../ranking/understanding/references.js";
 import type { CoListening } from "../../ranking/co-listening.js";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
@@ -21,6 +22,8 @@ import { HttpProblem, PROBLEM_TYPE, toProblem } from "./problem.js";
 import { DEFAULT_RATE_LIMIT, registerRateLimit, TokenBuckets, type BucketOptions, type RateLimitOptions } from "./rate-limit.js";
 import { startReloader, type ReloadOptions } from "./reload.js";
 import { buildRoutes, type AskAnswer, type RouteContext, type Served } from "./routes.js";
+import type { AdapterWorker } from "../../models/whitebox/retrain.js";
+import type { WhiteboxServing } from "../../models/whitebox/serving.js";
 import { clientErrorProblem, frameworkErrorProblem, notFoundProblem, registerSecurity } from "./security.js";
 import { loadWebAssets, WEB_DIR } from "./web-assets.js";
 
@@ -99,6 +102,8 @@ export interface ServerOptions {
    * reload.ts). The server then owns the catalogs and closes them on `close()`. [reload=off: the caller closes them]
    */
   readonly reload?: ReloadOptions;
+  /** Reads the intents of conversation turns (a trained dialogue understanding). [labeler=the keyword matcher] */
+  readonly labeler?: UtteranceLabeler;
   /** Version reported in the OpenAPI document. [version="0.1.0"] */
   readonly version?: string;
 }
@@ -183,6 +188,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return user;
   };
 
+  // One adapter-training worker per served whitebox model (a reloaded catalog's new model gets its own).
+  const adapterWorkers = new Map<WhiteboxServing, AdapterWorker>();
+  const adapterWorkerOf = async (form: WhiteboxServing): Promise<AdapterWorker> => {
+    let w = adapterWorkers.get(form);
+    if (w === undefined) {
+      const { AdapterWorker } = await import("../../models/whitebox/retrain.js");
+      // A model replaced by a reload keeps no worker: only the current forms' workers stay.
+      const current = new Set([...served.values()].map((s) => (s.ranker.model as unknown as { form?: unknown } | undefined)?.form));
+      for (const [old, worker] of adapterWorkers) {
+        if (current.has(old)) continue;
+        void worker.close();
+        adapterWorkers.delete(old);
+      }
+      adapterWorkers.set(form, (w = new AdapterWorker(form)));
+    }
+    return w;
+  };
+  app.addHook("onClose", async () => {
+    await Promise.all([...adapterWorkers.values()].map((w) => w.close()));
+  });
+
   const web = options.webDir === false ? undefined : loadWebAssets(options.webDir ?? WEB_DIR);
   const admission = new Admission({ maxConcurrent: options.maxConcurrentAsks ?? 32, maxDelayMs: options.maxAskDelayMs ?? 1000 });
   const rate = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
@@ -200,8 +226,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     budget,
     answers,
     maxFeedback: options.maxFeedbackPerCatalog ?? 5000,
+    ...(options.labeler !== undefined ? { labeler: options.labeler } : {}),
     profiles: new Map(Object.entries(options.profiles?.models ?? {})),
     ...(options.profiles !== undefined ? { profileView: options.profiles.view } : {}),
+    retrainWords: async (model, feedback, base) => {
+      // Loaded on the first word feedback: a server without a whitebox model never loads the retraining code.
+      const { retrainServed } = await import("../../models/whitebox/retrain.js");
+      const form = (model as unknown as { form: WhiteboxServing }).form;
+      return retrainServed(form, feedback, (ws) => queryEncoder.encode(ws), (await adapterWorkerOf(form)).fit, {}, base);
+    },
   });
   const openapi = JSON.stringify(buildOpenApi(routes.map((r) => r.spec), options.version ?? "0.1.0"));
   for (const { spec, handler } of routes) {

@@ -6,8 +6,8 @@ import { InputError, NotFoundError } from "../../errors.js";
 import type { TextEncoder } from "../../representations/text-encoder.js";
 import type { CatalogItem } from "../../store/catalog.js";
 import { MemoryCatalog } from "../../store/memory/index.js";
-import type { AdapterRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../../store/state/repository.js";
-import { checkProfileWeights, encodeAdapterArrays, encodeAdapterFeedback } from "../../store/state/validate.js";
+import type { AdapterRecord, ConversationRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../../store/state/repository.js";
+import { checkProfileWeights, encodeAdapterArrays, encodeAdapterFeedback, encodeConversationData } from "../../store/state/validate.js";
 import { FAKE_DIMS, fakeEncode } from "../../store/testing.js";
 
 const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -23,6 +23,7 @@ export class MemoryStateRepository implements StateRepository {
   private readonly feedback = new Map<string, FeedbackRecord>();
   private readonly profiles = new Map<string, Record<string, number>>();
   private readonly adapters = new Map<string, AdapterRecord>();
+  private readonly conversations = new Map<string, ConversationRecord>();
   private clock = 0;
 
   async migrate(): Promise<void> {}
@@ -75,6 +76,7 @@ export class MemoryStateRepository implements StateRepository {
         feedback: feedback.map((f) => ({ user_id: f.userId, catalog: f.catalog, item_id: f.itemId, value: f.value, updated_at: f.updatedAt })),
         profiles,
         adapters: [...this.adapters.values()].filter((a) => a.userId === id).map((a) => ({ user_id: a.userId, catalog: a.catalog, model: a.model, version: a.version, feedback: a.feedback, updated_at: a.updatedAt })),
+        conversations: [...this.conversations.values()].filter((c) => c.userId === id).map((c) => ({ id: c.id, user_id: c.userId, catalog: c.catalog, data: c.data, version: c.version, created_at: c.createdAt, updated_at: c.updatedAt })),
       },
     };
   }
@@ -87,7 +89,9 @@ export class MemoryStateRepository implements StateRepository {
     for (const key of [...this.profiles.keys()]) if ((JSON.parse(key) as string[])[0] === id && this.profiles.delete(key)) profiles++;
     let adapters = 0;
     for (const [key, a] of [...this.adapters]) if (a.userId === id && this.adapters.delete(key)) adapters++;
-    return { feedback, profiles, adapters, users: 1 };
+    let conversations = 0;
+    for (const [key, c] of [...this.conversations]) if (c.userId === id && this.conversations.delete(key)) conversations++;
+    return { feedback, profiles, adapters, conversations, users: 1 };
   }
 
   async setProfile(userId: string, catalog: string, weights: Readonly<Record<string, number>>): Promise<void> {
@@ -120,6 +124,28 @@ export class MemoryStateRepository implements StateRepository {
 
   async deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean> {
     return this.adapters.delete(JSON.stringify([userId, catalog, model]));
+  }
+
+  async createConversation(c: { id: string; userId?: string; catalog: string; data: Readonly<Record<string, unknown>> }): Promise<ConversationRecord> {
+    if (!USER_ID.test(c.id)) throw new InputError(`conversation id "${c.id}" must be 1-64 characters of A-Z a-z 0-9 . _ -`, { field: "id" });
+    if (c.userId !== undefined && !this.users.has(c.userId)) throw new NotFoundError("user", c.userId);
+    if (this.conversations.has(c.id)) throw new InputError(`conversation ${c.id} already exists`, { field: "id" });
+    const now = new Date().toISOString();
+    const record: ConversationRecord = { id: c.id, ...(c.userId === undefined ? {} : { userId: c.userId }), catalog: c.catalog, data: JSON.parse(encodeConversationData(c.data)) as Record<string, unknown>, version: 1, createdAt: now, updatedAt: now };
+    this.conversations.set(c.id, record);
+    return record;
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    return this.conversations.get(id);
+  }
+
+  async saveConversation(id: string, data: Readonly<Record<string, unknown>>, expectedVersion: number): Promise<number> {
+    const c = this.conversations.get(id);
+    if (c === undefined) throw new NotFoundError("conversation", id);
+    if (c.version !== expectedVersion) throw new InputError(`conversation ${id} is at version ${c.version}, not ${expectedVersion}: another turn landed first; retry`, { field: "version" });
+    this.conversations.set(id, { ...c, data: JSON.parse(encodeConversationData(data)) as Record<string, unknown>, version: c.version + 1, updatedAt: new Date().toISOString() });
+    return c.version + 1;
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * @file The askmusic web app: ask box, ranked results with their score components, like/dislike with the
- * user's token, and the user's editable profile (tag prototypes as draggable bars) with its recommendations. Plain ES module over the HTTP API; every server string is inserted as text, never as HTML.
+ * user's token, a multi-turn conversation (constraint chips, like/dislike per track), and the user's editable profile (tag prototypes as draggable bars) with its recommendations. Plain ES module over the HTTP API; every server string is inserted as text, never as HTML.
  */
 
 const TOKEN_KEY = "askmusic.token";
@@ -138,7 +138,70 @@ function explanation(result, id) {
     el("p", { class: "explanation-sum", text: `Score ${result.score.toFixed(3)} = ${entries.map(([n, v]) => `${n} ${v.toFixed(3)}`).join(" + ")}` }),
     el("ul", { class: "components", "aria-label": "Score components" }, ...rows),
     result.modalityWeights ? modalityChart(result.modalityWeights) : null,
+    result.wordAttributions && result.wordAttributions.length > 0 ? wordHeatmap(result.wordAttributions, result.item.id) : null,
+    result.because && result.because.length > 0 ? el("p", { class: "because", text: `Because you like: ${result.because.map((b) => b.name).join(", ")}.` }) : null,
   );
+}
+
+/**
+ * The request as a heatmap of the model's attention over its words (the weights the query vector was pooled with),
+ * each word with buttons to make it count more or less: word feedback retrains the listener's adapter.
+ */
+function wordHeatmap(words, itemId) {
+  const max = Math.max(1e-9, ...words.map((w) => w.weight));
+  const chips = words.map(({ word, weight }) => {
+    const chip = el(
+      "span",
+      { class: "word", "data-word": word, "data-weight": weight.toFixed(4), title: `attention ${(100 * weight).toFixed(1)}%` },
+      el("span", { class: "word-text", text: word }),
+      el("span", { class: "word-weight", text: `${(100 * weight).toFixed(0)}%` }),
+    );
+    // Stronger attention, deeper colour: the alpha is the weight relative to the request's strongest word.
+    chip.style.backgroundColor = `rgba(214, 84, 38, ${(0.12 + 0.78 * (weight / max)).toFixed(3)})`;
+    const more = el("button", { type: "button", class: "secondary word-more", "aria-label": `Make “${word}” count more`, text: "+" });
+    const less = el("button", { type: "button", class: "secondary word-less", "aria-label": `Make “${word}” count less`, text: "−" });
+    more.addEventListener("click", () => void sendWordFeedback(word, "strengthen", itemId));
+    less.addEventListener("click", () => void sendWordFeedback(word, "weaken", itemId));
+    return el("li", { class: "word-cell" }, chip, more, less);
+  });
+  return el(
+    "div",
+    { class: "words" },
+    el("p", { class: "words-title", text: "How much each word of your request counted (the model's attention). Use + or − to teach it, for you only:" }),
+    el("ul", { class: "word-heatmap", "aria-label": "Attention over the words of your request" }, ...chips),
+  );
+}
+
+/** Strengthens or weakens one word of the last request for the signed-in user, then asks again and reopens this explanation. */
+async function sendWordFeedback(word, direction, itemId) {
+  if (!state.token) {
+    showError("Add your token above to teach the model which words matter (create one with: npx askmusic users add <name>).");
+    $("token-input").focus();
+    return;
+  }
+  if (!state.last || state.busy) return;
+  setBusy(true, `Retraining on “${word}” for you…`);
+  let trained;
+  try {
+    trained = await api("POST", "/v1/feedback/words", {
+      request: state.last.request,
+      [direction]: [word],
+      ...(state.last.catalog ? { catalog: state.last.catalog } : {}),
+    });
+  } catch (err) {
+    setBusy(false);
+    showError(err.message);
+    return;
+  }
+  setBusy(false);
+  await ask(state.last, { keepMovement: true });
+  $("answer-notes").textContent += ` Retrained on “${word}” in ${trained.seconds.toFixed(2)} s (your adapter, version ${trained.version}).`;
+  // Show the new heatmap where the listener clicked: the same track's explanation, open.
+  const why = document.querySelector(`.result[data-id="${CSS.escape(itemId)}"] .why`) ?? document.querySelector(".result .why");
+  if (why instanceof HTMLElement) {
+    why.click();
+    why.focus();
+  }
 }
 
 /** The model's fusion weights of the track's modalities for this request, as one stacked bar plus a legend. */
@@ -349,7 +412,77 @@ async function editProfile(catalog, change) {
   }
 }
 
+/** The conversation shown in the chat panel (the API's conversation document), or null before the first turn. */
+let conversation = null;
+
+/** Renders the conversation: removable constraint chips, then each exchange with like/dislike per track. */
+function renderChat() {
+  const chips = $("chat-chips");
+  const turns = $("chat-turns");
+  chips.replaceChildren();
+  turns.replaceChildren();
+  if (!conversation) return;
+  const { constraints, liked, disliked } = conversation.state;
+  const chip = (label, lift) => {
+    const remove = el("button", { type: "button", class: "chip-remove", "aria-label": `Remove constraint ${label}`, text: "×" });
+    remove.addEventListener("click", () => void chatEdit({ lift }));
+    return el("li", { class: "chip" }, el("span", { text: label }), remove);
+  };
+  for (const t of constraints.excludeTags) chips.append(chip(`no ${t}`, { tags: [t] }));
+  for (const a of constraints.excludeArtists) chips.append(chip(`not by ${a}`, { artists: [a] }));
+  for (const ex of conversation.exchanges) {
+    const tracks = el("ol", { class: "chat-tracks" });
+    for (const t of ex.tracks) {
+      const like = el("button", { type: "button", class: "like", "aria-pressed": String(liked.includes(t.id)), "aria-label": `Like ${t.name}`, text: "👍" });
+      const dislike = el("button", { type: "button", class: "dislike", "aria-pressed": String(disliked.includes(t.id)), "aria-label": `Dislike ${t.name}`, text: "👎" });
+      like.addEventListener("click", () => void chatEdit({ liked: [t.id] }));
+      dislike.addEventListener("click", () => void chatEdit({ disliked: [t.id] }));
+      tracks.append(el("li", { class: "chat-track", "data-id": t.id }, el("span", { class: "name", text: t.name }), el("span", { class: "tags", text: ` ${t.tags.join(", ")} ` }), like, dislike));
+    }
+    if (ex.tracks.length === 0) tracks.append(el("li", { text: "No track satisfies the constraints: remove one or ask for something else." }));
+    turns.append(el("li", { class: "chat-turn" }, el("p", { class: "said", text: `You: ${ex.user}` }), tracks));
+  }
+}
+
+/** Sends one turn (starting a conversation first when there is none). */
+async function chatSay(text) {
+  try {
+    showError("");
+    if (!conversation) conversation = await api("POST", "/v1/conversations", {});
+    conversation = await api("POST", `/v1/conversations/${encodeURIComponent(conversation.id)}/turns`, { request: text, k: 5 });
+    renderChat();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+/** Likes, dislikes or lifted constraints, without a new turn. */
+async function chatEdit(edits) {
+  if (!conversation) return;
+  try {
+    conversation = await api("POST", `/v1/conversations/${encodeURIComponent(conversation.id)}/feedback`, edits);
+    renderChat();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 function init() {
+  $("chat-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = /** @type {HTMLInputElement} */ ($("chat-input"));
+    const text = input.value.trim();
+    if (!text) {
+      showError("Say what you would like to hear.");
+      return;
+    }
+    input.value = "";
+    void chatSay(text);
+  });
+  $("chat-new").addEventListener("click", () => {
+    conversation = null;
+    renderChat();
+  });
   const tokenInput = /** @type {HTMLInputElement} */ ($("token-input"));
   tokenInput.value = state.token;
   $("token-form").addEventListener("submit", (e) => {

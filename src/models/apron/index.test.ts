@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { row } from "../../core/matrix.js";
 import { runRecommenderSuite } from "../conformance.js";
@@ -41,8 +44,37 @@ describe("apron", () => {
     m.dispose();
   });
 
-  it("refuses bad options, and a control weight for apron-nocontrol", () => {
+  it("refuses bad options, and control weights for apron-nocontrol", () => {
     expect(() => new ApronRecommender("apron", { heads: 0 })).toThrow(/bad apron options: heads/);
-    expect(() => new ApronRecommender("apron-nocontrol", { controlWeight: 3 })).toThrow(/apron-nocontrol is apron with controlWeight 0/);
+    expect(() => new ApronRecommender("apron-nocontrol", { controlWeight: 3 })).toThrow(/apron-nocontrol is apron with controlWeight and editWeight 0/);
+    expect(() => new ApronRecommender("apron-nocontrol", { editWeight: 3 })).toThrow(/apron-nocontrol is apron with controlWeight and editWeight 0/);
+    expect(() => new ApronRecommender("apron", { profileHead: "linear" })).toThrow(/profileHead "linear" needs historyPath/);
+  });
+
+  it.each([
+    ["hidden", "hellinger"],
+    ["linear", "removed"],
+  ] as const)("with a history path (%s profile head) and the %s edited-profile loss: trains, logs the edit loss, and scores the same after save and load", async (profileHead, editLoss) => {
+    const d = makeSyntheticDomain();
+    const m = new ApronRecommender("apron", { ...SMALL, epochs: 3, historyPath: true, editWeight: 5, profileHead, editLoss });
+    const lines: string[] = [];
+    await m.fit(d, { seed: 5, log: (l) => lines.push(l) });
+    expect(lines.some((l) => / edit \d/.test(l))).toBe(true);
+    const request = { text: "", history: d.probes[1].history };
+    const edited = { ...request, profile: { prototypeWeights: { music: 0 } } };
+    const before = await m.score([request, edited]);
+    // The history path adds the same row to both; only the profile differs, and it moves the scores.
+    expect(Array.from(row(before, 0))).not.toEqual(Array.from(row(before, 1)));
+    const dir = mkdtempSync(path.join(os.tmpdir(), "askmusic-apron-"));
+    try {
+      await m.save(dir);
+      const loaded = new ApronRecommender("apron");
+      await loaded.load(dir, d);
+      const after = await loaded.score([request, edited]);
+      expect(Array.from(after.data)).toEqual(Array.from(before.data));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    m.dispose();
   });
 });

@@ -21,6 +21,7 @@ import { loadModelArrays, saveArrays } from "../tf/weights-io.js";
 import { meanNdcgAtK } from "../validation.js";
 import { buildPrototypes, DEFAULT_PROTOTYPES, itemFeatures, prototypeVectors, type Prototype } from "./prototypes.js";
 import { ApronScorer, type ApronArrays } from "./scorer.js";
+import { tagProfileArrays, tagProfileOptions } from "./tag-profile.js";
 
 const FORMAT = "askmusic/apron@1";
 
@@ -50,6 +51,35 @@ export const ApronOptionsSchema = z
     controlWeight: z.number().min(0),
     /** [20] N of the top recommendations whose tag distribution the profile is tied to. */
     controlTop: z.number().int().min(1),
+    /**
+     * Weight of the controllability loss on edited profiles: each training user's profile with one of its
+     * `editTop` strongest prototypes zeroed at random (the rest renormalised, as a listener's edit is), against the
+     * tag distribution of the top-N the edited profile scores. The unedited loss alone can be met by a head that
+     * reads the history another way; this one asks that an edit itself moves the recommendations. 0 = off.
+     */
+    editWeight: z.number().min(0),
+    /**
+     * What the edited-profile loss asks. "hellinger": the edited profile against the edited top-N's tag distribution
+     * (the controllability loss again, on the edit). "removed": the share of the edited top-N's softmax mass on items
+     * carrying the zeroed prototype's tag (what the listener removed should leave the recommendations).
+     */
+    editLoss: z.enum(["hellinger", "removed"]),
+    /** [5] The strongest prototypes an edited profile zeroes one of (Delta@20 zeroes each of a user's 5 strongest). */
+    editTop: z.number().int().min(1),
+    /**
+     * Whether the head's hidden layer also reads the history directly (a learned row per item, averaged over the
+     * history: Mult-DAE's input layer) beside the profile. With it, the profile is no longer the only route from
+     * history to scores: a model trained without the controllability losses can rank well while leaning on the
+     * profile little, and edits then move its recommendations little.
+     */
+    historyPath: z.boolean(),
+    /**
+     * How the profile reaches the scores. "hidden": its weighted values are the (or, with the history path, an)
+     * input of the head's hidden layer. "linear" (needs the history path): the hidden layer reads the history only,
+     * and the weighted values add a linear term to the logits, so the profile's effect is a sum over prototypes
+     * (zeroing one removes its term and rescales the rest).
+     */
+    profileHead: z.enum(["hidden", "linear"]),
   })
   .strict();
 export type ApronOptions = z.input<ReturnType<typeof ApronOptionsSchema.partial>>;
@@ -70,6 +100,11 @@ const DEFAULTS: z.output<typeof ApronOptionsSchema> = {
   separationWeight: 1,
   controlWeight: 20,
   controlTop: 20,
+  editWeight: 0,
+  editTop: 5,
+  editLoss: "hellinger",
+  historyPath: false,
+  profileHead: "hidden",
 };
 
 const MetaSchema = z.object({
@@ -107,6 +142,22 @@ function topMask(n: number): (x: tf.Tensor2D) => tf.Tensor2D {
 }
 
 /**
+ * A users x K mask with one 0 per row, at one of the row's `top` largest profile weights picked at random (ties:
+ * lower index), 1 elsewhere: which prototype each training user's edited profile zeroes.
+ */
+function editMask(profiles: Float32Array, users: number, k: number, top: number, rng: () => number): tf.Tensor2D {
+  const out = new Float32Array(users * k).fill(1);
+  for (let b = 0; b < users; b++) {
+    const w = profiles.subarray(b * k, (b + 1) * k);
+    const strongest = Array.from(w.keys())
+      .sort((x, y) => w[y] - w[x] || x - y)
+      .slice(0, top);
+    out[b * k + strongest[Math.floor(rng() * strongest.length)]] = 0;
+  }
+  return tf.tensor2d(out, [users, k]);
+}
+
+/**
  * APRON over a domain's training interactions and tags. Reads the listening history (binarised: plays are ignored)
  * and profile edits (prototype tag -> weight); ignores words, user, turns and adapters. Selected by NDCG@100 on
  * `domain.val` after each epoch (patience), never refitted. Prototypes and item features come from training data
@@ -126,11 +177,17 @@ export class ApronRecommender implements Recommender {
     readonly name: "apron" | "apron-nocontrol",
     options: ApronOptions = {},
   ) {
-    const merged = { ...DEFAULTS, ...(name === "apron-nocontrol" ? { controlWeight: 0 } : {}), ...options };
+    const merged = { ...DEFAULTS, ...(name === "apron-nocontrol" ? { controlWeight: 0, editWeight: 0 } : {}), ...options };
     const parsed = ApronOptionsSchema.safeParse(merged);
     if (!parsed.success) throw new InputError(`bad ${name} options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-    if (name === "apron-nocontrol" && parsed.data.controlWeight !== 0) throw new InputError("apron-nocontrol is apron with controlWeight 0; use apron for another weight");
+    if (name === "apron-nocontrol" && (parsed.data.controlWeight !== 0 || parsed.data.editWeight !== 0)) throw new InputError("apron-nocontrol is apron with controlWeight and editWeight 0; use apron for other weights");
+    if (parsed.data.profileHead === "linear" && !parsed.data.historyPath) throw new InputError(`bad ${name} options: profileHead "linear" needs historyPath (the hidden layer would read nothing)`);
     this.options = parsed.data;
+  }
+
+  /** The name of the domain it was fitted on or loaded for. */
+  get domain(): string {
+    return this.domainName;
   }
 
   /** The prototypes (tag, training count, exemplar item index), in profile order. */
@@ -141,6 +198,19 @@ export class ApronRecommender implements Recommender {
 
   rank(requests: readonly RequestContext[], options: RankOptions): Promise<RankedList[]> {
     return rankByScoring(this, requests, options);
+  }
+
+  /**
+   * Builds the prototypes-only profile of a domain without listening data (see tag-profile.ts) instead of fitting:
+   * every tag up to `k` is a prototype, and the model saves, loads, edits and ranks as a fitted one does.
+   */
+  static fromTags(domain: Domain, k = 200): ApronRecommender {
+    const { arrays, prototypes } = tagProfileArrays(domain, k);
+    const model = new ApronRecommender("apron", { ...tagProfileOptions(arrays.prototypes), controlWeight: 0, separationWeight: 0 });
+    model.prototypeList = prototypes;
+    model.domainName = domain.name;
+    model.scorer = new ApronScorer(arrays, prototypes.map((p) => p.tag));
+    return model;
   }
 
   async fit(domain: Domain, fitOptions: FitOptions): Promise<FitReport> {
@@ -177,11 +247,17 @@ export class ApronRecommender implements Recommender {
     const projection = Float32Array.from({ length: d * H * dh }, () => randNormal(rng) / Math.sqrt(dh));
     const Wq = params.add("Wq", [d, H * dh], projection);
     const Wkv = params.add("Wkv", [d, H * dh], Float32Array.from(projection));
-    const W1 = params.add("W1", [H * dh, o.hidden], glorot(rng, H * dh, o.hidden));
+    const linear = o.profileHead === "linear";
+    // In linear mode the hidden layer does not read the profile: W1 stays 0 and is not trained; Wp maps it to logits.
+    const W1 = linear ? tf.zeros([H * dh, o.hidden]) : params.add("W1", [H * dh, o.hidden], glorot(rng, H * dh, o.hidden));
     const b1 = params.add("b1", [o.hidden], new Float32Array(o.hidden));
     const W2 = params.add("W2", [o.hidden, n], glorot(rng, o.hidden, n));
     // The output bias starts at log item frequency (training users): the multinomial starts from popularity.
     const b2 = params.add("b2", [n], logFrequency(x, n));
+    const A = o.historyPath ? params.add("A", [n, o.hidden], glorot(rng, n, o.hidden)) : undefined;
+    const Wp = linear ? params.add("Wp", [H * dh, n], glorot(rng, H * dh, n)) : undefined;
+    // Edits drawn from their own stream, so the batches (drawn from `rng`) are the same with and without them.
+    const editRng = mulberry32(fitOptions.seed + 1);
     const P = tf.tensor2d(protoVectors.data, [K, d]);
     const T = tf.tensor2d(tagDist, [n, K]);
     const mask = topMask(o.controlTop);
@@ -216,12 +292,32 @@ export class ApronRecommender implements Recommender {
         const { value, grads } = tf.variableGrads(() => {
           const heads = attend();
           const profiles = heads.map(({ att }) => matMulConstA(xin, att));
-          const u = tf.concat(
-            heads.map(({ kh }, h) => matMulFast(profiles[h], kh)),
-            1,
-          ) as tf.Tensor2D;
-          const hid = tf.tanh(tf.add(matMulFast(u, W1 as tf.Tensor2D), b1)) as tf.Tensor2D;
-          const logits = tf.add(matMulFast(hid, W2 as tf.Tensor2D), b2) as tf.Tensor2D;
+          const direct = A !== undefined ? matMulConstA(xin, A as tf.Tensor2D) : undefined;
+          /** The head's logits for per-head profiles (the history's direct row, when there is one, unchanged). */
+          const head = (ph: readonly tf.Tensor2D[]) => {
+            const u = tf.concat(
+              heads.map(({ kh }, h) => matMulFast(ph[h], kh)),
+              1,
+            ) as tf.Tensor2D;
+            if (Wp !== undefined) {
+              const hid = tf.tanh(tf.add(direct!, b1)) as tf.Tensor2D;
+              return tf.add(tf.add(matMulFast(hid, W2 as tf.Tensor2D), b2), matMulFast(u, Wp as tf.Tensor2D)) as tf.Tensor2D;
+            }
+            const pre = tf.add(matMulFast(u, W1 as tf.Tensor2D), b1);
+            const hid = tf.tanh(direct !== undefined ? tf.add(pre, direct) : pre) as tf.Tensor2D;
+            return tf.add(matMulFast(hid, W2 as tf.Tensor2D), b2) as tf.Tensor2D;
+          };
+          /** Hellinger distance between the mean profile and the tag distribution of the logits' unseen top-N. */
+          const control = (logits: tf.Tensor2D, ph: readonly tf.Tensor2D[]) => {
+            const unseen = tf.sub(logits, tf.mul(target, 1e9)) as tf.Tensor2D;
+            const top = tf.softmax(tf.add(unseen, tf.mul(tf.sub(mask(unseen), 1), 1e9))) as tf.Tensor2D;
+            const tagMass = matMulFast(top, T);
+            const topTags = tf.div(tagMass, tf.add(tf.sum(tagMass, 1, true), 1e-8));
+            const profile = tf.div(tf.addN(ph as tf.Tensor2D[]), H);
+            const diff = tf.sub(tf.sqrt(tf.add(profile, 1e-6)), tf.sqrt(tf.add(topTags, 1e-6)));
+            return tf.mean(tf.sqrt(tf.add(tf.mul(tf.sum(tf.square(diff), 1), 0.5), 1e-8)));
+          };
+          const logits = head(profiles);
           const nll = tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), target))), batch.users);
           // Separation: different prototypes' keys should point different ways (mean squared cosine off the diagonal).
           const sep = tf.div(
@@ -237,15 +333,31 @@ export class ApronRecommender implements Recommender {
           const named: Record<string, tf.Tensor> = { nll, sep };
           if (o.controlWeight > 0) {
             // The top-N among unseen items, their softmax mass spread over their tags, against the profile.
-            const unseen = tf.sub(logits, tf.mul(target, 1e9)) as tf.Tensor2D;
-            const top = tf.softmax(tf.add(unseen, tf.mul(tf.sub(mask(unseen), 1), 1e9))) as tf.Tensor2D;
-            const tagMass = matMulFast(top, T);
-            const tags = tf.div(tagMass, tf.add(tf.sum(tagMass, 1, true), 1e-8));
-            const profile = tf.div(tf.addN(profiles), H);
-            const diff = tf.sub(tf.sqrt(tf.add(profile, 1e-6)), tf.sqrt(tf.add(tags, 1e-6)));
-            const hellinger = tf.mean(tf.sqrt(tf.add(tf.mul(tf.sum(tf.square(diff), 1), 0.5), 1e-8)));
+            const hellinger = control(logits, profiles);
             named.ctrl = hellinger;
             total = tf.add(total, tf.mul(hellinger, o.controlWeight));
+          }
+          if (o.editWeight > 0) {
+            // Each user's profile with one of its editTop strongest prototypes zeroed (per head, then renormalised:
+            // what editHeads does to a zeroed prototype); the choice is data, not trained through.
+            const keep = editMask(tf.div(tf.addN(profiles), H).dataSync() as Float32Array, batch.users, K, o.editTop, editRng);
+            const edited = profiles.map((ph) => {
+              const kept = tf.mul(ph, keep);
+              return tf.div(kept, tf.add(tf.sum(kept, 1, true), 1e-8)) as tf.Tensor2D;
+            });
+            const editedLogits = head(edited);
+            let editTerm: tf.Tensor;
+            if (o.editLoss === "hellinger") editTerm = control(editedLogits, edited);
+            else {
+              // Mass of the edited top-N on items carrying the zeroed tag: T's column of that prototype, per user.
+              const unseen = tf.sub(editedLogits, tf.mul(target, 1e9)) as tf.Tensor2D;
+              const top = tf.softmax(tf.add(unseen, tf.mul(tf.sub(mask(unseen), 1), 1e9))) as tf.Tensor2D;
+              const carries = tf.cast(tf.greater(T, 0), "float32") as tf.Tensor2D;
+              const removed = tf.sub(1, keep); // 1 at the zeroed prototype
+              editTerm = tf.mean(tf.sum(tf.mul(matMulFast(top, carries), removed), 1));
+            }
+            named.edit = editTerm;
+            total = tf.add(total, tf.mul(editTerm, o.editWeight));
           }
           parts = Object.fromEntries(Object.entries(named).map(([k, t]) => [k, t.dataSync()[0]]));
           return total as tf.Scalar;
@@ -262,7 +374,7 @@ export class ApronRecommender implements Recommender {
         return { attention: tf.concat(heads.map((h) => h.att), 0).dataSync() as Float32Array, keys: tf.concat(heads.map((h) => h.kh), 0).dataSync() as Float32Array };
       });
       const w = params.arrays();
-      return { heads: H, headDims: dh, hidden: o.hidden, items: n, prototypes: K, attention: Float32Array.from(attention), keys: Float32Array.from(keys), w1: w.W1, b1: w.b1, w2: w.W2, b2: w.b2 };
+      return { heads: H, headDims: dh, hidden: o.hidden, items: n, prototypes: K, attention: Float32Array.from(attention), keys: Float32Array.from(keys), w1: w.W1 ?? new Float32Array(H * dh * o.hidden), b1: w.b1, w2: w.W2, b2: w.b2, direct: w.A, profileOut: w.Wp };
     };
     const tags = protos.list.map((p) => p.tag);
     const selection = domain.val.filter((q) => q.relevant.length > 0 && (q.history?.items.length ?? 0) > 0);
@@ -309,15 +421,26 @@ export class ApronRecommender implements Recommender {
       params.dispose();
       P.dispose();
       T.dispose();
+      if (linear) W1.dispose();
     }
   }
 
   async score(requests: readonly RequestContext[]): Promise<Matrix> {
-    const s = this.require();
-    const n = s.arrays.items;
+    const n = this.require().arrays.items;
     const out = matrix(requests.length, n);
-    requests.forEach((r, q) => out.data.set(s.scores(this.profileOf(r, q)), q * n));
+    requests.forEach((r, q) => out.data.set(this.scoreOne(r, q).scores, q * n));
     return out;
+  }
+
+  /**
+   * One request's scores over every item and the (edited) profile they come from, synchronously: what a serving
+   * form computes once per request. `index` names the request in errors.
+   */
+  scoreOne(request: RequestContext, index = 0): { scores: Float32Array; weights: Float32Array; history: ReadonlySet<number> } {
+    const s = this.require();
+    const history = this.historyOf(request, index);
+    const profile = s.edited(s.profileOf(history), request.profile);
+    return { scores: s.scores(profile, history), weights: profile.weights, history };
   }
 
   async profiles(requests: readonly RequestContext[]): Promise<PrototypeProfiles> {
@@ -332,8 +455,9 @@ export class ApronRecommender implements Recommender {
   async explain(request: RequestContext, item: number): Promise<ScoreComponents> {
     const s = this.require();
     if (!Number.isInteger(item) || item < 0 || item >= s.arrays.items) throw new InputError(`item ${item} is not an item of domain ${this.domainName}`, { field: "item" });
-    const profile = this.profileOf(request, 0);
-    return { parts: { profile: s.scores(profile)[item] }, prototypeWeights: Object.fromEntries(s.tags.map((t, k) => [t, profile.weights[k]])) };
+    const history = this.historyOf(request, 0);
+    const profile = s.edited(s.profileOf(history), request.profile);
+    return { parts: { profile: s.scores(profile, history)[item] }, prototypeWeights: Object.fromEntries(s.tags.map((t, k) => [t, profile.weights[k]])) };
   }
 
   async save(dir: string): Promise<void> {
@@ -346,6 +470,8 @@ export class ApronRecommender implements Recommender {
       { name: "b1", shape: [a.hidden], data: a.b1 },
       { name: "w2", shape: [a.hidden, a.items], data: a.w2 },
       { name: "b2", shape: [a.items], data: a.b2 },
+      ...(a.direct !== undefined ? [{ name: "direct", shape: [a.items, a.hidden], data: a.direct }] : []),
+      ...(a.profileOut !== undefined ? [{ name: "profileOut", shape: [a.heads * a.headDims, a.items], data: a.profileOut }] : []),
     ]);
   }
 
@@ -366,6 +492,8 @@ export class ApronRecommender implements Recommender {
       b1: need("b1", [hidden]),
       w2: need("w2", [hidden, n]),
       b2: need("b2", [n]),
+      direct: meta.options.historyPath ? need("direct", [n, hidden]) : undefined,
+      profileOut: meta.options.profileHead === "linear" ? need("profileOut", [H * dh, n]) : undefined,
     };
     this.prototypeList = meta.prototypes;
     this.scorer = new ApronScorer(arrays, meta.prototypes.map((p) => p.tag));
@@ -378,7 +506,11 @@ export class ApronRecommender implements Recommender {
 
   private profileOf(request: RequestContext, index: number) {
     const s = this.require();
-    return s.edited(s.profileOf(distinctHistory(request, index, s.arrays.items, this.name, this.domainName)), request.profile);
+    return s.edited(s.profileOf(this.historyOf(request, index)), request.profile);
+  }
+
+  private historyOf(request: RequestContext, index: number): Set<number> {
+    return distinctHistory(request, index, this.require().arrays.items, this.name, this.domainName);
   }
 
   private require(): ApronScorer {

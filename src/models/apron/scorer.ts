@@ -4,7 +4,7 @@
  * score through this one class.
  */
 import type { ProfileEdits } from "../recommender.js";
-import { denseForward } from "../tf/dense-params.js";
+import { denseForward, sparseRowsForward } from "../tf/dense-params.js";
 import { editHeads, editProfile } from "./profile.js";
 
 /** The trained arrays APRON scores with. */
@@ -24,6 +24,10 @@ export interface ApronArrays {
   /** hidden x items, and its bias. */
   readonly w2: Float32Array;
   readonly b2: Float32Array;
+  /** items x hidden, when the head also reads the history directly: each history item's row, averaged, adds to the hidden layer's input. */
+  readonly direct?: Float32Array;
+  /** (heads·headDims) x items, when the profile adds a linear term to the logits instead of feeding the hidden layer. */
+  readonly profileOut?: Float32Array;
 }
 
 /** A profile as the scorer holds it: per-head weights and their mean. */
@@ -65,9 +69,14 @@ export class ApronScorer {
     return { heads: editHeads(profile.heads, profile.weights, weights, this.arrays.prototypes), weights };
   }
 
-  /** Every item's score for a profile: the heads' weighted keys (as values), concatenated, through the head. */
-  scores(profile: HeadProfile): Float32Array {
-    const { heads: H, headDims: dh, prototypes: K, keys, w1, b1, w2, b2, hidden, items } = this.arrays;
+  /**
+   * Every item's score for a profile: the heads' weighted keys (as values), concatenated, through the head. A model
+   * with a history path also adds the mean of the history's direct rows to the hidden layer's input (the history
+   * the profile came from: an edit changes the profile, never the history).
+   */
+  scores(profile: HeadProfile, history: ReadonlySet<number>): Float32Array {
+    const { heads: H, headDims: dh, prototypes: K, keys, w1, hidden, items, w2, b2, direct } = this.arrays;
+    const b1 = direct === undefined || history.size === 0 ? this.arrays.b1 : sparseRowsForward(history, 1 / history.size, direct, this.arrays.b1, hidden, "linear");
     const u = new Float32Array(H * dh);
     for (let h = 0; h < H; h++) {
       for (let p = 0; p < K; p++) {
@@ -76,6 +85,13 @@ export class ApronScorer {
         const base = (h * K + p) * dh;
         for (let j = 0; j < dh; j++) u[h * dh + j] += w * keys[base + j];
       }
+    }
+    const { profileOut } = this.arrays;
+    if (profileOut !== undefined) {
+      const logits = denseForward(Float32Array.from(b1, Math.tanh), w2, b2, items, "linear");
+      const term = denseForward(u, profileOut, new Float32Array(items), items, "linear");
+      for (let i = 0; i < items; i++) logits[i] += term[i];
+      return logits;
     }
     return denseForward(denseForward(u, w1, b1, hidden, "tanh"), w2, b2, items, "linear");
   }

@@ -8,7 +8,7 @@ import { DataError, InputError } from "../../errors.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
 import { beamSearch, sequenceScore, type BeamResult } from "./beam-search.js";
 import { DECODER_ARRAYS, decoderShapes, GruDecoder, type DecoderState, type DecoderWeights } from "./decoder.js";
-import { countsFromArrays, countsToArrays, nodeCounts, priorFeature, type TextCounts } from "./count-prior.js";
+import { countsFromArrays, countsToArrays, nodeCounts, priorFeature, smoothingMass, type TextCounts } from "./count-prior.js";
 import { ID_SCHEME_NAMES, type ItemIds } from "./ids/index.js";
 import { PrefixTrie } from "./trie.js";
 
@@ -28,6 +28,8 @@ export interface Text2TracksData {
   readonly training: Readonly<Record<string, unknown>>;
   /** The count prior's table (train pairs per request text), when trained with it. */
   readonly counts?: TextCounts;
+  /** With the count prior: per item its smoothing count (count-prior.ts itemSmoothing); absent = α each. */
+  readonly smoothing?: Float32Array;
 }
 
 /** A request bound to the decoder: its initial state and, with the count prior, the logit term of each node. */
@@ -63,6 +65,8 @@ const MetaSchema = z.object({
   training: z.record(z.unknown()),
   /** The count prior's texts (its counts are the arrays prior/*); absent = no prior. */
   priorTexts: z.array(z.string()).optional(),
+  /** Whether the arrays hold prior/smoothing (per item); absent = uniform α (models saved before it). */
+  priorSmoothing: z.boolean().optional(),
 });
 
 /**
@@ -74,12 +78,16 @@ const MetaSchema = z.object({
 export class Text2TracksServing {
   readonly trie: PrefixTrie;
   private readonly decoder: GruDecoder;
+  /** With the count prior: per trie node the smoothing mass below it. */
+  private readonly mass: Float64Array | undefined;
 
   constructor(readonly data: Text2TracksData) {
     if (data.ids.sequences.length !== data.itemIds.length) throw new RangeError(`${data.ids.sequences.length} identifiers for ${data.itemIds.length} items`);
     if (data.weights.vocab !== data.ids.tokens.length) throw new RangeError(`the decoder has ${data.weights.vocab} tokens, the ${data.ids.scheme} ids ${data.ids.tokens.length}`);
     this.trie = PrefixTrie.build(data.ids.sequences);
     this.decoder = new GruDecoder(data.weights);
+    if (data.smoothing !== undefined && data.smoothing.length !== data.itemIds.length) throw new RangeError(`${data.smoothing.length} smoothing counts for ${data.itemIds.length} items`);
+    this.mass = data.counts !== undefined ? smoothingMass(this.trie, data.smoothing) : undefined;
   }
 
   /** The decoder's state for a request (its raw vector and words); throws InputError for a vector of the wrong size. */
@@ -87,12 +95,13 @@ export class Text2TracksServing {
     const want = this.data.weights.requestDims;
     if (vector.length !== want) throw new InputError(`text2tracks: request vector has ${vector.length} values, the model expects ${want}`, { field: "vector" });
     const state = this.decoder.root(vector, text);
-    const counts = this.data.counts !== undefined ? nodeCounts(this.trie, this.data.counts, text) : undefined;
-    if (counts === undefined) return { state };
+    if (this.data.counts === undefined || this.mass === undefined) return { state };
+    // A text never seen in train has no counts: its prior is the smoothing alone (popularity), as at training.
+    const counts = nodeCounts(this.trie, this.data.counts, text) ?? new Map<number, number>();
     const { pw } = this.data.weights;
     const depth = this.trie.depth;
-    const leaves = this.trie.leaves;
-    return { state, bias: (node) => pw[depth[node] - 1] * priorFeature(counts.get(node) ?? 0, leaves[node]) };
+    const mass = this.mass;
+    return { state, bias: (node) => pw[depth[node] - 1] * priorFeature(counts.get(node) ?? 0, mass[node]) };
   }
 
   /** The best `k` allowed items, best first, with their log-probabilities (constrained beam search). */
@@ -143,6 +152,7 @@ export class Text2TracksServing {
         { name: "prior/offsets", shape: [prior.offsets.length], data: prior.offsets },
         { name: "prior/items", shape: [prior.items.length], data: prior.items },
         { name: "prior/counts", shape: [prior.values.length], data: prior.values },
+        ...(data.smoothing !== undefined ? [{ name: "prior/smoothing", shape: [data.smoothing.length], data: data.smoothing }] : []),
       );
     }
     const meta: z.input<typeof MetaSchema> = {
@@ -159,7 +169,7 @@ export class Text2TracksServing {
       requestScale: w.requestScale,
       beam: data.beam,
       training: { ...data.training },
-      ...(prior !== undefined ? { priorTexts: prior.texts } : {}),
+      ...(prior !== undefined ? { priorTexts: prior.texts, ...(data.smoothing !== undefined ? { priorSmoothing: true } : {}) } : {}),
     };
     await saveArrays(dir, meta, arrays);
   }
@@ -173,10 +183,12 @@ export class Text2TracksServing {
     const shapes = decoderShapes(dims);
     const w = Object.fromEntries(DECODER_ARRAYS.map((k) => [k, need(`decoder/${k}`, shapes[k])])) as Record<(typeof DECODER_ARRAYS)[number], Float32Array>;
     let counts: TextCounts | undefined;
+    let smoothing: Float32Array | undefined;
     if (meta.priorTexts !== undefined) {
       const offsets = need("prior/offsets", [meta.priorTexts.length + 1]);
       const pairs = offsets[meta.priorTexts.length];
       counts = countsFromArrays(meta.priorTexts, offsets, need("prior/items", [pairs]), need("prior/counts", [pairs]));
+      if (meta.priorSmoothing === true) smoothing = need("prior/smoothing", [n]);
     }
     const total = lengths.reduce((a, b) => a + b, 0);
     const flat = need("ids/tokens", [total]);
@@ -195,6 +207,7 @@ export class Text2TracksServing {
         beam: meta.beam,
         training: meta.training,
         ...(counts !== undefined ? { counts } : {}),
+        ...(smoothing !== undefined ? { smoothing } : {}),
       });
     } catch (err) {
       throw new DataError(`${file}: ${(err as Error).message}`, { path: file, cause: err });

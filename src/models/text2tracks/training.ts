@@ -56,15 +56,22 @@ export class DecoderTrainer {
     seed: number,
     /**
      * With the count prior: per request row, its text's trie-node counts (count-prior.ts; undefined for a text with
-     * none). A pair's own count is left out of its gold path, as an evaluated request's answer is never counted.
+     * none), and per node its smoothing mass. A pair's own count is left out of its gold path, as an evaluated
+     * request's answer is never counted.
      */
-    private readonly rowCounts?: readonly (ReadonlyMap<number, number> | undefined)[],
+    private readonly prior?: { readonly rowCounts: readonly (ReadonlyMap<number, number> | undefined)[]; readonly mass: Float64Array },
     /** Tokens scored per position at most (a sampled softmax beyond). [1024] */
     private readonly maxColumns = MAX_COLUMNS,
   ) {
     const init = randomDecoderWeights(dims, mulberry32(seed), 1, vocabulary);
-    // The count prior starts at weight 1, where the steps rank as counting does; training learns what to change.
-    if (rowCounts !== undefined) init.pw.fill(1);
+    // With the count prior the start is counting: prior weight 1 and a zero output layer (every learned logit 0), so
+    // the steps telescope to the smoothed counts; training learns what to change (gradients reach the rest of the
+    // decoder through the output layer once it has moved).
+    if (prior !== undefined) {
+      init.pw.fill(1);
+      init.out.fill(0);
+      init.outB.fill(0);
+    }
     const shapes = decoderShapes(dims);
     this.variables = Object.fromEntries(DECODER_ARRAYS.map((k) => [k, tf.tidy(() => tf.variable(tf.tensor(init[k], shapes[k]), true))])) as DecoderTrainer["variables"];
     this.rng = mulberry32(seed + 1);
@@ -124,7 +131,7 @@ export class DecoderTrainer {
       const tokens = Int32Array.from(columns).sort();
       const col = new Map(Array.from(tokens, (x, j) => [x, j]));
       const W = tokens.length;
-      const prior = this.rowCounts !== undefined ? new Float32Array(B * W) : undefined;
+      const prior = this.prior !== undefined ? new Float32Array(B * W) : undefined;
       const p = { tokens, mask: new Float32Array(B * W), gold: new Float32Array(B * W), weight: new Float32Array(B), prior };
       for (let b = 0; b < B; b++) {
         const node = nodes[t * B + b];
@@ -134,14 +141,15 @@ export class DecoderTrainer {
         rowMask.fill(-1e9);
         const start = trie.childStart[node];
         const goldToken = sequences[items[b]][t];
-        const counts = this.rowCounts?.[batch.left[b]];
+        const counts = this.prior?.rowCounts[batch.left[b]];
         for (let c = start; c < start + trie.childCount[node]; c++) {
           const j = col.get(trie.childToken[c]);
           if (j === undefined) continue;
           rowMask[j] = 0;
-          if (prior !== undefined && counts !== undefined) {
-            const n = (counts.get(trie.childNode[c]) ?? 0) - (trie.childToken[c] === goldToken ? 1 : 0);
-            prior[b * W + j] = priorFeature(n, trie.leaves[trie.childNode[c]]);
+          if (prior !== undefined) {
+            const child = trie.childNode[c];
+            const n = (counts?.get(child) ?? 0) - (trie.childToken[c] === goldToken ? 1 : 0);
+            prior[b * W + j] = priorFeature(n, this.prior!.mass[child]);
           }
         }
         p.gold[b * W + col.get(goldToken)!] = 1;
@@ -153,10 +161,11 @@ export class DecoderTrainer {
 
   /**
    * One Adam step on `batch`; its `left` are rows of `requests` (vectors, already scaled) and of `bags` (per request
-   * its known words' weights, W + 1 columns). Returns the weighted mean loss per pair.
+   * its known words' weights, W + 1 columns). Returns the weighted mean loss per pair. `only: "prior"` moves the
+   * count prior's weights alone (the warm-up).
    * @example trainer.step({ left, item }, requestsT, bagsT, optimizer) // 9.7 at the start for 3 x 64 semantic ids
    */
-  step(batch: PairBatch, requests: tf.Tensor2D, bags: tf.Tensor2D, optimizer: tf.Optimizer): number {
+  step(batch: PairBatch, requests: tf.Tensor2D, bags: tf.Tensor2D, optimizer: tf.Optimizer, only?: "prior"): number {
     const a = this.arrays(batch);
     const B = batch.item.length;
     const H = this.dims.hidden;
@@ -196,7 +205,7 @@ export class DecoderTrainer {
           losses.push(tf.sum(tf.mul(tf.sub(lse, target), f.weight)));
         }
         return tf.div(tf.addN(losses), total) as tf.Scalar;
-      }, true, Object.values(v))!;
+      }, true, only === "prior" ? [v.pw] : Object.values(v))!;
     });
     const loss = cost.dataSync()[0];
     cost.dispose();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSyntheticDomain } from "../testing/synthetic-domain.js";
 import { tfReady } from "../tf/backend.js";
 import type { AdapterHandle } from "../recommender.js";
-import { checkFeedback, trainAdapter, tripletTexts } from "./adapter.js";
+import { checkFeedback, feedbackTexts, trainAdapter, tripletTexts } from "./adapter.js";
 import { WhiteboxRecommender } from "./index.js";
 
 const domain = makeSyntheticDomain();
@@ -22,15 +22,15 @@ describe("whitebox adapter", () => {
   });
 
   it("draws positives containing the strengthened word and negatives containing the weakened one", () => {
-    const t = tripletTexts({ text: "jazz rock", strengthen: ["jazz"], weaken: ["rock"] }, domain, 12, 4, 1);
+    const t = tripletTexts({ text: "jazz rock", strengthen: ["jazz"], weaken: ["rock"] }, feedbackTexts(domain, 12), 12, 4, 1);
     expect(t.positives.length).toBeGreaterThan(0);
     expect(t.positives.every((p) => p.split(" ").includes("jazz") && !p.split(" ").includes("rock"))).toBe(true);
     // A positive never carries another word of the request that is not strengthened (it would pull towards that word).
-    const three = tripletTexts({ text: "jazz smooth rock", strengthen: ["jazz"], weaken: [] }, domain, 12, 8, 1);
+    const three = tripletTexts({ text: "jazz smooth rock", strengthen: ["jazz"], weaken: [] }, feedbackTexts(domain, 12), 12, 8, 1);
     expect(three.positives.every((p) => !p.split(" ").includes("smooth") && !p.split(" ").includes("rock"))).toBe(true);
     expect(t.negatives.every((p) => p.split(" ").includes("rock") && !p.split(" ").includes("jazz"))).toBe(true);
     // One-sided feedback: the other side is the request without the named words.
-    expect(tripletTexts({ text: "jazz rock", strengthen: ["jazz"], weaken: [] }, domain, 12, 4, 1).negatives).toEqual(["rock"]);
+    expect(tripletTexts({ text: "jazz rock", strengthen: ["jazz"], weaken: [] }, feedbackTexts(domain, 12), 12, 4, 1).negatives).toEqual(["rock"]);
   });
 
   it("moves attention towards a strengthened word and away from a weakened one, for that adapter only", async () => {

@@ -7,45 +7,12 @@
 import { mulberry32 } from "../../core/random.js";
 import { tf } from "../tf/backend.js";
 import { matMulFast } from "../tf/ops.js";
+import { ENCODER_PARAMS, shapeOf, type EncoderParam, type EncoderShape, type LoraTarget } from "./params.js";
 
-/** Sizes of the encoder. */
-export interface EncoderShape {
-  /** Size of the frozen input word vectors (512 for USE-lite). */
-  readonly inputDims: number;
-  /** Model width d (split over `heads`). */
-  readonly width: number;
-  readonly heads: number;
-  /** Output size: the query vector the ranker takes the inner product of. */
-  readonly outputDims: number;
-}
-
-/** Parameter names in a fixed order (save/load keys). */
-export const ENCODER_PARAMS = [
-  "in/w", "in/b", "sa/q", "sa/k", "sa/v", "sa/o", "ln1/g", "ln1/b", "ff/w1", "ff/b1", "ff/w2", "ff/b2", "ln2/g", "ln2/b",
-  "pool/q", "pool/k", "pool/v", "out/w", "out/b",
-] as const;
-export type EncoderParam = (typeof ENCODER_PARAMS)[number];
-
-/** The projections a per-user adapter may change: attention only (never values, feed-forward or output). */
-export const LORA_TARGETS = ["sa/q", "sa/k", "pool/k"] as const;
-export type LoraTarget = (typeof LORA_TARGETS)[number];
+export { ENCODER_PARAMS, LORA_TARGETS, shapeOf, type EncoderParam, type EncoderShape, type LoraTarget } from "./params.js";
 
 /** Low-rank deltas W + A·B per target (A: d x r, B: r x d), as tensors for one forward pass. */
 export type LoraDeltas = Partial<Record<LoraTarget, { readonly a: tf.Tensor2D; readonly b: tf.Tensor2D }>>;
-
-function shapeOf(p: EncoderParam, s: EncoderShape): number[] {
-  const d = s.width;
-  switch (p) {
-    case "in/w": return [s.inputDims, d];
-    case "ff/w1": return [d, 2 * d];
-    case "ff/b1": return [2 * d];
-    case "ff/w2": return [2 * d, d];
-    case "out/w": return [d, s.outputDims];
-    case "out/b": return [s.outputDims];
-    case "sa/q": case "sa/k": case "sa/v": case "sa/o": case "pool/k": case "pool/v": return [d, d];
-    default: return [d]; // biases, layer-norm gains and offsets, the pooling query
-  }
-}
 
 /** Forward result: the query vectors and the pooling attention over each request's token slots. */
 export interface EncoderOutput {
@@ -81,6 +48,15 @@ export class WhiteboxEncoder {
       params.set(p, tf.tidy(() => tf.variable(tf.tensor(v, sh), true)));
     }
     this.params = params;
+  }
+
+  /** An encoder holding given weights (a serving form's), e.g. to train a listener's adapter against them. */
+  static fromWeights(shape: EncoderShape, weights: Readonly<Record<EncoderParam, Float32Array>>): WhiteboxEncoder {
+    const e = new WhiteboxEncoder(shape, 0);
+    tf.tidy(() => {
+      for (const p of ENCODER_PARAMS) e.params.get(p)!.assign(tf.tensor(weights[p], shapeOf(p, shape)));
+    });
+    return e;
   }
 
   get variables(): tf.Variable[] {

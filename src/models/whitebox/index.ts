@@ -22,8 +22,12 @@ import { gatherRows } from "../tf/ops.js";
 import { Tower } from "../tf/tower.js";
 import { BPR_TRAINING_SHAPE, fitReport, runEpochs, samplePairs } from "../tf/training-loop.js";
 import { loadModelArrays, saveArrays, type NamedArray } from "../tf/weights-io.js";
-import { ENCODER_PARAMS, LORA_TARGETS, WhiteboxEncoder, type LoraDeltas } from "./encoder.js";
+import { ENCODER_PARAMS, WhiteboxEncoder, type LoraDeltas } from "./encoder.js";
+import { adapterFactors } from "./params.js";
 import { packWords, type PackedWords } from "./tokens.js";
+import { feedbackTextList } from "./adapter.js";
+import type { EncoderWeights } from "./forward.js";
+import { WhiteboxServing } from "./serving.js";
 
 /** Options (defaults in {@link WHITEBOX_DEFAULTS}). */
 export const WhiteboxOptionsSchema = z
@@ -383,6 +387,34 @@ export class WhiteboxRecommender implements Recommender {
     return { parts: { request: s.data[item] - rest, ...terms, popularity }, wordAttributions: attention };
   }
 
+  /**
+   * The serving form (TF.js-free): the encoder's weights, the unit item embeddings, the prior, the tie-break, and
+   * the texts word feedback draws from.
+   */
+  toServing(training: Readonly<Record<string, unknown>> = {}): WhiteboxServing {
+    this.requireFitted();
+    const domain = this.domain!;
+    const weights = Object.fromEntries(ENCODER_PARAMS.map((p) => [p, new Float32Array(this.encoder!.params.get(p)!.dataSync())])) as EncoderWeights;
+    // Built (and cached) outside the tidy below, which would otherwise dispose the cached tensor with its scope.
+    const itemsT = this.itemEmbeddingsT();
+    const items = tf.tidy(() => tf.transpose(itemsT));
+    const itemVectors = new Float32Array(items.dataSync());
+    items.dispose();
+    return new WhiteboxServing({
+      itemIds: domain.items.ids,
+      encoderId: domain.queryEncoderId,
+      shape: this.encoder!.shape,
+      maxWords: this.options.maxWords,
+      towerScale: this.options.towerScale,
+      weights,
+      itemVectors,
+      tieBreak: Float32Array.from(this.tieBreak),
+      ...(this.priorFeatures.length > 0 ? { pair: this.prior() } : {}),
+      feedbackTexts: feedbackTextList(domain),
+      training,
+    });
+  }
+
   private prior(): PairPrior {
     return { features: this.priorFeatures, tables: this.tables!, weights: Float32Array.from(this.priorW!.dataSync()) };
   }
@@ -466,15 +498,9 @@ function unitRows(x: tf.Tensor2D): tf.Tensor2D {
  */
 export function adapterDeltas(adapter: AdapterHandle, width: number): LoraDeltas {
   const out: Record<string, { a: tf.Tensor2D; b: tf.Tensor2D }> = {};
-  for (const target of LORA_TARGETS) {
-    const a = adapter.arrays[`${target}/a`];
-    const b = adapter.arrays[`${target}/b`];
-    if (a === undefined && b === undefined) continue;
-    if (a === undefined || b === undefined || a.length % width !== 0 || a.length !== b.length) {
-      throw new DataError(`whitebox adapter of user ${adapter.user} (version ${adapter.version}): ${target} factors are malformed (${a?.length ?? "missing"} / ${b?.length ?? "missing"} values for width ${width})`, { path: `adapter:${adapter.user}` });
-    }
-    const r = a.length / width;
-    out[target] = { a: tf.tensor2d(a, [width, r]), b: tf.tensor2d(b, [r, width]) };
+  for (const [target, f] of Object.entries(adapterFactors(adapter, width))) {
+    const r = f.a.length / width;
+    out[target] = { a: tf.tensor2d(f.a, [width, r]), b: tf.tensor2d(f.b, [r, width]) };
   }
   return out as LoraDeltas;
 }

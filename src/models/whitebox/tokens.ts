@@ -3,6 +3,7 @@
  * (the domain's request encoder, USE-lite, applied to the word alone), packed into padded [requests, slots, dims]
  * arrays with a mask.
  */
+import type { Matrix } from "../../core/matrix.js";
 import type { Domain } from "../../domains/types.js";
 import { requestVectors } from "../request-vectors.js";
 import { words } from "../tagmatch/vocabulary.js";
@@ -31,9 +32,18 @@ export interface PackedWords {
  * Slots = the longest row's word count (at least 1, so a batch of empty texts still has a shape).
  */
 export async function packWords(texts: readonly string[], domain: Domain, maxWords: number): Promise<PackedWords> {
+  return packWordsWith(texts, maxWords, (distinct) => requestVectors(distinct.map((w) => ({ text: w })), domain));
+}
+
+/**
+ * {@link packWords} with any source of word vectors: `vectorsOf(words)` gives one row per word, in order (a served
+ * model has no domain: the server's encoder encodes the words).
+ */
+export async function packWordsWith(texts: readonly string[], maxWords: number, vectorsOf: (words: string[]) => Promise<Matrix>): Promise<PackedWords> {
   const rowsWords = texts.map((t) => requestWords(t, maxWords));
   const distinct = [...new Set(rowsWords.flat())];
-  const vectors = await requestVectors(distinct.map((w) => ({ text: w })), domain);
+  const vectors = await vectorsOf(distinct);
+  if (vectors.rows !== distinct.length) throw new RangeError(`word vectors: ${vectors.rows} rows for ${distinct.length} words`);
   const at = new Map(distinct.map((w, i) => [w, i]));
   const slots = Math.max(1, ...rowsWords.map((w) => w.length));
   const dims = vectors.cols;

@@ -29,7 +29,12 @@ export function runServingSuite(o: ServingSuiteOptions): void {
   describe(`${o.name} serving conformance`, () => {
     let domain: SyntheticDomain;
     let model: ServingModel;
-    const request = async (text: string, extra: Partial<ServingRequest> = {}): Promise<ServingRequest> => ({ text, vector: (await domain.encodeQueries([text])).data, ...extra });
+    // A model that reads word by word also gets each word's vector, as the catalog ranker sends them.
+    const request = async (text: string, extra: Partial<ServingRequest> = {}): Promise<ServingRequest> => {
+      const words = model?.words?.(text) ?? [];
+      const encoded = await domain.encodeQueries([text, ...words]);
+      return { text, vector: encoded.data.slice(0, encoded.cols), ...(words.length > 0 ? { wordVectors: encoded.data.slice(encoded.cols) } : {}), ...extra };
+    };
 
     beforeAll(async () => {
       domain = makeSyntheticDomain({ itemsPerGenre: 50, withUsers: o.withUsers ?? true });

@@ -245,7 +245,7 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       for (const item of ["a", "b", "c"]) await repo.setFeedback("alice", "jamendo", item, 1);
       await repo.setFeedback("bob", "jamendo", "a", -1);
       await repo.setProfile("alice", "lastfm-2k", { rock: 0 });
-      expect(await repo.deleteUser("alice")).toEqual({ feedback: 3, profiles: 1, adapters: 0, users: 1 });
+      expect(await repo.deleteUser("alice")).toEqual({ feedback: 3, profiles: 1, adapters: 0, conversations: 0, users: 1 });
       expect(await repo.getProfile("alice", "lastfm-2k")).toEqual({});
       expect(await repo.getUser("alice")).toBeUndefined();
       expect(await repo.findUserByTokenHash(alice.tokenHash)).toBeUndefined();
@@ -326,6 +326,48 @@ export function runStateRepositorySuite(options: StateSuiteOptions): void {
       await expect(repo.setAdapter("tam", "lastfm-2k", "whitebox", {}, [])).rejects.toThrow(InputError);
       await expect(repo.setAdapter("tam", "lastfm-2k", "bad model!", { a: Float32Array.of(1) }, [])).rejects.toThrow(InputError);
       expect(await repo.getAdapter("tam", "lastfm-2k", "whitebox")).toBeUndefined();
+    });
+
+    it("stores conversations, anonymous or tied to a user, saves them by version, and keeps them across reopen", async () => {
+      const { repo, reopen } = await setup();
+      await repo.createUser(user("uma"));
+      const data = { state: { turn: 0, liked: ["t1"] }, turns: [{ user: "some jazz", answer: ["t1", "t2"] }] };
+      const created = await repo.createConversation({ id: "c1", userId: "uma", catalog: "jamendo", data });
+      expect(created).toMatchObject({ id: "c1", userId: "uma", catalog: "jamendo", data, version: 1 });
+      const anon = await repo.createConversation({ id: "c2", catalog: "lastfm-2k", data: {} });
+      expect(anon.userId).toBeUndefined();
+      await expect(repo.createConversation({ id: "c1", catalog: "jamendo", data: {} })).rejects.toThrow(/conversation c1 already exists/);
+      const next = { ...data, turns: [...data.turns, { user: "more", answer: ["t3"] }] };
+      expect(await repo.saveConversation("c1", next, 1)).toBe(2);
+      await expect(repo.saveConversation("c1", data, 1)).rejects.toThrow(/at version 2, not 1/);
+      const again = await reopen();
+      const got = await again.getConversation("c1");
+      expect(got).toMatchObject({ id: "c1", userId: "uma", data: next, version: 2 });
+      expect(Date.parse(got!.updatedAt)).toBeGreaterThanOrEqual(Date.parse(got!.createdAt));
+      expect(await again.getConversation("nope")).toBeUndefined();
+      expect(await again.getConversation("bad id!")).toBeUndefined();
+      expect((await again.exportUser("uma"))?.data.conversations).toHaveLength(1);
+      expect((await again.deleteUser("uma"))?.conversations).toBe(1);
+      expect(await again.getConversation("c1")).toBeUndefined();
+      expect((await again.getConversation("c2"))?.catalog).toBe("lastfm-2k");
+    });
+
+    it("refuses a conversation of an unknown user, a bad id, non-object or oversized data, and saving an unknown one", async () => {
+      const { repo } = await setup();
+      await expect(repo.createConversation({ id: "c", userId: "ghost", catalog: "jamendo", data: {} })).rejects.toThrow(NotFoundError);
+      await expect(repo.createConversation({ id: "bad id!", catalog: "jamendo", data: {} })).rejects.toThrow(InputError);
+      await expect(repo.createConversation({ id: "c", catalog: "jamendo", data: [] as never })).rejects.toThrow(/must be a JSON object/);
+      await expect(repo.createConversation({ id: "c", catalog: "jamendo", data: { big: "x".repeat(1_000_001) } })).rejects.toThrow(/over 1000000 bytes/);
+      await expect(repo.saveConversation("c", {}, 1)).rejects.toThrow(NotFoundError);
+      expect(await repo.getConversation("c")).toBeUndefined();
+    });
+
+    it("lets exactly one of two racing saves of one conversation land", async () => {
+      const { repo } = await setup();
+      await repo.createConversation({ id: "race", catalog: "jamendo", data: { n: 0 } });
+      const results = await Promise.allSettled([repo.saveConversation("race", { n: 1 }, 1), repo.saveConversation("race", { n: 2 }, 1)]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect((await repo.getConversation("race"))?.version).toBe(2);
     });
 
     it("applies migrations once, in order, idempotently, and keeps data across reopen", async () => {

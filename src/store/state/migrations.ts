@@ -120,6 +120,36 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
        )`,
     ],
   },
+  {
+    version: 5,
+    name: "conversations",
+    // Conversations (issue 13): state and turns as one JSON document, a version bumped by every save (two turns
+    // racing on one conversation cannot both land), an owner when tied to a user (NULL: anonymous).
+    sqlite: [
+      `CREATE TABLE IF NOT EXISTS conversations (
+         id TEXT PRIMARY KEY,
+         user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         data TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         created_at TEXT NOT NULL,
+         updated_at TEXT NOT NULL
+       ) STRICT`,
+      `CREATE INDEX IF NOT EXISTS conversations_user ON conversations (user_id)`,
+    ],
+    postgres: [
+      `CREATE TABLE IF NOT EXISTS conversations (
+         id TEXT PRIMARY KEY,
+         user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+         catalog TEXT NOT NULL,
+         data JSONB NOT NULL,
+         version INTEGER NOT NULL,
+         created_at TIMESTAMPTZ NOT NULL,
+         updated_at TIMESTAMPTZ NOT NULL
+       )`,
+      `CREATE INDEX IF NOT EXISTS conversations_user ON conversations (user_id)`,
+    ],
+  },
 ]);
 
 /** The schema version this build of askmusic writes. */
@@ -135,4 +165,5 @@ export const USER_DATA_TABLES: readonly { readonly table: string; readonly userC
   { table: "feedback", userColumn: "user_id" },
   { table: "profiles", userColumn: "user_id" },
   { table: "adapters", userColumn: "user_id" },
+  { table: "conversations", userColumn: "user_id" },
 ]);

@@ -44,6 +44,22 @@ export interface AdapterRecord {
   readonly updatedAt: string;
 }
 
+/**
+ * A conversation: who it belongs to (absent: anonymous), the catalog it ranks, and its state and turns as JSON (the
+ * conversation layer owns their shape; the store keeps them opaque). `version` is bumped by every save.
+ */
+export interface ConversationRecord {
+  /** 1–64 chars of [A-Za-z0-9._-], chosen at creation (a random id in the API). */
+  readonly id: string;
+  readonly userId?: string;
+  readonly catalog: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly version: number;
+  /** ISO-8601 times of creation and of the latest save. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
 /** Everything stored for one user: the user and, per table of USER_DATA_TABLES, its rows (never the token hash). */
 export interface UserExport {
   readonly user: UserRecord;
@@ -95,6 +111,19 @@ export interface StateRepository {
   getAdapter(userId: string, catalog: string, model: string): Promise<AdapterRecord | undefined>;
   /** Deletes a user's adapter of `model` in `catalog` (their requests go back to the shared model); true if one existed. */
   deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean>;
+  /**
+   * Creates a conversation at version 1. An existing id → InputError naming it; an unknown user → NotFoundError; data
+   * that is not a JSON object of at most 1 MB → InputError.
+   */
+  createConversation(conversation: { id: string; userId?: string; catalog: string; data: Readonly<Record<string, unknown>> }): Promise<ConversationRecord>;
+  /** A conversation by id, or undefined. */
+  getConversation(id: string): Promise<ConversationRecord | undefined>;
+  /**
+   * Replaces a conversation's data and returns its new version. `expectedVersion` (the version the new data was
+   * computed from) guards against two turns racing: a mismatch is an InputError and nothing is written. Unknown id →
+   * NotFoundError.
+   */
+  saveConversation(id: string, data: Readonly<Record<string, unknown>>, expectedVersion: number): Promise<number>;
   /** Liveness of the underlying database (a trivial query). */
   ping(): Promise<void>;
   close(): Promise<void>;

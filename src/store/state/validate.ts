@@ -148,3 +148,14 @@ export function encodeAdapterFeedback(feedback: unknown): string {
   }
   return JSON.stringify((feedback as unknown[]).slice(-1000).map((f) => { const e = f as Record<string, unknown>; return { text: e.text, strengthen: e.strengthen, weaken: e.weaken, at: e.at }; }));
 }
+
+/** Largest conversation document stored (bytes of its JSON): a long chat is far below it; a flood is refused. */
+export const MAX_CONVERSATION_BYTES = 1_000_000;
+
+/** Throws unless `data` is a plain JSON object of at most {@link MAX_CONVERSATION_BYTES}; returns its JSON text. */
+export function encodeConversationData(data: unknown, field = "data"): string {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new InputError(`${field} must be a JSON object, got ${describe(data)}`, { field });
+  const text = JSON.stringify(data);
+  if (Buffer.byteLength(text) > MAX_CONVERSATION_BYTES) throw new InputError(`${field} is over ${MAX_CONVERSATION_BYTES} bytes as JSON: start a new conversation`, { field });
+  return text;
+}

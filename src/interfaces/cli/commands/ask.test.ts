@@ -10,7 +10,7 @@ import { resolveConfig } from "../../../config.js";
 import { matrix } from "../../../core/matrix.js";
 import { TalkRecServing } from "../../../models/talkrec/serving.js";
 import { modelDir } from "../../../ranking/catalog-models.js";
-import { handJamModel } from "../../../ranking/testing.js";
+import { handJamModel, handWhiteboxModel } from "../../../ranking/testing.js";
 import { createUseLiteEncoder, USE_LITE_DIMS, USE_LITE_ID } from "../../../representations/use-lite.js";
 import { buildCatalog } from "../../../store/lancedb/index.js";
 import { openStateRepository } from "../../../store/state/index.js";
@@ -97,4 +97,36 @@ describe("askmusic ask", () => {
     expect(named.status).toBe(2);
     expect(named.stderr).toMatch(/trained on 39 items/);
   }, 60_000);
+
+  it("--model whitebox with --user: word feedback (askmusic feedback --catalog) retrains that user's adapter, which their asks apply and --explain shows", async () => {
+    await handWhiteboxModel(items, { id: USE_LITE_ID, dims: USE_LITE_DIMS }, 3, ["piano ballads", "happy piano", "slow piano"]).save(modelDir(resolveConfig(env()), "jamendo", "whitebox"));
+    const before = await run("ask", "happy jazz piano", "--model", "whitebox", "--user", "alice", "-k", "5", "--json");
+    expect(before.status).toBe(0);
+    const a0 = JSON.parse(before.stdout);
+    expect(a0.ranker).toBe("whitebox");
+    expect(a0.context.used).not.toContain("adapter");
+    const fb = await run("feedback", "--user", "alice", "--catalog", "jamendo", "--request", "happy jazz piano", "--strengthen", "piano");
+    expect(fb.status, fb.stderr).toBe(0);
+    const trained = JSON.parse(fb.stdout);
+    expect(trained.version).toBe(1);
+    const weight = (att: { word: string; weight: number }[], w: string) => att.find((x) => x.word === w)!.weight;
+    expect(weight(trained.after, "piano")).toBeGreaterThan(weight(trained.before, "piano"));
+    expect(weight(a0.results[0].wordAttributions, "piano")).toBeCloseTo(weight(trained.before, "piano"), 5);
+    // alice's next ask reads her adapter: the attention shown is the retrained one.
+    const after = JSON.parse((await run("ask", "happy jazz piano", "--model", "whitebox", "--user", "alice", "-k", "5", "--json")).stdout);
+    expect(after.context.used).toContain("adapter");
+    expect(weight(after.results[0].wordAttributions, "piano")).toBeCloseTo(weight(trained.after, "piano"), 5);
+    // Nobody else's: the same request without her is ranked by the shared model.
+    const anon = JSON.parse((await run("ask", "happy jazz piano", "--model", "whitebox", "-k", "5", "--json")).stdout);
+    expect(weight(anon.results[0].wordAttributions, "piano")).toBeCloseTo(weight(trained.before, "piano"), 5);
+    const explained = await run("ask", "happy jazz piano", "--model", "whitebox", "--user", "alice", "-k", "3", "--explain");
+    expect(explained.status).toBe(0);
+    expect(explained.stdout).toMatch(/why, by word \(attention over the request\):\n\s+happy\s+0\.\d{3} #*\n\s+jazz /);
+    // alice liked items[3]: it is behind the taste of what she gets ("because you listen to").
+    expect(explained.stdout).toContain(`because you listen to: ${items[3].name} (+`);
+    const wrong = await run("feedback", "--user", "alice", "--catalog", "jamendo", "--request", "happy jazz piano", "--strengthen", "rock");
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/"rock" is not a word of the request/);
+  }, 120_000);
 });
+

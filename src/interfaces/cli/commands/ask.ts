@@ -5,8 +5,9 @@
 import type { Command } from "commander";
 import type { Config } from "../../../config.js";
 import { InputError, NotFoundError } from "../../../errors.js";
-import type { Answer, AskOptions, TasteSource } from "../../../ranking/catalog-ranker.js";
-import { RANKER_CHOICES, SERVABLE_MODELS } from "../../../ranking/serving-forms.js";
+import type { Answer, AskOptions, RankedItem, TasteSource } from "../../../ranking/catalog-ranker.js";
+import { AUTO_MODELS, RANKER_CHOICES } from "../../../ranking/serving-forms.js";
+import type { ServingModel } from "../../../ranking/serving-model.js";
 import type { Catalog } from "../../../store/catalog.js";
 import type { LanceCatalog } from "../../../store/lancedb/index.js";
 import { parseIntFlag } from "../options.js";
@@ -30,8 +31,26 @@ function parseMmr(value: string): number {
   return x;
 }
 
-/** Renders an answer for a terminal: rank, score, name, tags, then the score components. */
-export function formatAnswer(answer: Answer): string {
+/**
+ * The "why" of one result, for `ask --explain`: each word's attention over the request as a bar (whitebox), the
+ * modality weights (JAM), the prototype weights (a profile), and the history items behind its taste.
+ * @example explainLines({ ..., wordAttributions: [{ word: "piano", weight: 0.5 }] }) // ["    why, by word:", "      piano  0.500 ####################"]
+ */
+export function explainLines(r: RankedItem): string[] {
+  const lines: string[] = [];
+  if (r.wordAttributions !== undefined && r.wordAttributions.length > 0) {
+    const width = Math.max(...r.wordAttributions.map((a) => a.word.length));
+    lines.push("    why, by word (attention over the request):");
+    for (const a of r.wordAttributions) lines.push(`      ${a.word.padEnd(width)}  ${a.weight.toFixed(3)} ${"#".repeat(Math.round(a.weight * 40))}`);
+  }
+  if (r.modalityWeights) lines.push(`    why, by modality: ${Object.entries(r.modalityWeights).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}`);
+  if (r.prototypeWeights) lines.push(`    why, by profile: ${Object.entries(r.prototypeWeights).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}`);
+  if (r.because !== undefined && r.because.length > 0) lines.push(`    because you listen to: ${r.because.map((b) => `${b.name} (+${b.part.toFixed(3)})`).join(", ")}`);
+  return lines;
+}
+
+/** Renders an answer for a terminal: rank, score, name, tags, then the score components (and with `explain`, why). */
+export function formatAnswer(answer: Answer, explain = false): string {
   const lines: string[] = [];
   const { request } = answer;
   if (request.excludeTags.length + request.excludeArtists.length > 0) {
@@ -47,6 +66,12 @@ export function formatAnswer(answer: Answer): string {
   lines.push(`ranked by ${answer.ranker}${answer.entities.length > 0 ? `; names ${answer.entities.map((e) => (e.similarity < 1 ? `${e.artist} (~${e.similarity.toFixed(2)})` : e.artist)).join(", ")}` : ""}`);
   const { used, ignored } = answer.context;
   lines.push(`context: used ${used.join(", ")}${ignored.length > 0 ? `; ignored ${ignored.join(", ")} (${answer.ranker} does not read ${ignored.length === 1 ? "it" : "them"})` : ""}`);
+  // A profile model's prototype weights are the same for every result: the listener's profile, shown once.
+  const profile = answer.results[0]?.prototypeWeights;
+  if (profile !== undefined) {
+    const strongest = Object.entries(profile).sort((a, b) => b[1] - a[1]);
+    lines.push(`profile used (${answer.context.used.includes("profile") ? "with your edits" : "as read from your likes"}): ${strongest.slice(0, 6).map(([t, w]) => `${t} ${w.toFixed(2)}`).join(", ")}${strongest.length > 6 ? `, ... (${strongest.length} prototypes)` : ""}`);
+  }
   for (const r of answer.results) {
     const components = Object.entries(r.components)
       .map(([k, v]) => `${k} ${v.toFixed(3)}`)
@@ -54,21 +79,26 @@ export function formatAnswer(answer: Answer): string {
     lines.push(`${String(r.rank).padStart(2)}. ${r.score.toFixed(3)}  ${r.item.name}`);
     lines.push(`    tags: ${r.item.tags.join(", ") || "-"}${r.item.url ? `  ${r.item.url}` : ""}`);
     lines.push(`    = ${components}`);
+    if (explain) {
+      lines.push(...explainLines(r));
+      continue;
+    }
     if (r.modalityWeights) lines.push(`    modalities: ${Object.entries(r.modalityWeights).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ")}`);
     if (r.wordAttributions) lines.push(`    words: ${r.wordAttributions.map((a) => `${a.word} ${(100 * a.weight).toFixed(0)}%`).join(", ")}`);
-    if (r.prototypeWeights) lines.push(`    profile: ${Object.entries(r.prototypeWeights).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}`);
+    if (r.because !== undefined && r.because.length > 0) lines.push(`    because you listen to: ${r.because.map((b) => b.name).join(", ")}`);
   }
   if (answer.results.length === 0) lines.push("no item satisfies the request's constraints");
   return lines.join("\n");
 }
 
 /**
- * What `--user` means on a catalog: on lastfm-2k a Last.fm user (the model's own user vector when it was trained
- * with them, else their listening history as taste, loaded only then); on other catalogs an askmusic user, whose
- * likes are their listening history and whose dislikes are never returned, as in the web app.
+ * What `--user` means on a catalog: on lastfm-2k a number is a Last.fm user (the model's own user vector when it was
+ * trained with them, else their listening history as taste, loaded only then); otherwise an askmusic user, whose
+ * likes are their listening history, whose dislikes are never returned (as in the web app), and whose stored
+ * profile edits (`askmusic profile set`) reach a model that reads a profile.
  */
-async function listenerOf(config: Config, catalog: Catalog, user: string): Promise<{ taste?: TasteSource; ask: AskOptions }> {
-  if (catalog.name === "lastfm-2k") {
+async function listenerOf(config: Config, catalog: Catalog, user: string, model: ServingModel | undefined): Promise<{ taste?: TasteSource; ask: AskOptions }> {
+  if (catalog.name === "lastfm-2k" && /^\d+$/.test(user)) {
     const { lazyTasteSource, openTasteSource } = await import("../../../ranking/taste.js");
     return { taste: lazyTasteSource(() => openTasteSource(config, catalog)), ask: { user } };
   }
@@ -81,7 +111,17 @@ async function listenerOf(config: Config, catalog: Catalog, user: string): Promi
     const records = await state.listFeedback(user, catalog.name);
     const liked = records.filter((r) => r.value === 1).map((r) => r.itemId);
     const disliked = records.filter((r) => r.value === -1).map((r) => r.itemId);
-    return { ask: { ...(liked.length > 0 ? { history: { items: liked } } : {}), ...(disliked.length > 0 ? { filter: { excludeIds: disliked } } : {}) } };
+    const edits = await state.getProfile(user, catalog.name);
+    // Their adapter of the ranking model (whitebox word feedback), which changes their requests only.
+    const stored = model?.context.uses.includes("adapter") === true ? await state.getAdapter(user, catalog.name, model.name) : undefined;
+    return {
+      ask: {
+        ...(liked.length > 0 ? { history: { items: liked } } : {}),
+        ...(disliked.length > 0 ? { filter: { excludeIds: disliked } } : {}),
+        ...(Object.keys(edits).length > 0 ? { profile: { prototypeWeights: edits } } : {}),
+        ...(stored !== undefined ? { adapter: { user, model: model!.name, version: stored.version, arrays: stored.arrays } } : {}),
+      },
+    };
   } finally {
     await state.close();
   }
@@ -95,14 +135,15 @@ export function registerAskCommand(program: Command, config: Config): void {
     .argument("<request>", 'e.g. "upbeat songs for a morning run, but no rap"')
     .option("--catalog <name>", "catalog to search: jamendo | lastfm-2k", "jamendo")
     .option("--user <id>", "personalize for this user: on lastfm-2k a Last.fm user id; elsewhere an askmusic user (askmusic users add), whose likes and dislikes count")
-    .option("--model <name>", `ranker: auto (the best trained model, in the order ${SERVABLE_MODELS.join(" > ")}; text match when none is) | none (text match) | a model by name`, "auto")
+    .option("--model <name>", `ranker: auto (the best trained model, in the order ${AUTO_MODELS.join(" > ")}; text match when none is) | none (text match) | a model by name (apron: your profile, read from your likes, with your edits)`, "auto")
     .option("-k, --k <n>", "number of results (1-100)", "10")
     .option("--max-per-album <n>", "at most n results of one album (0: no limit; default 2)")
     .option("--max-per-artist <n>", "at most n results of one artist (0: no limit; default 3)")
     .option("--mmr <lambda>", "re-rank by maximal marginal relevance over the items' text vectors, 0 < lambda < 1 (1 - lambda: how much novelty counts)")
     .option("--no-diversity", "the ranked order as it is: no album/artist limits, no folding of near-duplicate titles")
     .option("--json", "print the answer as JSON")
-    .action(async (request: string, opts: { catalog: string; user?: string; model: string; k: string; json?: boolean; diversity: boolean; maxPerAlbum?: string; maxPerArtist?: string; mmr?: string }) => {
+    .option("--explain", "print why each item ranks: attention per word of the request (whitebox), modality weights (JAM), profile weights, and the history items behind its taste")
+    .action(async (request: string, opts: { catalog: string; user?: string; model: string; k: string; json?: boolean; explain?: boolean; diversity: boolean; maxPerAlbum?: string; maxPerArtist?: string; mmr?: string }) => {
       // Heavy modules load only when the command runs, so --help and input errors stay instant.
       const { CatalogRanker, checkRequest } = await import("../../../ranking/catalog-ranker.js");
       const { defaultQueryEncoder } = await import("../../../representations/default-encoder.js");
@@ -114,7 +155,7 @@ export function registerAskCommand(program: Command, config: Config): void {
       const encoder = defaultQueryEncoder();
       try {
         const model = await openCatalogModel(config, opts.catalog, opts.model);
-        const listener = opts.user !== undefined ? await listenerOf(config, catalog, opts.user) : { ask: {} };
+        const listener = opts.user !== undefined ? await listenerOf(config, catalog, opts.user, model) : { ask: {} };
         const { catalogGroups, catalogDescriptions, catalogCoListening } = await import("../../../ranking/albums.js");
         // Last.fm-2k descriptions and listening histories are only read when the request refers to something ("like
         // X", "similar to X").
@@ -140,7 +181,7 @@ export function registerAskCommand(program: Command, config: Config): void {
                 ...(opts.mmr !== undefined ? { mmr: parseMmr(opts.mmr) } : {}),
               };
         const answer = await ranker.ask(request, { k, ...listener.ask, diversity });
-        process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer)}\n`);
+        process.stdout.write(opts.json ? `${JSON.stringify(answer, null, 2)}\n` : `${formatAnswer(answer, opts.explain === true)}\n`);
       } finally {
         encoder.dispose?.();
         catalog.close();

@@ -14,6 +14,15 @@ import { parseIntFlag, parseListFlag } from "../options.js";
 
 const DEFAULT_MODELS = "popularity,bm25,dense";
 
+/** The absolute path of a file that exists, or a DataError naming the flag. */
+async function existingFile(file: string, flag: string): Promise<string> {
+  const full = path.resolve(file);
+  await fs.access(full).catch((cause) => {
+    throw new DataError(`${flag}: file not found: ${full}`, { path: full, cause });
+  });
+  return full;
+}
+
 /** Registers `eval` on the program. */
 export function registerEvalCommand(program: Command, config: Config): void {
   program
@@ -28,9 +37,10 @@ export function registerEvalCommand(program: Command, config: Config): void {
     .option("--features <set>", "feature set: own (default) or shared (lfm2k-tagq's precomputed features)")
     .option("--seed <n>", "random seed", "42")
     .option("--half <half>", "evaluate one half of the split by a hash of the qid: dev (to develop on) or holdout (nothing tuned on); both: the whole split and each half, from one fit")
+    .option("--train-dialogs <file>", "cpcd: generated CPCD-format dialogues (askmusic synth-dialogs) that convretrieval trains on")
     .option("--out <file>", "write the JSON report here (atomically)")
     .option("--predictions-out <file>", "with exactly one model: write the benchmark's official prediction file (cpcd) here (atomically)")
-    .action(async (benchmark: string, opts: { split?: string; models: string; features?: string; seed: string; half?: string; out?: string; predictionsOut?: string; requests: string; load?: string; save?: string }) => {
+    .action(async (benchmark: string, opts: { split?: string; models: string; features?: string; seed: string; half?: string; out?: string; predictionsOut?: string; requests: string; load?: string; save?: string; trainDialogs?: string }) => {
       if (benchmark === "feedback") return evalFeedback(config, opts);
       if (opts.split === undefined) throw new InputError(`eval ${benchmark} needs --split <file>`, { field: "split" });
       const splitOption = opts.split;
@@ -64,6 +74,7 @@ export function registerEvalCommand(program: Command, config: Config): void {
           features: opts.features,
           ...(half === "both" ? { bothHalves: true } : half !== undefined ? { half: half as (typeof HALVES)[number] } : {}),
           seed: parseIntFlag("--seed", opts.seed, 0, 2 ** 31 - 1),
+          ...(opts.trainDialogs !== undefined ? { modelOptions: { convretrieval: { trainDialogs: await existingFile(opts.trainDialogs, "--train-dialogs") } } } : {}),
           encoder,
           progress,
           log: (line) => process.stderr.write(`${line}\n`),

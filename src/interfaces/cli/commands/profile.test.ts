@@ -72,7 +72,8 @@ describe("askmusic profile", () => {
       [["profile", "show", "--user", "ghost"], /no askmusic user "ghost"/],
       [["profile", "show", "--user", "newcomer"], /has no likes in lastfm-2k/],
       [["profile", "show"], /exactly one of --user/],
-      [["profile", "show", "--catalog", "jamendo", "--user", "pia"], /catalog with profiles "jamendo"/],
+      [["profile", "show", "--catalog", "jamendo", "--user", "pia"], /catalog "jamendo" has no profile model: run `npx askmusic profile train --catalog jamendo`/],
+      [["profile", "show", "--catalog", "musiccaps", "--user", "pia"], /catalog with profiles "musiccaps"/],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli(argv, env());

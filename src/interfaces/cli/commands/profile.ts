@@ -59,8 +59,8 @@ export function registerProfileCommand(program: Command, config: Config): void {
   const profile = program.command("profile").description("Read and edit a listener's profile: tag prototypes with weights and a listenable example each.");
   profile
     .command("train")
-    .description("Train the catalog's profile model (APRON) into $ASKMUSIC_HOME/models/<catalog>/apron.")
-    .option("--catalog <name>", "lastfm-2k", "lastfm-2k")
+    .description("Train the catalog's profile model (APRON) into $ASKMUSIC_HOME/models/<catalog>/apron (jamendo: built from its tags, no listening data to train on).")
+    .option("--catalog <name>", "lastfm-2k | jamendo", "lastfm-2k")
     .option("--epochs <n>", "maximum epochs (default 80, stopping when selection NDCG@100 stops improving for 10)")
     .option("--seed <n>", "random seed", "42")
     .action(async (opts: { catalog: string; epochs?: string; seed: string }) => {
@@ -80,7 +80,7 @@ export function registerProfileCommand(program: Command, config: Config): void {
 
   const common = (c: Command) =>
     c
-      .option("--catalog <name>", "lastfm-2k", "lastfm-2k")
+      .option("--catalog <name>", "lastfm-2k | jamendo", "lastfm-2k")
       .option("--user <id>", "an askmusic user: their likes in the catalog are the history, their stored edits apply")
       .option("--lastfm-user <n>", "lastfm-2k: a Last.fm listener's plays are the history (edits are not stored)")
       .option("--weight <tag=w>", "set a prototype's weight (0 to 1; 0 removes it); repeatable", (v: string, acc: string[]) => [...acc, v], [] as string[])

@@ -35,6 +35,11 @@ export interface StartOptions {
    * ranking: on 2 cores, c=16 p99 fell from 152 ms (one) to the figure in BENCHMARKS.md. [encoderWorkers=2]
    */
   readonly encoderWorkers?: number;
+  /**
+   * How conversation turns' intents are read: "keyword" (cue words, instant) or "trained" (dialogue understanding on
+   * cpcd-intent: trained once and cached under the home, minutes the first time). [intents="keyword"]
+   */
+  readonly intents?: "keyword" | "trained";
 }
 
 /** A running server: its URL and how to stop it (closes catalogs, state and the encoder too). */
@@ -100,6 +105,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const profiles = withProfiles.length > 0 ? await import("../../../ranking/profiles.js") : undefined;
     for (const name of withProfiles) profileModels[name] = await profiles!.openProfileModel(config, name);
     state = await openStateRepository(config);
+    let labeler: import("../../../conversation/retrieval/state-model.js").UtteranceLabeler | undefined;
+    if (options.intents === "trained") {
+      const { trainedDialogueUnderstanding } = await import("../../../conversation/understanding/trained.js");
+      const { defaultTextEncoder } = await import("../../../representations/default-encoder.js");
+      labeler = await trainedDialogueUnderstanding(config, defaultTextEncoder(config), [], { log: (m) => process.stderr.write(`${m}\n`) });
+    }
     // Load the encoder models before the first request arrives, so no listener waits for them.
     await Promise.all(encoders.map((e) => e.encode(["warm up"])));
     const rate = options.rateLimit ?? 20;
@@ -115,6 +126,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       // --model auto: a stale model must not keep the server down; a model asked for by name must fit.
       ...(choice === "auto" ? { onModelRejected: (catalog: string, reason: string) => process.stderr.write(`askmusic: warning: ${reason}; ranking catalog "${catalog}" by text match meanwhile\n`) } : {}),
       state,
+      ...(labeler !== undefined ? { labeler } : {}),
       rateLimit: rate > 0 ? { max: 3 * rate, windowSeconds: 3 } : false,
       answerCacheSize: options.answerCache ?? 2000,
       logger: { level: "warn" },
@@ -181,7 +193,8 @@ export async function serveUntilStopped(config: Config, options: StartOptions): 
 }
 
 /** Parses the shared flags of `serve` and `demo`. */
-export function parseServeFlags(opts: { port: string; host: string; rateLimit: string; answerCache: string; model: string; catalog?: string }): StartOptions {
+export function parseServeFlags(opts: { port: string; host: string; rateLimit: string; answerCache: string; model: string; catalog?: string; intents?: string }): StartOptions {
+  if (opts.intents !== undefined && opts.intents !== "keyword" && opts.intents !== "trained") throw new InputError(`--intents must be keyword or trained, got "${opts.intents}"`, { field: "--intents" });
   const host = opts.host.trim();
   if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host)) throw new InputError(`--host must be a host name or address, got "${opts.host}"`, { field: "--host" });
   if (!(RANKER_CHOICES as readonly string[]).includes(opts.model)) throw new NotFoundError("ranker", opts.model, RANKER_CHOICES);
@@ -192,6 +205,7 @@ export function parseServeFlags(opts: { port: string; host: string; rateLimit: s
     rateLimit: parseIntFlag("--rate-limit", opts.rateLimit, 0, 100_000),
     answerCache: parseIntFlag("--answer-cache", opts.answerCache, 0, 1_000_000),
     ...(opts.catalog !== undefined ? { catalogs: parseListFlag("--catalog", opts.catalog) } : {}),
+    ...(opts.intents !== undefined ? { intents: opts.intents as "keyword" | "trained" } : {}),
   };
 }
 
@@ -202,7 +216,8 @@ export function withServeFlags(command: Command): Command {
     .option("--host <address>", "address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
     .option("--rate-limit <n>", "requests per second per client on /v1 (0 = no limit)", "20")
     .option("--answer-cache <n>", "answers kept for repeated identical requests (0 = off)", "2000")
-    .option("--model <name>", `ranker of every served catalog: auto (its best trained model: ${SERVABLE_MODELS.join(" > ")}) | none (text match) | a model by name`, "auto");
+    .option("--model <name>", `ranker of every served catalog: auto (its best trained model: ${SERVABLE_MODELS.join(" > ")}) | none (text match) | a model by name`, "auto")
+    .option("--intents <how>", "how conversation turns' intents are read: keyword (instant) | trained (dialogue understanding on cpcd-intent; trained once and cached, minutes the first time)", "keyword");
 }
 
 /** Registers `serve` on the program. */
@@ -212,7 +227,7 @@ export function registerServeCommand(program: Command, config: Config): void {
       .command("serve")
       .description("Serve the HTTP API (OpenAPI at /openapi.json) and the web app over the built catalogs.")
       .option("--catalog <names>", "comma-separated catalogs to serve, the first is the default (default: every built catalog)"),
-  ).action(async (opts: { port: string; host: string; rateLimit: string; answerCache: string; model: string; catalog?: string }) => {
+  ).action(async (opts: { port: string; host: string; rateLimit: string; answerCache: string; model: string; catalog?: string; intents?: string }) => {
     await serveUntilStopped(config, parseServeFlags(opts));
   });
 }

@@ -89,7 +89,7 @@ describe("askmusic users", () => {
 
     const del = await run("users", "delete", "bob");
     expect(del.status).toBe(0);
-    expect(JSON.parse(del.stdout)).toEqual({ deleted: "bob", rows: { feedback: 2, profiles: 0, adapters: 0, users: 1 } });
+    expect(JSON.parse(del.stdout)).toEqual({ deleted: "bob", rows: { feedback: 2, profiles: 0, adapters: 0, conversations: 0, users: 1 } });
     const gone = await run("users", "export", "bob");
     expect(gone.status).not.toBe(0);
     expect(gone.stderr).toMatch(/^askmusic: error: unknown user "bob"; must be one of: alice, carol\n$/);

@@ -4,8 +4,8 @@
 import pg from "pg";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
 import { LATEST_VERSION, MIGRATIONS, USER_DATA_TABLES } from "../migrations.js";
-import type { AdapterRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../repository.js";
-import { checkCatalog, decodeAdapterArrays, encodeAdapterArrays, encodeAdapterFeedback, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
+import type { AdapterRecord, ConversationRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../repository.js";
+import { checkCatalog, encodeConversationData, decodeAdapterArrays, encodeAdapterArrays, encodeAdapterFeedback, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link PostgresStateRepository.open}. */
 export interface PostgresStateOptions {
@@ -267,6 +267,56 @@ export class PostgresStateRepository implements StateRepository {
   async deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean> {
     if (!isUserId(userId) || typeof catalog !== "string" || typeof model !== "string") return false;
     return ((await this.query("DELETE FROM adapters WHERE user_id = $1 AND catalog = $2 AND model = $3", [userId, catalog, model])).rowCount ?? 0) > 0;
+  }
+
+  async createConversation(c: { id: string; userId?: string; catalog: string; data: Readonly<Record<string, unknown>> }): Promise<ConversationRecord> {
+    const id = checkUserId(c.id, "id");
+    if (c.userId !== undefined) checkUserId(c.userId, "userId");
+    const catalog = checkCatalog(c.catalog);
+    const data = encodeConversationData(c.data);
+    const now = new Date();
+    await this.transaction(async (client) => {
+      if (c.userId !== undefined && (await client.query("SELECT 1 FROM users WHERE id = $1 FOR KEY SHARE", [c.userId])).rowCount === 0) throw new NotFoundError("user", c.userId);
+      // ON CONFLICT DO NOTHING: of two racing creations of one id, exactly one inserts; the other sees 0 rows.
+      const inserted = await client.query(
+        "INSERT INTO conversations (id, user_id, catalog, data, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT (id) DO NOTHING",
+        [id, c.userId ?? null, catalog, data, now],
+      );
+      if (inserted.rowCount === 0) throw new InputError(`conversation ${id} already exists`, { field: "id" });
+    });
+    return { id, ...(c.userId === undefined ? {} : { userId: c.userId }), catalog, data: JSON.parse(data) as Record<string, unknown>, version: 1, createdAt: now.toISOString(), updatedAt: now.toISOString() };
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    if (!isUserId(id)) return undefined;
+    const { rows } = await this.query<{ id: string; user_id: string | null; catalog: string; data: Record<string, unknown>; version: number; created_at: Date; updated_at: Date }>(
+      "SELECT id, user_id, catalog, data, version, created_at, updated_at FROM conversations WHERE id = $1",
+      [id],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      ...(row.user_id === null ? {} : { userId: row.user_id }),
+      catalog: row.catalog,
+      data: row.data,
+      version: row.version,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    };
+  }
+
+  async saveConversation(id: string, data: Readonly<Record<string, unknown>>, expectedVersion: number): Promise<number> {
+    checkUserId(id, "id");
+    const text = encodeConversationData(data);
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ version: number }>("SELECT version FROM conversations WHERE id = $1 FOR UPDATE", [id]);
+      const row = rows[0];
+      if (row === undefined) throw new NotFoundError("conversation", id);
+      if (row.version !== expectedVersion) throw new InputError(`conversation ${id} is at version ${row.version}, not ${expectedVersion}: another turn landed first; retry`, { field: "version" });
+      await client.query("UPDATE conversations SET data = $1, version = $2, updated_at = $3 WHERE id = $4", [text, row.version + 1, new Date(), id]);
+      return row.version + 1;
+    });
   }
 
   async ping(): Promise<void> {

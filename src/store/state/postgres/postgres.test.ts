@@ -77,7 +77,7 @@ describe("PostgresStateRepository specifics", () => {
     const err = await repo.migrate().catch((e: unknown) => e);
     await repo.close();
     expect(err).toBeInstanceOf(DataError);
-    expect((err as Error).message).toMatch(/schema version 999, newer than this askmusic knows \(4\)/);
+    expect((err as Error).message).toMatch(/schema version 999, newer than this askmusic knows \(5\)/);
   });
 
   it("reports an unreachable server as a DataError without leaking the password", async () => {

@@ -6,8 +6,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { DataError, InputError, NotFoundError } from "../../../errors.js";
 import { LATEST_VERSION, MIGRATIONS, USER_DATA_TABLES } from "../migrations.js";
-import type { AdapterRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../repository.js";
-import { checkCatalog, decodeAdapterArrays, encodeAdapterArrays, encodeAdapterFeedback, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
+import type { AdapterRecord, ConversationRecord, FeedbackRecord, StateRepository, UserExport, UserRecord, WordFeedbackEntry } from "../repository.js";
+import { checkCatalog, encodeConversationData, decodeAdapterArrays, encodeAdapterArrays, encodeAdapterFeedback, checkFeedbackValue, checkItemId, checkName, checkProfileWeights, checkTokenHash, checkUserId, isUserId } from "../validate.js";
 
 /** Options of {@link SqliteStateRepository.open}. */
 export interface SqliteStateOptions {
@@ -265,6 +265,49 @@ export class SqliteStateRepository implements StateRepository {
   async deleteAdapter(userId: string, catalog: string, model: string): Promise<boolean> {
     if (!isUserId(userId) || typeof catalog !== "string" || typeof model !== "string") return false;
     return this.db.prepare("DELETE FROM adapters WHERE user_id = ? AND catalog = ? AND model = ?").run(userId, catalog, model).changes > 0;
+  }
+
+  async createConversation(c: { id: string; userId?: string; catalog: string; data: Readonly<Record<string, unknown>> }): Promise<ConversationRecord> {
+    const id = checkUserId(c.id, "id");
+    if (c.userId !== undefined) checkUserId(c.userId, "userId");
+    const catalog = checkCatalog(c.catalog);
+    const data = encodeConversationData(c.data);
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      if (c.userId !== undefined && this.db.prepare("SELECT 1 FROM users WHERE id = ?").get(c.userId) === undefined) throw new NotFoundError("user", c.userId);
+      if (this.db.prepare("SELECT 1 FROM conversations WHERE id = ?").get(id) !== undefined) throw new InputError(`conversation ${id} already exists`, { field: "id" });
+      this.db.prepare("INSERT INTO conversations (id, user_id, catalog, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)").run(id, c.userId ?? null, catalog, data, now, now);
+    }).immediate();
+    return { id, ...(c.userId === undefined ? {} : { userId: c.userId }), catalog, data: JSON.parse(data) as Record<string, unknown>, version: 1, createdAt: now, updatedAt: now };
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    if (!isUserId(id)) return undefined;
+    const row = this.db.prepare("SELECT id, user_id, catalog, data, version, created_at, updated_at FROM conversations WHERE id = ?").get(id) as
+      | { id: string; user_id: string | null; catalog: string; data: string; version: number; created_at: string; updated_at: string }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      ...(row.user_id === null ? {} : { userId: row.user_id }),
+      catalog: row.catalog,
+      data: JSON.parse(row.data) as Record<string, unknown>,
+      version: row.version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async saveConversation(id: string, data: Readonly<Record<string, unknown>>, expectedVersion: number): Promise<number> {
+    checkUserId(id, "id");
+    const text = encodeConversationData(data);
+    return this.db.transaction(() => {
+      const row = this.db.prepare("SELECT version FROM conversations WHERE id = ?").get(id) as { version: number } | undefined;
+      if (row === undefined) throw new NotFoundError("conversation", id);
+      if (row.version !== expectedVersion) throw new InputError(`conversation ${id} is at version ${row.version}, not ${expectedVersion}: another turn landed first; retry`, { field: "version" });
+      this.db.prepare("UPDATE conversations SET data = ?, version = ?, updated_at = ? WHERE id = ?").run(text, row.version + 1, new Date().toISOString(), id);
+      return row.version + 1;
+    }).immediate();
   }
 
   async ping(): Promise<void> {

@@ -48,7 +48,7 @@ describe("SqliteStateRepository specifics", () => {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
       // synchronous is per connection: check ours by opening through the class and peeking at the same pragma
       const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-      expect(tables).toEqual([{ name: "adapters" }, { name: "feedback" }, { name: "profiles" }, { name: "schema_migrations" }, { name: "users" }]);
+      expect(tables).toEqual([{ name: "adapters" }, { name: "conversations" }, { name: "feedback" }, { name: "profiles" }, { name: "schema_migrations" }, { name: "users" }]);
     } finally {
       raw.close();
     }
@@ -71,7 +71,7 @@ describe("SqliteStateRepository specifics", () => {
     const err = await again.migrate().catch((e: unknown) => e);
     await again.close();
     expect(err).toBeInstanceOf(DataError);
-    expect((err as Error).message).toMatch(/schema version 999, newer than this askmusic knows \(4\); upgrade askmusic/);
+    expect((err as Error).message).toMatch(/schema version 999, newer than this askmusic knows \(5\); upgrade askmusic/);
     expect((err as Error).message).toContain(file);
   });
 
