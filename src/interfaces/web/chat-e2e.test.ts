@@ -3,18 +3,13 @@
  * negation, see it as a removable chip and the tracks honour it; like and dislike tracks; ask for more (no repeats);
  * remove the chip. The conversation's state is checked through the API after each step.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, SHOTS } from "./browser-testing.js";
 import { buildServer } from "../http/server.js";
 import { fakeQueryEncoder, MemoryStateRepository, testCatalog } from "../http/testing.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = process.env.ASKMUSIC_SCREENSHOTS ?? path.join(os.tmpdir(), "askmusic-e2e");
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 let app: FastifyInstance;
 let browser: Browser;
@@ -22,11 +17,9 @@ let base: string;
 const state = new MemoryStateRepository();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install Debian's browser with \`apt-get update && apt-get install -y chromium\` (never download one)`);
-  mkdirSync(SHOTS, { recursive: true });
   app = await buildServer({ catalogs: [testCatalog()], queryEncoder: fakeQueryEncoder(), state, rateLimit: false });
   base = await app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

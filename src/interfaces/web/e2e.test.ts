@@ -3,21 +3,16 @@
  * results, open an explanation, like and dislike and see the next answer change; keyboard only where it matters.
  * Screenshots go to $ASKMUSIC_SCREENSHOTS (default <os tmpdir>/askmusic-e2e), outside the repository.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, SHOTS } from "./browser-testing.js";
 import { createToken, hashToken } from "../../store/state/tokens.js";
 import { buildServer } from "../http/server.js";
 import { fakeQueryEncoder, MemoryStateRepository, testCatalog } from "../http/testing.js";
 import { handJamModel } from "../../ranking/testing.js";
 import { fakeEncode, FAKE_DIMS } from "../../store/testing.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = process.env.ASKMUSIC_SCREENSHOTS ?? path.join(os.tmpdir(), "askmusic-e2e");
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 let app: FastifyInstance;
 let browser: Browser;
@@ -25,10 +20,6 @@ let base: string;
 let token: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium not found at ${CHROMIUM}: install Debian's browser with \`apt-get update && apt-get install -y chromium\` (never download one)`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
   const state = new MemoryStateRepository();
   token = createToken();
   await state.createUser({ id: "alice", name: "Alice", tokenHash: hashToken(token) });
@@ -37,7 +28,7 @@ beforeAll(async () => {
   const model = handJamModel(await catalog.allItems(), { id: "fake-8", dims: FAKE_DIMS, encode: fakeEncode });
   app = await buildServer({ catalogs: [catalog], queryEncoder: fakeQueryEncoder(), state, rateLimit: false, models: { jamendo: model } });
   base = await app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -3,22 +3,19 @@
  * read from one's likes (bars with example links), zero a prototype, drag another by keyboard, reset; the
  * profile's recommendations follow each edit and the edits are stored for the user.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, SHOTS } from "./browser-testing.js";
 import { resolveConfig } from "../../config.js";
 import { openProfileModel, profileView, trainProfileModel } from "../../ranking/profiles.js";
 import { profileDomain, SMALL_APRON } from "../../ranking/testing.js";
 import { createToken, hashToken } from "../../store/state/tokens.js";
 import { buildServer } from "../http/server.js";
 import { fakeQueryEncoder, MemoryStateRepository, testCatalog } from "../http/testing.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = process.env.ASKMUSIC_SCREENSHOTS ?? path.join(os.tmpdir(), "askmusic-e2e");
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 let home: string;
 let app: FastifyInstance;
@@ -28,10 +25,6 @@ let state: MemoryStateRepository;
 const token = createToken();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium not found at ${CHROMIUM}: install Debian's browser with \`apt-get update && apt-get install -y chromium\` (never download one)`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
   home = mkdtempSync(path.join(os.tmpdir(), "askmusic-web-profile-"));
   const config = resolveConfig({ ASKMUSIC_HOME: home });
   await trainProfileModel(config, "lastfm-2k", { domain: profileDomain(), options: SMALL_APRON, seed: 1 });
@@ -42,7 +35,7 @@ beforeAll(async () => {
   for (const item of ["item0", "item4", "item8"]) await state.setFeedback("alice", "jamendo", item, 1);
   app = await buildServer({ catalogs: [testCatalog()], queryEncoder: fakeQueryEncoder(), state, rateLimit: false, profiles: { models: { jamendo: pm }, view: profileView } });
   base = await app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

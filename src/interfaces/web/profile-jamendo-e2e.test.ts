@@ -4,20 +4,18 @@
  * likes, links each prototype's exemplar to its Jamendo track page, and an edit is stored and still applies after
  * the server restarts.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./browser-testing.js";
 import { resolveConfig } from "../../config.js";
 import { openProfileModel, profileView, trainProfileModel, type ProfileModel } from "../../ranking/profiles.js";
 import { createToken, hashToken } from "../../store/state/tokens.js";
 import { buildServer } from "../http/server.js";
 import { fakeQueryEncoder, MemoryStateRepository, testCatalog } from "../http/testing.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 let home: string;
 let browser: Browser;
@@ -33,7 +31,6 @@ async function start(): Promise<{ app: FastifyInstance; base: string }> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install Debian's browser with \`apt-get update && apt-get install -y chromium\` (never download one)`);
   home = mkdtempSync(path.join(os.tmpdir(), "askmusic-web-jamendo-profile-"));
   const config = resolveConfig({ ASKMUSIC_HOME: home });
   // The catalog's own tracks and tags, with Jamendo track pages as links, and no listening data: built, not trained.
@@ -50,7 +47,7 @@ beforeAll(async () => {
   pm = await openProfileModel(config, "jamendo");
   await state.createUser({ id: "alice", name: "Alice", tokenHash: hashToken(token) });
   for (const item of items.slice(0, 3)) await state.setFeedback("alice", "jamendo", item.id, 1);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

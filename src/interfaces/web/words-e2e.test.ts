@@ -3,20 +3,15 @@
  * model's attention; a signed-in listener clicks + on a word, the server retrains their adapter (in a worker), and
  * the app shows the new heatmap and the new answer. Screenshots go to $ASKMUSIC_SCREENSHOTS (outside the repository).
  */
-import { existsSync, mkdirSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, SHOTS } from "./browser-testing.js";
 import { handWhiteboxModel } from "../../ranking/testing.js";
 import { createToken, hashToken } from "../../store/state/tokens.js";
 import { buildServer } from "../http/server.js";
 import { fakeQueryEncoder, MemoryStateRepository, testCatalog } from "../http/testing.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = process.env.ASKMUSIC_SCREENSHOTS ?? path.join(os.tmpdir(), "askmusic-e2e");
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 let app: FastifyInstance;
 let browser: Browser;
@@ -24,8 +19,6 @@ let base: string;
 const token = createToken();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install Debian's browser with \`apt-get update && apt-get install -y chromium\` (never download one)`);
-  mkdirSync(SHOTS, { recursive: true });
   const state = new MemoryStateRepository();
   await state.createUser({ id: "alice", name: "Alice", tokenHash: hashToken(token) });
   const catalog = testCatalog();
@@ -34,7 +27,7 @@ beforeAll(async () => {
   const model = handWhiteboxModel(await catalog.allItems(), encoder, 2, ["calm piano pieces", "piano", "calm evening", "piano solo"]);
   app = await buildServer({ catalogs: [catalog], queryEncoder: encoder, state, rateLimit: false, models: { jamendo: model } });
   base = await app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
