@@ -14,6 +14,7 @@ import { CatalogRanker } from "../src/ranking/catalog-ranker.js";
 import { JamServingModel, jamShortlist } from "../src/ranking/serving/jam.js";
 import { defaultQueryEncoder } from "../src/representations/default-encoder.js";
 import { LanceCatalog } from "../src/store/lancedb/index.js";
+import { benchRequest } from "./lib/bench-requests.js";
 
 const name = process.argv[2] ?? "jamendo";
 const n = Number(process.argv[3] ?? 100);
@@ -21,17 +22,9 @@ const runs = Number(process.argv[4] ?? 3);
 const choice = process.argv[5] ?? "auto";
 const config = resolveConfig(process.env);
 
-const MOODS = ["calm", "energetic", "dark", "happy", "melancholic", "dreamy", "epic", "romantic", "upbeat", "sad"];
-const STYLES = ["piano", "rock", "ambient", "jazz", "electronic", "folk", "hip hop", "orchestral", "guitar", "synth pop"];
-const USES = ["for a morning run", "to fall asleep to", "for a film trailer", "while studying", "for a road trip"];
-const TAILS = ["", ", but no rap", " without vocals", ", not too loud", " with strings"];
-
 /** Distinct requests (each encoded for the first time, so the encoder's cache does not hide its cost). */
 function requests(count: number, offset: number): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const j = i + offset;
-    return `${MOODS[j % 10]} ${STYLES[Math.floor(j / 10) % 10]} ${USES[j % 5]}${TAILS[Math.floor(j / 7) % 5]} #${j}`;
-  });
+  return Array.from({ length: count }, (_, i) => benchRequest(i + offset, true));
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];

@@ -14,6 +14,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { spawnServe } from "./lib/spawn-serve.js";
+import { benchRequest } from "./lib/bench-requests.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,15 +34,9 @@ const maxSeconds = Number(args.seconds);
 const runs = Number(args.runs);
 if (args.mix !== "distinct" && args.mix !== "repeat") throw new Error(`--mix must be distinct or repeat, got ${args.mix}`);
 
-const MOODS = ["calm", "energetic", "dark", "happy", "melancholic", "dreamy", "epic", "romantic", "upbeat", "sad"];
-const STYLES = ["piano", "rock", "ambient", "jazz", "electronic", "folk", "hip hop", "orchestral", "guitar", "synth pop"];
-const USES = ["for a morning run", "to fall asleep to", "for a film trailer", "while studying", "for a road trip"];
-const TAILS = ["", ", but no rap", " without vocals", ", not too loud", " with strings"];
-
 /** Request `j`: distinct texts get a serial number so no two are equal (the encoder's LRU never hits). */
 function requestText(j: number): string {
-  const base = `${MOODS[j % 10]} ${STYLES[Math.floor(j / 10) % 10]} ${USES[j % 5]}${TAILS[Math.floor(j / 7) % 5]}`;
-  return args.mix === "distinct" ? `${base} #${j}` : base;
+  return benchRequest(j, args.mix === "distinct");
 }
 
 async function startServer(): Promise<{ url: string; child?: ChildProcess }> {

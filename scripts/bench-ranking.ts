@@ -10,17 +10,14 @@ import { openCatalogModel } from "../src/ranking/catalog-models.js";
 import { CatalogRanker } from "../src/ranking/catalog-ranker.js";
 import { defaultQueryEncoder } from "../src/representations/default-encoder.js";
 import { LanceCatalog } from "../src/store/lancedb/index.js";
+import { benchRequest } from "./lib/bench-requests.js";
 
 const name = process.argv[2] ?? "jamendo";
 const n = Number(process.argv[3] ?? 400);
 const runs = Number(process.argv[4] ?? 3);
 const choice = process.argv[5] ?? "auto";
 const config = resolveConfig(process.env);
-const MOODS = ["calm", "energetic", "dark", "happy", "melancholic", "dreamy", "epic", "romantic", "upbeat", "sad"];
-const STYLES = ["piano", "rock", "ambient", "jazz", "electronic", "folk", "hip hop", "orchestral", "guitar", "synth pop"];
-const USES = ["for a morning run", "to fall asleep to", "for a film trailer", "while studying", "for a road trip"];
-const TAILS = ["", ", but no rap", " without vocals", ", not too loud", " with strings"];
-const texts = Array.from({ length: 50 }, (_, j) => `${MOODS[j % 10]} ${STYLES[Math.floor(j / 10) % 10]} ${USES[j % 5]}${TAILS[Math.floor(j / 7) % 5]}`);
+const texts = Array.from({ length: 50 }, (_, j) => benchRequest(j));
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 const catalog = await LanceCatalog.open(config.homeDir, name);
