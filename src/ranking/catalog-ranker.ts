@@ -17,7 +17,7 @@ import { DenseIndex } from "../store/memory/dense-index.js";
 import { MemoryCatalog } from "../store/memory/index.js";
 import { bindModel, servingRequest, type BoundModel, type ListenerRows } from "./bound-model.js";
 import { CatalogEntities, type ArtistMatch } from "./catalog-entities.js";
-import type { CoListening } from "./co-listening.js";
+import { bestNeighbours, type CoListening } from "./co-listening.js";
 import { normalizeTerm, type ParsedRequest } from "./constraints.js";
 import type { ArtistDescriptions } from "./understanding/references.js";
 import { diversify, diversityOptions, type DiversityInput, type DiversityItem, type DiversityOptions } from "./diversity.js";
@@ -157,6 +157,15 @@ interface Scored {
   /** The ranker's own components (model parts or text match); taste and entity are added to it later. */
   readonly components: Record<string, number>;
   readonly explained?: Pick<RankedItem, "modalityWeights" | "wordAttributions" | "prototypeWeights">;
+}
+
+/** The artists a request names: their rows, and either who their listeners also play or their mean text vector. */
+interface NamedArtists {
+  readonly rows: readonly number[];
+  /** Mean co-listening cosine by item id (catalogs with listening histories). */
+  readonly coListened?: ReadonlyMap<string, number>;
+  /** Unit mean text vector of their rows (other catalogs; undefined when they have none). */
+  readonly centroid?: Float32Array;
 }
 
 /** Ranks a catalog's items for natural-language requests. Build with {@link CatalogRanker.open}; reuse across requests. */
@@ -326,10 +335,11 @@ export class CatalogRanker {
     // Taste, entity and understood components can lift any candidate: only then does the model need to hand over a
     // wide pool.
     const reranked = tasteOfUser || tasteOfHistory || named.length > 0 || wants || diversity !== undefined;
+    const near = this.namedArtists(named);
     const scored =
       this.bound && prepared
-        ? this.scoreWithModel(this.bound, prepared, reranked ? pool : k, reranked ? "reranked" : "final", accept, named, wants ? understood : undefined)
-        : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, named, wants ? understood : undefined);
+        ? this.scoreWithModel(this.bound, prepared, reranked ? pool : k, reranked ? "reranked" : "final", accept, near, wants ? understood : undefined)
+        : await this.scoreTextMatch(parsed.text, query, pool, filter, accept, near, wants ? understood : undefined);
 
     // Scale of taste and entity: the spread (standard deviation) of a model's scores over the candidates, whose
     // logits have no fixed range; text-match components are already on a unit scale, so there it is fixed at 0.5
@@ -347,10 +357,10 @@ export class CatalogRanker {
     }
     // Scale from one history item's term to its part of the taste component (see tasteFor).
     const becauseScale = tasteOfHistory ? (w.taste * 2 * spread) / (tasteOfUser ? 2 : 1) : 0;
-    if (named.length > 0) {
+    if (near !== undefined) {
       const range = Math.max(...base) - Math.min(...base);
       const similarity = new Map(named.flatMap((m) => m.rows.map((r) => [r, m.similarity] as const)));
-      const neighbour = this.neighbourhood(named, scored.map((c) => c.row));
+      const neighbour = this.neighbourhood(near, scored.map((c) => c.row));
       scored.forEach((c, j) => {
         const sim = similarity.get(c.row);
         c.components.entity = w.entity * ((sim !== undefined ? 2 * (range + spread) * sim : 0) + neighbour.weight(range, spread) * neighbour.of[j]);
@@ -430,7 +440,7 @@ export class CatalogRanker {
     n: number,
     use: CandidateUse,
     accept: (row: number) => boolean,
-    named: readonly ArtistMatch[],
+    near: NamedArtists | undefined,
     understood: Understood | undefined,
   ): Scored[] {
     const modelAccept = (m: number) => accept(b.rankerRow[m]);
@@ -439,7 +449,7 @@ export class CatalogRanker {
         ? understoodCandidates(prepared, { top: (u, p) => this.tags.top(u, p, (r) => accept(r) && b.modelRow[r] >= 0).map((r) => b.modelRow[r]) }, understood, n, modelAccept)
         : prepared.candidates({ k: n, use, accept: modelAccept }).rows;
     const rows = new Set(top.map((m) => b.rankerRow[m]));
-    this.entityCandidates(named, Math.max(n, 100), accept).forEach((r) => rows.add(r));
+    this.entityCandidates(near, Math.max(n, 100), accept).forEach((r) => rows.add(r));
     // A named artist a partial model does not know still answers its request: at the model's lowest candidate score.
     const known = [...rows].filter((row) => b.modelRow[row] >= 0);
     const floor = known.length < rows.size && known.length > 0 ? Math.min(...prepared.score(known.map((row) => b.modelRow[row]))) : 0;
@@ -462,7 +472,7 @@ export class CatalogRanker {
     pool: number,
     filter: CatalogFilter,
     accept: (row: number) => boolean,
-    named: readonly ArtistMatch[],
+    near: NamedArtists | undefined,
     understood: Understood | undefined,
   ): Promise<Scored[]> {
     const [byVector, byText] = await Promise.all([
@@ -472,7 +482,7 @@ export class CatalogRanker {
     const rows = new Set<number>();
     byVector.forEach((h) => rows.add(this.rowOf.get(h.item.id)!));
     byText.forEach((h) => rows.add(this.rowOf.get(h.item.id)!));
-    this.entityCandidates(named, pool, accept).forEach((r) => rows.add(r));
+    this.entityCandidates(near, pool, accept).forEach((r) => rows.add(r));
     if (understood !== undefined) this.tags.top(understood, pool, accept).forEach((r) => rows.add(r));
     const bm25 = new Map(byText.map((h) => [this.rowOf.get(h.item.id)!, h.score]));
     const maxBm25 = byText.reduce((m, h) => Math.max(m, h.score), 0);
@@ -488,20 +498,26 @@ export class CatalogRanker {
     }));
   }
 
+  /** The named artists' rows and what is near them, computed once per request for candidates and components. */
+  private namedArtists(named: readonly ArtistMatch[]): NamedArtists | undefined {
+    if (named.length === 0) return undefined;
+    const rows = named.flatMap((m) => m.rows);
+    if (this.coListening !== undefined) return { rows, coListened: this.coListening.similarTo(rows.map((r) => this.items[r].id)) };
+    return { rows, centroid: this.centroid(rows) };
+  }
+
   /**
    * How near each of `rows` is to the named artists, and what that is worth: with listening histories, the cosine of
    * listener sets relative to the nearest candidate's (the artist X's listeners play most lifts by the scores' whole
    * range, so "like X" lists X's neighbours); without, the cosine with their mean text vector, worth one spread.
    */
-  private neighbourhood(named: readonly ArtistMatch[], rows: readonly number[]): { of: number[]; weight: (range: number, spread: number) => number } {
-    const namedRows = named.flatMap((m) => m.rows);
-    if (this.coListening !== undefined) {
-      const near = this.coListening.similarTo(namedRows.map((r) => this.items[r].id));
-      const of = rows.map((r) => near.get(this.items[r].id) ?? 0);
+  private neighbourhood(near: NamedArtists, rows: readonly number[]): { of: number[]; weight: (range: number, spread: number) => number } {
+    if (near.coListened !== undefined) {
+      const of = rows.map((r) => near.coListened!.get(this.items[r].id) ?? 0);
       const best = Math.max(...of, 1e-10);
       return { of: of.map((v) => v / best), weight: (range, spread) => range + spread };
     }
-    const centroid = this.centroid(namedRows);
+    const { centroid } = near;
     return { of: rows.map((r) => (centroid !== undefined ? this.dot(r, centroid) : 0)), weight: (_, spread) => spread };
   }
 
@@ -509,19 +525,19 @@ export class CatalogRanker {
    * The named artists' items that pass the filter, and the `pool` items nearest them: most co-listened where the
    * catalog has listening histories, else nearest their mean text vector.
    */
-  private entityCandidates(named: readonly ArtistMatch[], pool: number, accept: (row: number) => boolean): number[] {
-    if (named.length === 0) return [];
-    const own = named.flatMap((m) => m.rows).filter(accept);
-    if (this.coListening !== undefined) {
-      const ids = named.flatMap((m) => m.rows).map((r) => this.items[r].id);
-      const rowOf = (id: string) => this.rowOf.get(id);
-      const near = this.coListening.similar(ids, pool, (id) => rowOf(id) !== undefined && accept(rowOf(id)!));
-      return [...own, ...near.map((x) => rowOf(x.id)!)];
+  private entityCandidates(near: NamedArtists | undefined, pool: number, accept: (row: number) => boolean): number[] {
+    if (near === undefined) return [];
+    const own = near.rows.filter(accept);
+    if (near.coListened !== undefined) {
+      const passes = (id: string) => {
+        const r = this.rowOf.get(id);
+        return r !== undefined && accept(r);
+      };
+      return [...own, ...bestNeighbours(near.coListened, pool, passes).map((x) => this.rowOf.get(x.id)!)];
     }
-    const centroid = this.centroid(named.flatMap((m) => m.rows));
-    if (centroid === undefined) return own;
+    if (near.centroid === undefined) return own;
     this.neighbourIndex ??= DenseIndex.build(this.vectors);
-    return [...own, ...this.neighbourIndex.search(centroid, pool, accept).map((h) => h.row)];
+    return [...own, ...this.neighbourIndex.search(near.centroid, pool, accept).map((h) => h.row)];
   }
 
   /**

@@ -97,12 +97,9 @@ export class CoListening {
     return out;
   }
 
-  /** The `n` best of {@link similarTo} that `accept` lets through, best first (ties by index order). */
+  /** The `n` best of {@link similarTo} that `accept` lets through, best first. */
   similar(named: readonly string[], n: number, accept: (id: string) => boolean = () => true): Neighbour[] {
-    if (n < 1) return [];
-    const near = [...this.similarTo(named)];
-    const best = topK(Float32Array.from(near, ([, v]) => v), n, { exclude: (i) => !accept(near[i][0]) });
-    return best.map((i) => ({ id: near[i][0], similarity: near[i][1] }));
+    return bestNeighbours(this.similarTo(named), n, accept);
   }
 
   private commonRows(id: string): Int32Array | undefined {
@@ -113,4 +110,12 @@ export class CoListening {
     counts[r] = 0;
     return counts;
   }
+}
+
+/** The `n` best entries of a {@link CoListening.similarTo} map that `accept` lets through, best first (ties in map order). */
+export function bestNeighbours(near: ReadonlyMap<string, number>, n: number, accept: (id: string) => boolean = () => true): Neighbour[] {
+  if (n < 1) return [];
+  const entries = [...near];
+  const best = topK(Float32Array.from(entries, ([, v]) => v), n, { exclude: (i) => !accept(entries[i][0]) });
+  return best.map((i) => ({ id: entries[i][0], similarity: entries[i][1] }));
 }
