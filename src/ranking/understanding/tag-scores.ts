@@ -52,9 +52,13 @@ export class TagScorer {
 
   /** Every row's tag score (0 for rows carrying no wanted tag). */
   scores(understood: Understood): Float32Array {
-    const out = new Float32Array(this.keysOf.length);
-    for (const t of this.wanted(understood)) for (const r of this.postings.get(t.key) ?? []) out[r] += t.weight;
-    return out;
+    return this.accumulate(understood, new Float32Array(this.keysOf.length));
+  }
+
+  /** Adds each wanted tag's weight to the rows carrying it. */
+  private accumulate(understood: Understood, into: Float32Array): Float32Array {
+    for (const t of this.wanted(understood)) for (const r of this.postings.get(t.key) ?? []) into[r] += t.weight;
+    return into;
   }
 
   /**
@@ -71,7 +75,7 @@ export class TagScorer {
     // third of a served request's time: a popular tag is carried by thousands of rows.)
     const sum = this.scratch;
     try {
-      for (const t of this.wanted(understood)) for (const r of this.postings.get(t.key) ?? []) sum[r] += t.weight;
+      this.accumulate(understood, sum);
       const out: number[] = [];
       const best = topK(sum, Math.min(sum.length, 2 * n)).filter((r) => sum[r] > 0);
       for (const r of best) if (accept(r) && out.push(r) === n) return out;
