@@ -170,7 +170,8 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const model = ranker.model;
         const stored = user && model?.context.uses.includes("adapter") === true ? await ctx.state.getAdapter(user.id, catalog.name, model.name) : undefined;
         const adapter: AdapterHandle | undefined = stored !== undefined ? { user: user!.id, model: model!.name, version: stored.version, arrays: stored.arrays } : undefined;
-        const key = JSON.stringify([catalog.name, catalog.info().version, body.request, k, body.diversity ?? null, user?.id ?? null, records.map((f) => [f.itemId, f.value]).sort(), Object.entries(edits).sort(), adapter?.version ?? 0]);
+        // The user first: deleting a user purges their answers by it.
+        const key = JSON.stringify([user?.id ?? null, catalog.name, catalog.info().version, body.request, k, body.diversity ?? null, records.map((f) => [f.itemId, f.value]).sort(), Object.entries(edits).sort(), adapter?.version ?? 0]);
         let answer = ctx.answers?.get(key);
         if (!answer) {
           const feedback = new Map(records.map((f) => [f.itemId, f.value]));
@@ -370,7 +371,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const user = (await ctx.authenticate(request, true))!;
         const rows = await ctx.state.deleteUser(user.id);
         // Their personalised answers must not outlive them in memory either.
-        for (const key of [...(ctx.answers?.keys() ?? [])]) if ((JSON.parse(key) as unknown[])[4] === user.id) ctx.answers?.delete(key);
+        for (const key of [...(ctx.answers?.keys() ?? [])]) if ((JSON.parse(key) as unknown[])[0] === user.id) ctx.answers?.delete(key);
         return { deleted: user.id, rows: rows ?? {} };
       },
     },
